@@ -1,0 +1,86 @@
+"""The log's tables, made per database so hub and node stores can share a process."""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import peewee
+
+
+def log_models(db: peewee.Database) -> SimpleNamespace:
+    """Return the log's model classes bound to `db`."""
+
+    class Base(peewee.Model):
+        class Meta:
+            database = db
+
+    class EventRecord(Base):
+        # Position is the feed order: assigned under the write lock, so commit-ordered.
+        position = peewee.BigAutoField()
+        id = peewee.CharField(max_length=36, unique=True)
+        origin = peewee.CharField(max_length=120)
+        seq = peewee.BigIntegerField()
+        stream = peewee.CharField(max_length=200)
+        version = peewee.IntegerField()
+        type = peewee.CharField(max_length=120)
+        schema = peewee.IntegerField()
+        conference = peewee.CharField(max_length=120, index=True)
+        data = peewee.TextField()
+        occurred_at = peewee.CharField(max_length=40)
+        hlc = peewee.CharField(max_length=40)
+        causation = peewee.CharField(max_length=120, null=True)
+        correlation = peewee.CharField(max_length=120, null=True)
+        payload_hash = peewee.CharField(max_length=64)
+        stored_at = peewee.CharField(max_length=40)
+
+        class Meta:
+            table_name = "event"
+            indexes = (
+                (("origin", "seq"), True),
+                (("stream", "version"), True),
+                (("conference", "position"), False),
+            )
+
+    class OriginSeq(Base):
+        """The version vector: highest contiguous seq held per origin."""
+        origin = peewee.CharField(max_length=120, primary_key=True)
+        conference = peewee.CharField(max_length=120, index=True)
+        seq = peewee.BigIntegerField()
+
+        class Meta:
+            table_name = "origin_seq"
+
+    class ReaderPosition(Base):
+        """How far a projection or subscriber has read the log."""
+        name = peewee.CharField(max_length=120, primary_key=True)
+        position = peewee.BigIntegerField(default=0)
+
+        class Meta:
+            table_name = "reader_position"
+
+    class Snapshot(Base):
+        stream = peewee.CharField(max_length=200, primary_key=True)
+        version = peewee.IntegerField()
+        data = peewee.TextField()
+
+        class Meta:
+            table_name = "snapshot"
+
+    class MessageLogEntry(Base):
+        """Every command and event handled, for audit (the original's V2 message log)."""
+        id = peewee.BigAutoField()
+        kind = peewee.CharField(max_length=10)
+        message_id = peewee.CharField(max_length=120, null=True)
+        type = peewee.CharField(max_length=120)
+        handler = peewee.CharField(max_length=120)
+        correlation = peewee.CharField(max_length=120, null=True, index=True)
+        body = peewee.TextField()
+        outcome = peewee.CharField(max_length=200, default="ok")
+        logged_at = peewee.CharField(max_length=40)
+
+        class Meta:
+            table_name = "message_log"
+
+    return SimpleNamespace(Base=Base, EventRecord=EventRecord, OriginSeq=OriginSeq,
+                           ReaderPosition=ReaderPosition, Snapshot=Snapshot,
+                           MessageLogEntry=MessageLogEntry,
+                           all=[EventRecord, OriginSeq, ReaderPosition, Snapshot, MessageLogEntry])

@@ -1,0 +1,65 @@
+"""Readers of the log that remember where they stopped, in the same transaction as their output."""
+from __future__ import annotations
+
+from typing import Callable, Protocol
+
+from sync_protocol.store import EventStore, StoredEvent
+
+
+class Projection(Protocol):
+    """A read model kept up to date from the log."""
+    name: str
+
+    def apply(self, event: StoredEvent) -> None: ...
+
+    def reset(self) -> None: ...
+
+
+Progress = Callable[[int, int], None]
+
+
+class ReaderPositions:
+    """Stored positions of every reader of one log."""
+
+    def __init__(self, store: EventStore):
+        self.store = store
+
+    def get(self, name: str) -> int:
+        R = self.store.models.ReaderPosition
+        row = R.get_or_none(R.name == name)
+        return row.position if row else 0
+
+    def set(self, name: str, position: int) -> None:
+        R = self.store.models.ReaderPosition
+        (R.insert(name=name, position=position)
+         .on_conflict(conflict_target=[R.name], update={R.position: position}).execute())
+
+
+def catch_up(store: EventStore, reader, *, batch: int = 500,
+             progress: Progress | None = None) -> int:
+    """Feed a reader every event after its position, a batch per transaction; return how many."""
+    positions = ReaderPositions(store)
+    handled = 0
+    total = None
+    while True:
+        with store.atomic():
+            start = positions.get(reader.name)
+            events = store.read_all(start, batch)
+            if not events:
+                return handled
+            for event in events:
+                reader.apply(event)
+            positions.set(reader.name, events[-1].position)
+        handled += len(events)
+        if progress:
+            total = total or store.last_position() - start
+            progress(handled, max(total, handled))
+
+
+def rebuild(store: EventStore, projection: Projection, *, batch: int = 2000,
+            progress: Progress | None = None) -> int:
+    """Empty a projection and replay the whole log into it from position 0."""
+    with store.atomic():
+        projection.reset()
+        ReaderPositions(store).set(projection.name, 0)
+    return catch_up(store, projection, batch=batch, progress=progress)

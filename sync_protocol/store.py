@@ -1,0 +1,219 @@
+"""The event log store: append with optimistic concurrency, read streams and the feed."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Sequence
+
+import peewee
+
+from sync_protocol.database import is_postgres
+from sync_protocol.ids import HybridClock, uuid7
+from sync_protocol.models import log_models
+from sync_protocol.registry import EventRegistry
+
+# Any fixed number: the key of the PostgreSQL advisory lock that serialises
+# appends, so the feed position order is the commit order there too.
+FEED_LOCK_KEY = 7_245_001
+
+
+class ConcurrencyError(Exception):
+    """The stream moved on since it was loaded; the command handler retries."""
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    """One event as the log holds it: the envelope of DESIGN.md section 4."""
+    id: str
+    origin: str
+    seq: int
+    stream: str
+    version: int
+    type: str
+    schema: int
+    conference: str
+    data: dict
+    occurred_at: str
+    hlc: str
+    causation: str | None = None
+    correlation: str | None = None
+    position: int | None = None
+    message: object = field(default=None, compare=False, repr=False)
+
+
+def canonical_json(value) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def payload_hash(event_id, origin, seq, stream, version, type_, schema, conference, data_json,
+                 occurred_at, hlc, causation, correlation) -> str:
+    """Hash of everything a replica must agree on for one (origin, seq)."""
+    body = canonical_json([event_id, origin, seq, stream, version, type_, schema, conference,
+                           data_json, occurred_at, hlc, causation, correlation])
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class EventStore:
+    """An append-only log in one database, shared by the hub and nodes."""
+
+    def __init__(self, db: peewee.Database, registry: EventRegistry,
+                 clock: Callable[[], dt.datetime] = utc_now, hlc: HybridClock | None = None):
+        self.db = db
+        self.registry = registry
+        self.clock = clock
+        self.hlc = hlc or HybridClock(lambda: int(self.clock().timestamp() * 1000))
+        self.models = log_models(db)
+
+    def create_tables(self) -> None:
+        self.db.create_tables(self.models.all, safe=True)
+
+    def atomic(self):
+        return self.db.atomic()
+
+    # --- writing -------------------------------------------------------------
+
+    def append(self, stream: str, expected_version: int | None, messages: Sequence, *,
+               origin: str, conference: str, causation: str | None = None,
+               correlation: str | None = None) -> list[StoredEvent]:
+        """Append messages to a stream in one transaction; a version clash raises ConcurrencyError.
+
+        `expected_version` None appends after whatever the stream holds (for
+        streams with a single writer, such as a node's own facts).
+        """
+        if not messages:
+            return []
+        E = self.models.EventRecord
+        try:
+            with self.db.atomic():
+                self._lock_feed()
+                current = self.stream_version(stream)
+                if expected_version is not None and current != expected_version:
+                    raise ConcurrencyError(
+                        f"{stream} is at version {current}, expected {expected_version}")
+                seq = self._next_seq(origin, conference, len(messages))
+                stored = []
+                now = self.clock().isoformat()
+                for offset, message in enumerate(messages):
+                    type_, schema, body = self.registry.encode(message)
+                    record = self._record(uuid7(), origin, seq + offset, stream,
+                                          current + offset + 1, type_, schema, conference, body,
+                                          now, self.hlc.now(), causation, correlation)
+                    record["stored_at"] = now
+                    row = E.create(**record)
+                    stored.append(self._stored(row, message))
+                return stored
+        except peewee.IntegrityError as clash:
+            raise ConcurrencyError(f"{stream}: {clash}") from clash
+
+    def _record(self, event_id, origin, seq, stream, version, type_, schema, conference, body,
+                occurred_at, hlc, causation, correlation) -> dict:
+        data_json = canonical_json(body)
+        return dict(id=event_id, origin=origin, seq=seq, stream=stream, version=version,
+                    type=type_, schema=schema, conference=conference, data=data_json,
+                    occurred_at=occurred_at, hlc=hlc, causation=causation,
+                    correlation=correlation,
+                    payload_hash=payload_hash(event_id, origin, seq, stream, version, type_,
+                                              schema, conference, data_json, occurred_at, hlc,
+                                              causation, correlation))
+
+    def _lock_feed(self) -> None:
+        if is_postgres(self.db):
+            self.db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (FEED_LOCK_KEY,))
+
+    def _next_seq(self, origin: str, conference: str, count: int) -> int:
+        """Reserve `count` contiguous sequence numbers for an origin (inside a transaction)."""
+        O = self.models.OriginSeq
+        row = O.get_or_none(O.origin == origin)
+        if row is None:
+            O.create(origin=origin, conference=conference, seq=count)
+            return 1
+        O.update(seq=row.seq + count).where(O.origin == origin).execute()
+        return row.seq + 1
+
+    # --- reading -------------------------------------------------------------
+
+    def stream_version(self, stream: str) -> int:
+        E = self.models.EventRecord
+        value = E.select(peewee.fn.MAX(E.version)).where(E.stream == stream).scalar()
+        return value or 0
+
+    def load(self, stream: str, after_version: int = 0) -> list[StoredEvent]:
+        """Events of one stream in version order, decoded."""
+        E = self.models.EventRecord
+        rows = (E.select().where((E.stream == stream) & (E.version > after_version))
+                .order_by(E.version))
+        return [self._stored(row) for row in rows]
+
+    def read_all(self, after_position: int = 0, limit: int = 500,
+                 conference: str | None = None) -> list[StoredEvent]:
+        """The feed: events after a position, in commit order."""
+        E = self.models.EventRecord
+        query = E.select().where(E.position > after_position)
+        if conference is not None:
+            query = query.where(E.conference == conference)
+        return [self._stored(row) for row in query.order_by(E.position).limit(limit)]
+
+    def last_position(self) -> int:
+        E = self.models.EventRecord
+        return E.select(peewee.fn.MAX(E.position)).scalar() or 0
+
+    def count(self, conference: str | None = None) -> int:
+        E = self.models.EventRecord
+        query = E.select()
+        if conference is not None:
+            query = query.where(E.conference == conference)
+        return query.count()
+
+    def version_vector(self, conference: str | None = None) -> dict[str, int]:
+        """Highest contiguous seq held per origin."""
+        O = self.models.OriginSeq
+        query = O.select()
+        if conference is not None:
+            query = query.where(O.conference == conference)
+        return {row.origin: row.seq for row in query}
+
+    def _stored(self, row, message=None) -> StoredEvent:
+        data = json.loads(row.data)
+        if message is None:
+            message = self.registry.decode(row.type, row.schema, data)
+        return StoredEvent(id=row.id, origin=row.origin, seq=row.seq, stream=row.stream,
+                           version=row.version, type=row.type, schema=row.schema,
+                           conference=row.conference, data=data, occurred_at=row.occurred_at,
+                           hlc=row.hlc, causation=row.causation, correlation=row.correlation,
+                           position=row.position, message=message)
+
+    # --- snapshots and the message log --------------------------------------
+
+    def save_snapshot(self, stream: str, version: int, data: dict) -> None:
+        S = self.models.Snapshot
+        (S.insert(stream=stream, version=version, data=canonical_json(data))
+         .on_conflict(conflict_target=[S.stream],
+                      update={S.version: version, S.data: canonical_json(data)})
+         .execute())
+
+    def load_snapshot(self, stream: str) -> tuple[int, dict] | None:
+        S = self.models.Snapshot
+        row = S.get_or_none(S.stream == stream)
+        return None if row is None else (row.version, json.loads(row.data))
+
+    def log_message(self, kind: str, message, *, handler: str, message_id: str | None = None,
+                    correlation: str | None = None, outcome: str = "ok") -> None:
+        """Record a command or event handled (audit trail)."""
+        type_, _, body = self.registry.encode(message)
+        self.models.MessageLogEntry.create(
+            kind=kind, message_id=message_id, type=type_, handler=handler,
+            correlation=correlation, body=canonical_json(body), outcome=outcome[:200],
+            logged_at=self.clock().isoformat())
+
+    def messages(self, correlation: str | None = None) -> Iterable:
+        M = self.models.MessageLogEntry
+        query = M.select().order_by(M.id)
+        if correlation is not None:
+            query = query.where(M.correlation == correlation)
+        return query
