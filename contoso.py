@@ -1,0 +1,24 @@
+"""The `contoso` command: a thin composition root that loads the hub's or the node's commands."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="contoso", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    from hub import cli as hub_cli
+    hub_cli.add_commands(commands.add_parser("hub", help="run and manage the hub"))
+    demo = commands.add_parser("demo", help="start the system on embedded defaults")
+    from hub import demo as hub_demo
+    hub_demo.add_arguments(demo)
+    demo.set_defaults(run=hub_demo.run)
+
+    args = parser.parse_args(argv)
+    return args.run(args) or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

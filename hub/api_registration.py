@@ -1,0 +1,99 @@
+"""The registrant's JSON API: orders, the simulated payment processor, seat assignment."""
+from __future__ import annotations
+
+
+from flask import Blueprint, jsonify, url_for
+
+from hub import registration
+from hub.app import current_hub, wake_worker
+from hub.http import json_body
+from hub.openapi_registration import OPENAPI_PATHS  # noqa: F401  (merged by hub.openapi)
+
+bp = Blueprint("api_registration", __name__, url_prefix="/api")
+
+
+@bp.post("/conferences/<slug>/orders")
+def place_order(slug):
+    """Place an order; seats are reserved in the background while the registrant goes on."""
+    body = json_body()
+    order_id = registration.place_order(current_hub(), slug, body.get("seats"))
+    wake_worker()
+    return jsonify(order_id=order_id, status="pending_reservation",
+                   order_url=url_for(".get_order", order_id=order_id)), 202
+
+
+@bp.get("/orders/<order_id>")
+def get_order(order_id):
+    return jsonify(registration.order_json(current_hub(), order_id))
+
+
+@bp.put("/orders/<order_id>/seats")
+def update_order(order_id):
+    registration.update_order(current_hub(), order_id, json_body().get("seats"))
+    wake_worker()
+    return jsonify(order_id=order_id, status="pending_reservation"), 202
+
+
+@bp.post("/orders/<order_id>/registrant")
+def assign_registrant(order_id):
+    registration.assign_registrant(current_hub(), order_id, json_body())
+    return jsonify(registration.order_json(current_hub(), order_id))
+
+
+@bp.post("/orders/<order_id>/payment")
+def start_payment(order_id):
+    """Pay a reserved order: by the simulated card processor or by invoice; free orders confirm."""
+    outcome = registration.start_payment(current_hub(), order_id, json_body().get("method", "card"))
+    wake_worker()
+    if "payment_id" in outcome and outcome.get("method") == "card":
+        pid = outcome["payment_id"]
+        outcome["accept_url"] = url_for(".accept_payment", payment_id=pid)
+        outcome["reject_url"] = url_for(".reject_payment", payment_id=pid)
+    return jsonify(outcome), 201 if "payment_id" in outcome else 200
+
+
+@bp.get("/payments/<payment_id>")
+def get_payment(payment_id):
+    return jsonify(registration.payment_json(current_hub(), payment_id))
+
+
+@bp.post("/payments/<payment_id>/accept")
+def accept_payment(payment_id):
+    """The simulated processor's 'accept' button."""
+    registration.complete_payment(current_hub(), payment_id, accepted=True)
+    wake_worker()
+    return jsonify(registration.payment_json(current_hub(), payment_id))
+
+
+@bp.post("/payments/<payment_id>/reject")
+def reject_payment(payment_id):
+    """The simulated processor's 'reject' button: the reservation stays while it lasts."""
+    registration.complete_payment(current_hub(), payment_id, accepted=False)
+    wake_worker()
+    return jsonify(registration.payment_json(current_hub(), payment_id))
+
+
+@bp.post("/orders/find")
+def find_order():
+    body = json_body()
+    order_id = registration.find_order(current_hub(), body.get("email"), body.get("access_code"))
+    return jsonify(order_id=order_id, order_url=url_for(".get_order", order_id=order_id))
+
+
+@bp.get("/orders/<order_id>/seats")
+def list_seats(order_id):
+    return jsonify(seats=registration.seats_json(current_hub(), order_id))
+
+
+@bp.put("/orders/<order_id>/seats/<int:position>")
+def assign_seat(order_id, position):
+    registration.assign_seat(current_hub(), order_id, position, json_body())
+    return jsonify(seats=registration.seats_json(current_hub(), order_id))
+
+
+@bp.delete("/orders/<order_id>/seats/<int:position>")
+def unassign_seat(order_id, position):
+    registration.unassign_seat(current_hub(), order_id, position)
+    return jsonify(seats=registration.seats_json(current_hub(), order_id))
+
+

@@ -1,0 +1,48 @@
+"""The hub's Flask application: create_app(config) builds everything, nothing at import."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Callable
+
+from flask import Flask
+
+from hub.bootstrap import HubConfig, bootstrap
+from hub.errors import register_error_handlers
+from sync_protocol.store import utc_now
+
+
+def create_app(config: HubConfig | None = None, *, clock: Callable[[], dt.datetime] = utc_now,
+               start_worker: bool = True) -> Flask:
+    """Build the hub app; with start_worker the pump runs in the background (one per process)."""
+    config = config or HubConfig()
+    app = Flask(__name__)
+    app.config["SECRET_KEY"] = config.secret_key
+    app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
+    hub = bootstrap(config, clock)
+    app.extensions["contoso_hub"] = hub
+    app.extensions["contoso_worker"] = None
+    if start_worker:
+        from hub.worker import Worker
+        worker = Worker(hub)
+        worker.start()
+        app.extensions["contoso_worker"] = worker
+
+    from hub import api_management, api_registration, openapi
+    app.register_blueprint(api_management.bp)
+    app.register_blueprint(api_registration.bp)
+    app.register_blueprint(openapi.bp)
+    register_error_handlers(app)
+    return app
+
+
+def current_hub():
+    from flask import current_app
+    return current_app.extensions["contoso_hub"]
+
+
+def wake_worker() -> None:
+    """Let the background pump see new commands now; tests without a worker pump by hand."""
+    from flask import current_app
+    worker = current_app.extensions.get("contoso_worker")
+    if worker is not None:
+        worker.wake()

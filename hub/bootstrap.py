@@ -1,0 +1,86 @@
+"""Wires the hub: one database, the log, the bus, the readers. Nothing happens at import."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import threading
+from dataclasses import dataclass, field
+from typing import Callable
+
+from hub.bus import CommandBus
+from hub.handlers import Handlers
+from hub.models import hub_models
+from hub.processes import RegistrationProcesses
+from hub.read_models import ReadModels
+from hub.router import IntegrationRouter
+from shared_domain.catalog import ALL_COMMANDS, ALL_EVENTS
+from sync_protocol.database import open_database
+from sync_protocol.readers import catch_up
+from sync_protocol.registry import EventRegistry
+from sync_protocol.store import EventStore, utc_now
+
+
+@dataclass
+class HubConfig:
+    data_dir: str = "data/hub"
+    db_url: str | None = None          # a PostgreSQL URL for a large hub; else SQLite in data_dir
+    reservation_window: dt.timedelta = dt.timedelta(minutes=15)
+    # Seats are released this long after the registrant's countdown ends, so a
+    # payment in flight at the deadline can still finish.
+    release_buffer: dt.timedelta = dt.timedelta(minutes=5)
+    secret_key: str = field(default_factory=lambda: os.urandom(24).hex())
+    max_body_bytes: int = 1_000_000
+
+    @property
+    def database(self) -> str:
+        return self.db_url or os.path.join(self.data_dir, "hub.sqlite3")
+
+
+def message_registry() -> EventRegistry:
+    registry = EventRegistry()
+    registry.register_all(ALL_EVENTS)
+    registry.register_all(ALL_COMMANDS)
+    return registry
+
+
+class Hub:
+    """The hub's write and read side over one database."""
+
+    def __init__(self, config: HubConfig, clock: Callable[[], dt.datetime] = utc_now):
+        self.config = config
+        self.clock = clock
+        self.db = open_database(config.database)
+        self.registry = message_registry()
+        self.store = EventStore(self.db, self.registry, clock)
+        self.models = hub_models(self.db)
+        self.processes = RegistrationProcesses(self)
+        self.read_models = ReadModels(self)
+        self.bus = CommandBus(self, Handlers(self).table())
+        self.readers = [IntegrationRouter(self), self.processes, self.read_models]
+        self._pump_lock = threading.Lock()
+
+    def create_tables(self) -> None:
+        self.store.create_tables()
+        self.db.create_tables(self.models.all, safe=True)
+
+    def run_until_idle(self, max_rounds: int = 10_000) -> int:
+        """Handle due commands and feed every reader until nothing is left; return the work done."""
+        with self._pump_lock:
+            done = 0
+            for _ in range(max_rounds):
+                work = self.bus.dispatch_due()
+                for reader in self.readers:
+                    work += catch_up(self.store, reader)
+                if not work:
+                    break
+                done += work
+            return done
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def bootstrap(config: HubConfig, clock: Callable[[], dt.datetime] = utc_now) -> Hub:
+    hub = Hub(config, clock)
+    hub.create_tables()
+    return hub

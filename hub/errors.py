@@ -1,0 +1,45 @@
+"""Errors the API turns into 4xx responses with a stable code."""
+from __future__ import annotations
+
+from flask import Flask, jsonify
+from werkzeug.exceptions import HTTPException
+
+from shared_domain.errors import DomainError
+
+# The HTTP status for each domain refusal code that is not a plain 400.
+STATUS_BY_CODE = {
+    "not_found": 404, "order_not_found": 404, "conference_not_found": 404,
+    "seat_type_not_found": 404, "payment_not_found": 404,
+    "unauthorized": 401, "order_expired": 409, "order_confirmed": 409,
+    "conflict": 409, "slug_taken": 409, "seat_type_in_use": 409,
+}
+
+
+class ApiError(Exception):
+    """A refusal the API reports as it is: status, code, message and per-field errors."""
+
+    def __init__(self, status: int, code: str, message: str, fields: dict | None = None):
+        super().__init__(message)
+        self.status, self.code, self.message, self.fields = status, code, message, fields or {}
+
+
+def error_body(code: str, message: str, fields: dict | None = None) -> dict:
+    body = {"error": {"code": code, "message": message}}
+    if fields:
+        body["error"]["fields"] = fields
+    return body
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(ApiError)
+    def api_error(e: ApiError):
+        return jsonify(error_body(e.code, e.message, e.fields)), e.status
+
+    @app.errorhandler(DomainError)
+    def domain_error(e: DomainError):
+        return jsonify(error_body(e.code, e.message)), STATUS_BY_CODE.get(e.code, 400)
+
+    @app.errorhandler(HTTPException)
+    def http_error(e: HTTPException):
+        code = (e.name or "error").lower().replace(" ", "_")
+        return jsonify(error_body(code, e.description or e.name)), e.code

@@ -1,0 +1,109 @@
+"""Command handlers: load the aggregate, let the domain decide, append its events."""
+from __future__ import annotations
+
+import os
+
+from shared_domain import orders, payments, registration_process, seat_assignments
+from shared_domain import seats_availability
+from shared_domain.catalog import ALL_COMMANDS
+from shared_domain.conferences import access_code_from
+from shared_domain.errors import DomainError
+from shared_domain.pricing import SeatTypePrice
+
+# Save a SeatsAvailability snapshot every this many events: one conference's
+# stream takes an event per reservation.
+SNAPSHOT_EVERY = 100
+
+
+def origin_of(conference_id: str) -> str:
+    """The hub sequences its events per conference, so a node holds every origin whole."""
+    return f"hub/{conference_id}"
+
+
+class Handlers:
+    """The hub's command handlers, bound to one hub."""
+
+    def __init__(self, hub):
+        self.hub = hub
+
+    def table(self) -> dict:
+        by_module = {
+            orders: self.order,
+            seats_availability: self.seats_availability,
+            seat_assignments: self.seat_assignments,
+            payments: self.payment,
+        }
+        table = {}
+        for module, handler in by_module.items():
+            for command in ALL_COMMANDS:
+                if command.__module__ == module.__name__:
+                    table[command] = handler
+        table[registration_process.ExpireRegistrationProcess] = self.expire_process
+        return table
+
+    # --- aggregates --------------------------------------------------------
+
+    def order(self, command, command_id, correlation):
+        context = {"reservation_window": self.hub.config.reservation_window}
+        if isinstance(command, orders.RegisterToConference):
+            context["access_code"] = access_code_from(os.urandom(16))
+        stream = orders.stream_id(command.order_id)
+        self._decide_and_append(orders, stream, command, command_id, correlation,
+                                context_for=lambda conference: {
+                                    **context, "prices": self.prices(conference)})
+
+    def seats_availability(self, command, command_id, correlation):
+        stream = seats_availability.stream_id(command.conference_id)
+        snapshot = self.hub.store.load_snapshot(stream)
+        version, state = 0, None
+        if snapshot is not None:
+            version, state = snapshot[0], seats_availability.from_snapshot(snapshot[1])
+        history = self.hub.store.load(stream, after_version=version)
+        state = seats_availability.fold([e.message for e in history], state)
+        version = history[-1].version if history else version
+        events = seats_availability.decide(state, command, now=self.hub.clock())
+        stored = self.hub.store.append(stream, version, events,
+                                       origin=origin_of(command.conference_id),
+                                       conference=command.conference_id,
+                                       causation=command_id, correlation=correlation)
+        if stored and stored[-1].version // SNAPSHOT_EVERY > version // SNAPSHOT_EVERY:
+            state = seats_availability.fold(events, state)
+            self.hub.store.save_snapshot(stream, stored[-1].version,
+                                         seats_availability.snapshot(state))
+
+    def seat_assignments(self, command, command_id, correlation):
+        stream = seat_assignments.stream_id(command.order_id)
+        order_stream = self.hub.store.load(orders.stream_id(command.order_id))
+        if not order_stream:
+            raise DomainError("order_not_found", "There is no such order.")
+        self._decide_and_append(seat_assignments, stream, command, command_id, correlation,
+                                conference=order_stream[0].conference)
+
+    def payment(self, command, command_id, correlation):
+        stream = payments.stream_id(command.payment_id)
+        self._decide_and_append(payments, stream, command, command_id, correlation)
+
+    def expire_process(self, command, command_id, correlation):
+        self.hub.processes.handle(command, causation_id=command_id)
+
+    # --- shared --------------------------------------------------------------
+
+    def _decide_and_append(self, module, stream, command, command_id, correlation,
+                           context_for=lambda conference: {}, conference=None):
+        history = self.hub.store.load(stream)
+        if history:
+            conference = history[0].conference
+        elif conference is None:
+            conference = getattr(command, "conference_id", None)
+        if conference is None:
+            raise DomainError("not_found", f"Nothing is known of {stream}.")
+        state = module.fold([e.message for e in history])
+        events = module.decide(state, command, now=self.hub.clock(), **context_for(conference))
+        self.hub.store.append(stream, len(history), events, origin=origin_of(conference),
+                              conference=conference, causation=command_id,
+                              correlation=correlation or command_id)
+
+    def prices(self, conference_id: str) -> dict[str, SeatTypePrice]:
+        S = self.hub.models.SeatType
+        rows = S.select().where(S.conference == conference_id)
+        return {row.id: SeatTypePrice(row.id, row.name, row.price_cents) for row in rows}

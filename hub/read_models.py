@@ -1,0 +1,144 @@
+"""Read models: tables shaped for the pages and the API, projected from the log."""
+from __future__ import annotations
+
+from shared_domain import conferences, orders, payments, seat_assignments, seats_availability
+from sync_protocol.store import StoredEvent
+
+
+class ReadModels:
+    """One projection for the registration read side; rebuildable from position 0."""
+
+    name = "read_models"
+
+    def __init__(self, hub):
+        self.m = hub.models
+        self.handlers = {
+            conferences.SeatCreated: self._seat_type_saved,
+            conferences.SeatUpdated: self._seat_type_saved,
+            conferences.SeatDeleted: self._seat_type_deleted,
+            seats_availability.AvailableSeatsChanged: self._availability_changed,
+            seats_availability.SeatsReserved: self._availability_changed,
+            seats_availability.SeatsReservationCancelled: self._availability_changed,
+            orders.OrderPlaced: self._order_placed,
+            orders.OrderUpdated: self._order_updated,
+            orders.OrderTotalsCalculated: self._order_priced,
+            orders.OrderPartiallyReserved: self._order_reserved,
+            orders.OrderReservationCompleted: self._order_reserved,
+            orders.OrderReinstated: self._order_reserved,
+            orders.OrderExpired: self._order_status("expired"),
+            orders.OrderConfirmed: self._order_status("confirmed"),
+            orders.OrderRegistrantAssigned: self._registrant_assigned,
+            payments.PaymentCompleted: self._payment("paid"),
+            payments.PaymentRejected: self._payment("rejected"),
+            payments.PaymentRefunded: self._payment("refunded"),
+            seat_assignments.SeatAssignmentsCreated: self._assignments_created,
+            seat_assignments.SeatAssigned: self._seat_assigned,
+            seat_assignments.SeatAssignmentUpdated: self._seat_assigned,
+            seat_assignments.SeatUnassigned: self._seat_unassigned,
+        }
+
+    def apply(self, event: StoredEvent) -> None:
+        handler = self.handlers.get(type(event.message))
+        if handler is not None:
+            handler(event.message, event)
+
+    def reset(self) -> None:
+        for model in self.m.read_models:
+            model.delete().execute()
+
+    # --- seat types ----------------------------------------------------------
+
+    def _seat_type_saved(self, e, _):
+        V = self.m.SeatTypeView
+        fields = dict(conference_id=e.conference_id, name=e.name, description=e.description,
+                      price_cents=e.price_cents, quantity=e.quantity)
+        (V.insert(seat_type_id=e.seat_type_id, available=0, **fields)
+         .on_conflict(conflict_target=[V.seat_type_id], update=fields).execute())
+
+    def _seat_type_deleted(self, e, _):
+        self.m.SeatTypeView.delete().where(self.m.SeatTypeView.seat_type_id == e.seat_type_id).execute()
+
+    def _availability_changed(self, e, _):
+        V = self.m.SeatTypeView
+        changes = getattr(e, "available_seats_changed", None) or getattr(e, "seats", ())
+        for change in changes:
+            V.update(available=V.available + change.quantity).where(
+                V.seat_type_id == change.seat_type).execute()
+
+    # --- orders ----------------------------------------------------------------
+
+    def _order_placed(self, e, event):
+        self.m.OrderView.insert(
+            order_id=e.order_id, conference_id=e.conference_id, status="pending_reservation",
+            access_code=e.access_code, placed_at=event.occurred_at,
+            reservation_expiration=e.reservation_auto_expiration.isoformat(),
+            version=event.version).on_conflict_ignore().execute()
+        self._set_items(e.order_id, e.seats, "requested")
+
+    def _order_updated(self, e, event):
+        self._update_order(e.order_id, event, status="pending_reservation")
+        self._set_items(e.order_id, e.seats, "requested")
+
+    def _order_priced(self, e, event):
+        L = self.m.OrderLineView
+        L.delete().where(L.order_id == e.order_id).execute()
+        for line in e.lines:
+            L.create(order_id=e.order_id, seat_type=line.seat_type, name=line.name,
+                     quantity=line.quantity, unit_price_cents=line.unit_price_cents,
+                     line_total_cents=line.line_total_cents)
+        self._update_order(e.order_id, event, total_cents=e.total_cents,
+                           is_free_of_charge=e.is_free_of_charge)
+
+    def _order_reserved(self, e, event):
+        status = ("partially_reserved" if isinstance(e, orders.OrderPartiallyReserved)
+                  else "reserved")
+        self._update_order(e.order_id, event, status=status,
+                           reservation_expiration=e.reservation_expiration.isoformat())
+        self._set_items(e.order_id, e.seats, "reserved")
+
+    def _order_status(self, status):
+        def handle(e, event):
+            self._update_order(e.order_id, event, status=status)
+        return handle
+
+    def _registrant_assigned(self, e, event):
+        self._update_order(e.order_id, event, registrant_first_name=e.first_name,
+                           registrant_last_name=e.last_name, registrant_email=e.email.lower())
+
+    def _payment(self, status):
+        def handle(e, _):
+            O = self.m.OrderView
+            O.update(payment_status=status).where(O.order_id == e.order_id).execute()
+        return handle
+
+    def _update_order(self, order_id, event, **fields):
+        O = self.m.OrderView
+        O.update(version=event.version, **fields).where(O.order_id == order_id).execute()
+
+    def _set_items(self, order_id, seats, column):
+        I = self.m.OrderItemView
+        I.update({column: 0}).where(I.order_id == order_id).execute()
+        for seat in seats:
+            (I.insert(order_id=order_id, seat_type=seat.seat_type, **{column: seat.quantity})
+             .on_conflict(conflict_target=[I.order_id, I.seat_type],
+                          update={column: seat.quantity}).execute())
+
+    # --- seat assignments -------------------------------------------------------
+
+    def _assignments_created(self, e, event):
+        for slot in e.slots:
+            self.m.SeatAssignmentView.insert(
+                order_id=e.order_id, position=slot.position, seat_type=slot.seat_type,
+                conference_id=event.conference).on_conflict_ignore().execute()
+
+    def _seat_assigned(self, e, _):
+        S = self.m.SeatAssignmentView
+        a = e.attendee
+        S.update(first_name=a.first_name, last_name=a.last_name, email=a.email.lower(),
+                 company=a.company).where(
+            (S.order_id == e.order_id) & (S.position == e.position)).execute()
+
+    def _seat_unassigned(self, e, _):
+        S = self.m.SeatAssignmentView
+        S.update(first_name="", last_name="", email="", company="").where(
+            (S.order_id == e.order_id) & (S.position == e.position)).execute()

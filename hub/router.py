@@ -1,0 +1,21 @@
+"""Turns integration events into the commands other aggregates need."""
+from __future__ import annotations
+
+from shared_domain import orders, seat_assignments
+from sync_protocol.store import StoredEvent
+
+
+class IntegrationRouter:
+    """A reader of the log: a confirmed order gets its seat assignments."""
+
+    name = "integration_router"
+
+    def __init__(self, hub):
+        self.hub = hub
+
+    def apply(self, event: StoredEvent) -> None:
+        if isinstance(event.message, orders.OrderConfirmed):
+            order = orders.fold(e.message for e in self.hub.store.load(event.stream))
+            self.hub.bus.send(
+                seat_assignments.CreateSeatAssignments(order.order_id, order.reserved_seats),
+                correlation=order.order_id)

@@ -1,0 +1,216 @@
+"""Conference management rules: validation, access codes, and the integration events it publishes.
+
+Conferences and seat types are plain records edited on the hub (not event-sourced);
+what registration needs to know about them travels as the events below.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from shared_domain.errors import DomainError
+from shared_domain.people import looks_like_email
+
+# No 0/O, 1/I/L: codes are read aloud and typed from paper. 32 symbols = 5 bits.
+ACCESS_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ123456789"
+ACCESS_CODE_LENGTH = 6
+MAX_SEAT_TYPE_QUANTITY = 100_000
+MAX_SEAT_TYPE_PRICE_CENTS = 50_000 * 100
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_SLUG = re.compile(r"\w+", re.ASCII)  # ASCII: the slug is part of every registration URL
+
+
+# --- integration events -----------------------------------------------------
+
+@dataclass(frozen=True)
+class ConferenceCreated:
+    conference_id: str
+    slug: str
+    name: str
+    description: str
+    location: str
+    tagline: str
+    start_date: str  # YYYY-MM-DD
+    end_date: str
+    owner_name: str
+    owner_email: str
+
+
+@dataclass(frozen=True)
+class ConferenceUpdated:
+    conference_id: str
+    slug: str
+    name: str
+    description: str
+    location: str
+    tagline: str
+    start_date: str
+    end_date: str
+    owner_name: str
+    owner_email: str
+
+
+@dataclass(frozen=True)
+class ConferencePublished:
+    conference_id: str
+
+
+@dataclass(frozen=True)
+class ConferenceUnpublished:
+    conference_id: str
+
+
+@dataclass(frozen=True)
+class SeatCreated:
+    conference_id: str
+    seat_type_id: str
+    name: str
+    description: str
+    quantity: int
+    price_cents: int
+
+
+@dataclass(frozen=True)
+class SeatUpdated:
+    conference_id: str
+    seat_type_id: str
+    name: str
+    description: str
+    quantity: int
+    price_cents: int
+
+
+@dataclass(frozen=True)
+class SeatDeleted:
+    conference_id: str
+    seat_type_id: str
+
+
+CONFERENCE_EVENTS = (
+    ConferenceCreated, ConferenceUpdated, ConferencePublished, ConferenceUnpublished,
+    SeatCreated, SeatUpdated, SeatDeleted,
+)
+
+
+# --- access codes -----------------------------------------------------------
+
+def access_code_from(random_bytes: bytes) -> str:
+    """Six symbols of the access code alphabet, one per byte, each equally likely."""
+    if len(random_bytes) < ACCESS_CODE_LENGTH:
+        raise ValueError(f"an access code needs {ACCESS_CODE_LENGTH} random bytes")
+    # 256 is a multiple of 32, so byte % 32 favours no symbol.
+    return "".join(ACCESS_CODE_ALPHABET[b % len(ACCESS_CODE_ALPHABET)]
+                   for b in random_bytes[:ACCESS_CODE_LENGTH])
+
+
+def is_access_code(value: object) -> bool:
+    """An access code is six symbols of the alphabet."""
+    return (isinstance(value, str) and len(value) == ACCESS_CODE_LENGTH
+            and all(c in ACCESS_CODE_ALPHABET for c in value))
+
+
+# --- conference validation --------------------------------------------------
+
+def validate_conference(fields: Mapping[str, object]) -> dict[str, str]:
+    """Field -> message for every conference field that breaks a rule; empty when valid."""
+    errors: dict[str, str] = {}
+    _check_text(errors, fields, "name", "Name", required=True, min_len=2, max_len=200)
+    _check_text(errors, fields, "description", "Description", required=True)
+    _check_text(errors, fields, "location", "Location", required=True, max_len=200)
+    _check_text(errors, fields, "tagline", "Tagline", max_len=200)
+    _check_text(errors, fields, "twitter_search", "Twitter search", max_len=200)
+    _check_text(errors, fields, "owner_name", "Owner name", required=True, max_len=200)
+    if _check_text(errors, fields, "slug", "Slug", required=True, max_len=100):
+        if not _SLUG.fullmatch(_text(fields, "slug")):
+            errors["slug"] = "Slug can only contain letters, digits and underscores."
+    if _check_text(errors, fields, "owner_email", "Owner email", required=True, max_len=254):
+        if not looks_like_email(_text(fields, "owner_email")):
+            errors["owner_email"] = "Owner email is not a valid email address."
+    start = _check_date(errors, fields, "start_date", "Start date")
+    end = _check_date(errors, fields, "end_date", "End date")
+    if start and end and end < start:
+        errors["end_date"] = "End date must not be before the start date."
+    return errors
+
+
+def _text(fields: Mapping[str, object], key: str) -> str:
+    value = fields.get(key)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _check_text(errors, fields, key, label, *, required=False, min_len=0, max_len=None) -> bool:
+    """Record a length problem; True when the field holds text worth checking further."""
+    value = _text(fields, key)
+    if not value:
+        if required:
+            errors[key] = f"{label} is required."
+        return False
+    if len(value) < min_len or (max_len is not None and len(value) > max_len):
+        top = f" and {max_len}" if max_len is not None else " or more"
+        errors[key] = f"{label} must be between {min_len or 1}{top} characters."
+        return False
+    return True
+
+
+def _check_date(errors, fields, key, label) -> date | None:
+    if not _check_text(errors, fields, key, label, required=True):
+        return None
+    value = _text(fields, key)
+    try:
+        if not _ISO_DATE.fullmatch(value):
+            raise ValueError(value)
+        return date.fromisoformat(value)
+    except ValueError:
+        errors[key] = f"{label} must be a date written YYYY-MM-DD."
+        return None
+
+
+# --- seat type validation ---------------------------------------------------
+
+def validate_seat_type(fields: Mapping[str, object]) -> dict[str, str]:
+    """Field -> message for every seat type field that breaks a rule; empty when valid."""
+    errors: dict[str, str] = {}
+    _check_text(errors, fields, "name", "Name", required=True, min_len=2, max_len=70)
+    _check_text(errors, fields, "description", "Description", required=True, max_len=250)
+    for key, parse in (("quantity", seat_quantity_from), ("price", price_cents_from)):
+        try:
+            parse(fields.get(key))
+        except DomainError as refusal:
+            errors[key] = refusal.message
+    return errors
+
+
+def seat_quantity_from(value: object) -> int:
+    """A seat type offers a whole number of seats from 0 to 100000."""
+    text = str(value).strip() if isinstance(value, (int, str)) and not isinstance(value, bool) else ""
+    if not re.fullmatch(r"\d+", text) or int(text) > MAX_SEAT_TYPE_QUANTITY:
+        raise DomainError("invalid_quantity",
+                          f"Quantity must be a whole number from 0 to {MAX_SEAT_TYPE_QUANTITY}.")
+    return int(text)
+
+
+def price_cents_from(value: object) -> int:
+    """A price is 0 to 50000 dollars with at most two decimals; it is kept in cents."""
+    refusal = DomainError("invalid_price",
+                          "Price must be from 0 to 50000 with at most two decimals.")
+    if isinstance(value, bool) or not isinstance(value, (int, str, Decimal, float)):
+        raise refusal
+    try:
+        amount = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise refusal from None
+    cents = amount * 100
+    if not amount.is_finite() or cents != cents.to_integral_value():
+        raise refusal
+    if not 0 <= cents <= MAX_SEAT_TYPE_PRICE_CENTS:
+        raise refusal
+    return int(cents)
+
+
+def can_delete_seat_type(was_ever_published: bool) -> bool:
+    """Seat types can be deleted only while the conference has never been published."""
+    return not was_ever_published

@@ -1,0 +1,298 @@
+"""The SeatsAvailability aggregate: one per conference, it never sells a seat twice."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from shared_domain.errors import DomainError
+from shared_domain.seats import (
+    MAX_SEAT_QUANTITY, SeatQuantity, as_mapping, from_mapping, require_valid_quantities,
+)
+
+STREAM_PREFIX = "availability-"
+SNAPSHOT_SCHEMA = 1
+
+
+def stream_id(conference_id: str) -> str:
+    """A conference's availability lives in the stream availability-<conference_id>."""
+    return STREAM_PREFIX + conference_id
+
+
+# --- commands ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AddSeats:
+    conference_id: str
+    seat_type: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class RemoveSeats:
+    conference_id: str
+    seat_type: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class MakeSeatReservation:
+    conference_id: str
+    reservation_id: str
+    seats: tuple[SeatQuantity, ...]
+    command_id: str
+
+
+@dataclass(frozen=True)
+class CancelSeatReservation:
+    conference_id: str
+    reservation_id: str
+
+
+@dataclass(frozen=True)
+class CommitSeatReservation:
+    conference_id: str
+    reservation_id: str
+
+
+# --- events -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AvailableSeatsChanged:
+    conference_id: str
+    seats: tuple[SeatQuantity, ...]  # deltas of capacity, negative when seats are removed
+
+
+@dataclass(frozen=True)
+class SeatsReserved:
+    conference_id: str
+    reservation_id: str
+    reservation_details: tuple[SeatQuantity, ...]  # what the reservation now holds
+    available_seats_changed: tuple[SeatQuantity, ...]  # deltas of remaining seats
+
+
+@dataclass(frozen=True)
+class SeatsReservationCancelled:
+    conference_id: str
+    reservation_id: str
+    available_seats_changed: tuple[SeatQuantity, ...]
+
+
+@dataclass(frozen=True)
+class SeatsReservationCommitted:
+    conference_id: str
+    reservation_id: str
+
+
+AVAILABILITY_EVENTS = (
+    AvailableSeatsChanged, SeatsReserved, SeatsReservationCancelled, SeatsReservationCommitted,
+)
+AVAILABILITY_COMMANDS = (
+    AddSeats, RemoveSeats, MakeSeatReservation, CancelSeatReservation, CommitSeatReservation,
+)
+
+
+# --- state ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SeatTypeStock:
+    seat_type: str
+    capacity: int   # seats offered in all; sold seats stay counted here
+    remaining: int  # free to reserve now
+
+
+@dataclass(frozen=True)
+class PendingReservation:
+    reservation_id: str
+    seats: tuple[SeatQuantity, ...]
+
+
+@dataclass(frozen=True)
+class SeatsAvailabilityState:
+    """Stock per seat type and the reservations not yet committed or cancelled.
+
+    Seats leave `remaining` for a pending reservation and stay out once committed;
+    a later holder of seats (e.g. an allocation to an on-site node) is one more
+    tuple beside `pending`, taking from `remaining` the same way.
+    """
+
+    conference_id: str
+    stock: tuple[SeatTypeStock, ...] = ()
+    pending: tuple[PendingReservation, ...] = ()
+
+    def remaining(self) -> dict[str, int]:
+        """Seats free to reserve, per seat type."""
+        return {s.seat_type: s.remaining for s in self.stock}
+
+    def reservation(self, reservation_id: str) -> PendingReservation | None:
+        """The pending reservation with this id, if any."""
+        return next((r for r in self.pending if r.reservation_id == reservation_id), None)
+
+
+def evolve(state: SeatsAvailabilityState | None, event: object) -> SeatsAvailabilityState:
+    """Apply one availability event to the state."""
+    state = state or SeatsAvailabilityState(conference_id=event.conference_id)
+    match event:
+        case AvailableSeatsChanged(seats=deltas):
+            return replace(state, stock=_shift(state.stock, deltas, capacity_too=True))
+        case SeatsReserved():
+            stock = _shift(state.stock, event.available_seats_changed, capacity_too=False)
+            pending = _with_reservation(state.pending, event.reservation_id,
+                                        event.reservation_details)
+            return replace(state, stock=stock, pending=pending)
+        case SeatsReservationCancelled():
+            stock = _shift(state.stock, event.available_seats_changed, capacity_too=False)
+            return replace(state, stock=stock,
+                           pending=_with_reservation(state.pending, event.reservation_id, ()))
+        case SeatsReservationCommitted(reservation_id=rid):
+            return replace(state, pending=_with_reservation(state.pending, rid, ()))
+    raise TypeError(f"not an availability event: {event!r}")
+
+
+def fold(events: Iterable[object], state: SeatsAvailabilityState | None = None):
+    """Rebuild a conference's availability from its events (or from a snapshot onwards)."""
+    for event in events:
+        state = evolve(state, event)
+    return state
+
+
+def _shift(stock, deltas, *, capacity_too: bool) -> tuple[SeatTypeStock, ...]:
+    """Apply per-type deltas to remaining seats (and to capacity when seats are added or removed)."""
+    changes = as_mapping(deltas)
+    shifted = []
+    for s in stock:
+        delta = changes.pop(s.seat_type, 0)
+        shifted.append(replace(s, remaining=s.remaining + delta,
+                               capacity=s.capacity + (delta if capacity_too else 0)))
+    for seat_type, delta in changes.items():  # seat types seen for the first time
+        shifted.append(SeatTypeStock(seat_type, delta if capacity_too else 0, delta))
+    return tuple(shifted)
+
+
+def _with_reservation(pending, reservation_id, seats) -> tuple[PendingReservation, ...]:
+    """Replace (or drop, when empty) one reservation, keeping the others in order."""
+    others = [r for r in pending if r.reservation_id != reservation_id]
+    if not seats:
+        return tuple(others)
+    index = next((i for i, r in enumerate(pending) if r.reservation_id == reservation_id),
+                 len(others))
+    others.insert(index, PendingReservation(reservation_id, seats))
+    return tuple(others)
+
+
+# --- decisions --------------------------------------------------------------
+
+def decide(state: SeatsAvailabilityState | None, command: object, *, now: datetime) -> list[object]:
+    """Return the events an availability command causes, or raise DomainError."""
+    match command:
+        case AddSeats():
+            return _add(command)
+        case RemoveSeats():
+            return _remove(state, command)
+        case MakeSeatReservation():
+            return _reserve(state, command)
+        case CancelSeatReservation():
+            return _cancel(state, command)
+        case CommitSeatReservation():
+            return _commit(state, command)
+    raise TypeError(f"not an availability command: {command!r}")
+
+
+def _add(cmd: AddSeats) -> list[object]:
+    """Offer more seats of a type."""
+    _require_positive(cmd.quantity)
+    return [AvailableSeatsChanged(cmd.conference_id, (SeatQuantity(cmd.seat_type, cmd.quantity),))]
+
+
+def _remove(state, cmd: RemoveSeats) -> list[object]:
+    """Withdraw seats, but only those still free: reserved and sold seats stay."""
+    _require_positive(cmd.quantity)
+    free = state.remaining().get(cmd.seat_type, 0) if state else 0
+    removed = min(cmd.quantity, free)
+    if removed == 0:
+        return []
+    return [AvailableSeatsChanged(cmd.conference_id, (SeatQuantity(cmd.seat_type, -removed),))]
+
+
+def _reserve(state, cmd: MakeSeatReservation) -> list[object]:
+    """Reserve min(wanted, free) per type; a repeat reservation adjusts by the difference."""
+    require_valid_quantities(cmd.seats)
+    state = state or SeatsAvailabilityState(cmd.conference_id)
+    wanted = as_mapping(cmd.seats)
+    held = as_mapping(r.seats) if (r := state.reservation(cmd.reservation_id)) else {}
+    free = state.remaining()
+    actual = {
+        seat_type: min(wanted.get(seat_type, 0), held.get(seat_type, 0) + free.get(seat_type, 0))
+        for seat_type in {**wanted, **held}  # unknown seat types have nothing free: they get 0
+    }
+    taken = {t: actual[t] - held.get(t, 0) for t in actual}
+    return [SeatsReserved(
+        conference_id=cmd.conference_id,
+        reservation_id=cmd.reservation_id,
+        reservation_details=from_mapping(actual),
+        available_seats_changed=from_mapping({t: -q for t, q in taken.items()}),
+    )]
+
+
+def _cancel(state, cmd: CancelSeatReservation) -> list[object]:
+    """Give a pending reservation's seats back; an unknown reservation changes nothing."""
+    reservation = state.reservation(cmd.reservation_id) if state else None
+    if reservation is None:
+        return []
+    return [SeatsReservationCancelled(cmd.conference_id, cmd.reservation_id, reservation.seats)]
+
+
+def _commit(state, cmd: CommitSeatReservation) -> list[object]:
+    """Turn a pending reservation into sold seats; an unknown reservation changes nothing."""
+    if state is None or state.reservation(cmd.reservation_id) is None:
+        return []
+    return [SeatsReservationCommitted(cmd.conference_id, cmd.reservation_id)]
+
+
+def _require_positive(quantity: int) -> None:
+    if isinstance(quantity, bool) or not isinstance(quantity, int) \
+            or not 0 < quantity <= MAX_SEAT_QUANTITY:
+        raise DomainError("invalid_quantity",
+                          f"The quantity must be between 1 and {MAX_SEAT_QUANTITY}.")
+
+
+def seat_quantity_change(conference_id: str, seat_type: str, old: int, new: int):
+    """The command that follows a seat type's quantity edit: AddSeats, RemoveSeats or None."""
+    if new > old:
+        return AddSeats(conference_id, seat_type, new - old)
+    if new < old:
+        return RemoveSeats(conference_id, seat_type, old - new)
+    return None
+
+
+# --- snapshots --------------------------------------------------------------
+
+def snapshot(state: SeatsAvailabilityState) -> dict:
+    """A JSON-able memento of the state; from_snapshot(snapshot(s)) == s."""
+    return {
+        "schema": SNAPSHOT_SCHEMA,
+        "conference_id": state.conference_id,
+        "stock": [
+            {"seat_type": s.seat_type, "capacity": s.capacity, "remaining": s.remaining}
+            for s in state.stock
+        ],
+        "pending": [
+            {"reservation_id": r.reservation_id,
+             "seats": [{"seat_type": q.seat_type, "quantity": q.quantity} for q in r.seats]}
+            for r in state.pending
+        ],
+    }
+
+
+def from_snapshot(memento: dict) -> SeatsAvailabilityState:
+    """Rebuild the state a snapshot was taken of."""
+    if memento.get("schema") != SNAPSHOT_SCHEMA:
+        raise ValueError(f"unsupported availability snapshot schema {memento.get('schema')!r}")
+    return SeatsAvailabilityState(
+        conference_id=memento["conference_id"],
+        stock=tuple(SeatTypeStock(**s) for s in memento["stock"]),
+        pending=tuple(
+            PendingReservation(r["reservation_id"], tuple(SeatQuantity(**q) for q in r["seats"]))
+            for r in memento["pending"]
+        ),
+    )

@@ -1,0 +1,78 @@
+"""Drive the hub's JSON API like a client would, with the pump run by hand."""
+import base64
+
+from hub.app import create_app
+from hub.bootstrap import HubConfig
+
+CONFERENCE = {
+    "name": "CQRS Summit", "slug": "cqrs2026", "description": "Event sourcing in practice",
+    "location": "Redmond", "start_date": "2026-06-01", "end_date": "2026-06-03",
+    "owner_name": "Contoso Events", "owner_email": "owner@contoso.example",
+}
+SEAT_TYPES = [
+    {"name": "General admission", "description": "All talks", "quantity": 100, "price": 199},
+    {"name": "CQRS Workshop", "description": "Hands on", "quantity": 100, "price": 500},
+    {"name": "Additional cocktail party", "description": "Evening", "quantity": 100, "price": 50},
+]
+
+
+def make_app(tmp_path, clock, **config):
+    return create_app(HubConfig(data_dir=str(tmp_path / "hub"), **config), clock=clock,
+                      start_worker=False)
+
+
+def basic(email, code):
+    token = base64.b64encode(f"{email}:{code}".encode()).decode()
+    return {"Authorization": f"Basic {token}"}
+
+
+class HubClient:
+    def __init__(self, app):
+        self.app = app
+        self.hub = app.extensions["contoso_hub"]
+        self.http = app.test_client()
+
+    def pump(self):
+        return self.hub.run_until_idle()
+
+    def create_conference(self, seat_types=SEAT_TYPES, **overrides):
+        """Create, add seat types and publish; return (slug, {seat type name: id}, auth)."""
+        body = {**CONFERENCE, **overrides}
+        r = self.http.post("/api/conferences", json=body)
+        assert r.status_code == 201, r.get_json()
+        auth = basic(body["owner_email"], r.get_json()["access_code"])
+        ids = {}
+        for seat_type in seat_types:
+            r = self.http.post(f"/api/conferences/{body['slug']}/seat-types", json=seat_type,
+                               headers=auth)
+            assert r.status_code == 201, r.get_json()
+            ids[seat_type["name"]] = r.get_json()["id"]
+        assert self.http.post(f"/api/conferences/{body['slug']}/publish",
+                              headers=auth).status_code == 200
+        self.pump()
+        return body["slug"], ids, auth
+
+    def order(self, slug, seats):
+        r = self.http.post(f"/api/conferences/{slug}/orders",
+                           json={"seats": [{"seat_type": t, "quantity": q} for t, q in seats.items()]})
+        assert r.status_code == 202, r.get_json()
+        return r.get_json()["order_id"]
+
+    def get_order(self, order_id):
+        return self.http.get(f"/api/orders/{order_id}").get_json()
+
+    def registrant(self, order_id, email="ada@example.org"):
+        r = self.http.post(f"/api/orders/{order_id}/registrant",
+                           json={"first_name": "Ada", "last_name": "Lovelace", "email": email})
+        assert r.status_code == 200, r.get_json()
+
+    def pay(self, order_id, accept=True):
+        r = self.http.post(f"/api/orders/{order_id}/payment", json={"method": "card"})
+        if r.status_code != 201:
+            return r
+        verb = "accept" if accept else "reject"
+        return self.http.post(f"/api/payments/{r.get_json()['payment_id']}/{verb}")
+
+    def available(self, slug):
+        conf = self.http.get(f"/api/conferences/{slug}").get_json()
+        return {s["name"]: s["available"] for s in conf["seat_types"]}
