@@ -9,7 +9,7 @@ from hub.app import current_hub, wake_worker
 from hub.errors import ApiError
 from hub.http import basic_auth, basic_auth_challenge, json_body, query_text, \
     require_object_fields, unauthorized
-from hub.openapi_management import OPENAPI_PATHS  # noqa: F401  (read by hub.openapi)
+from hub.openapi_management import OPENAPI_COMPONENTS, OPENAPI_PATHS  # noqa: F401  (hub.openapi)
 
 bp = Blueprint("api_management", __name__, url_prefix="/api")
 bp.after_request(basic_auth_challenge("Contoso conference management"))

@@ -76,6 +76,10 @@ class Hub:
                 done += work
             return done
 
+    def refresh_read_models(self) -> None:
+        """Bring the read models up to the log now, so a caller reads its own writes."""
+        catch_up(self.store, self.read_models)
+
     def close(self) -> None:
         self.db.close()
 

@@ -101,7 +101,7 @@ def opens(conference, owner_email: str, access_code: str) -> bool:
 
 
 def _clean_conference(hub, fields: dict) -> dict:
-    values = {name: _stripped(fields.get(name)) for name in CONFERENCE_FIELDS}
+    values = {name: _stripped(fields.get(name, "")) for name in CONFERENCE_FIELDS}
     errors = rules.validate_conference(values) or _too_long(hub.models.Conference, values)
     if errors:
         raise ApiError(400, "invalid_fields", "Some conference fields are not valid.",
@@ -174,7 +174,7 @@ def find_seat_type(hub, conference, seat_type_id: str):
 def _clean_seat_type(hub, fields: dict) -> dict:
     raw = {name: _stripped(fields.get(name)) for name in SEAT_TYPE_FIELDS}
     errors = rules.validate_seat_type(raw)
-    values = {"name": raw["name"], "description": raw["description"]}
+    values = {"name": raw["name"] or "", "description": raw["description"] or ""}
     if not errors:
         values["quantity"] = rules.seat_quantity_from(raw["quantity"])
         values["price_cents"] = rules.price_cents_from(raw["price"])

@@ -28,7 +28,7 @@ def conference_by_slug(hub, slug: str):
 def published_conferences(hub) -> list[dict]:
     """Every published conference with its seat types and seats left."""
     C = hub.models.Conference
-    rows = list(C.select().where(C.is_published == True).order_by(C.start_date, C.slug))  # noqa: E712
+    rows = list(C.select().where(C.is_published).order_by(C.start_date, C.slug))
     on_sale = _seat_types_on_sale(hub, [c.id for c in rows])
     return [public_conference(c, on_sale.get(c.id, [])) for c in rows]
 

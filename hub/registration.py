@@ -76,6 +76,7 @@ def assign_registrant(hub, order_id: str, body: dict) -> None:
     hub.bus.handle(orders.AssignRegistrantDetails(
         order_id, _text(body, "first_name"), _text(body, "last_name"), _text(body, "email")),
         correlation=order_id)
+    hub.refresh_read_models()
 
 
 def start_payment(hub, order_id: str, method: str) -> dict:
@@ -195,10 +196,12 @@ def assign_seat(hub, order_id: str, position: int, body: dict) -> None:
                             _text(body, "email"), _text(body, "company"))
     hub.bus.handle(seat_assignments.AssignSeat(order_id, position, attendee),
                    correlation=order_id)
+    hub.refresh_read_models()
 
 
 def unassign_seat(hub, order_id: str, position: int) -> None:
     hub.bus.handle(seat_assignments.UnassignSeat(order_id, position), correlation=order_id)
+    hub.refresh_read_models()
 
 
 def _text(body: dict, field: str) -> str:

@@ -175,7 +175,7 @@ def validate_seat_type(fields: Mapping[str, object]) -> dict[str, str]:
     """Field -> message for every seat type field that breaks a rule; empty when valid."""
     errors: dict[str, str] = {}
     _check_text(errors, fields, "name", "Name", required=True, min_len=2, max_len=70)
-    _check_text(errors, fields, "description", "Description", required=True, max_len=250)
+    _check_text(errors, fields, "description", "Description", max_len=250)
     for key, parse in (("quantity", seat_quantity_from), ("price", price_cents_from)):
         try:
             parse(fields.get(key))

@@ -112,7 +112,9 @@ def evolve(state: SeatAssignmentsState | None, event: object) -> SeatAssignments
     raise TypeError(f"not a seat assignment event: {event!r}")
 
 
-def fold(events: Iterable[object], state: SeatAssignmentsState | None = None):
+def fold(
+    events: Iterable[object], state: SeatAssignmentsState | None = None
+) -> SeatAssignmentsState | None:
     """Rebuild an order's seat assignments from their events."""
     for event in events:
         state = evolve(state, event)

@@ -149,7 +149,9 @@ def evolve(state: SeatsAvailabilityState | None, event: object) -> SeatsAvailabi
     raise TypeError(f"not an availability event: {event!r}")
 
 
-def fold(events: Iterable[object], state: SeatsAvailabilityState | None = None):
+def fold(
+    events: Iterable[object], state: SeatsAvailabilityState | None = None
+) -> SeatsAvailabilityState | None:
     """Rebuild a conference's availability from its events (or from a snapshot onwards)."""
     for event in events:
         state = evolve(state, event)
@@ -256,7 +258,9 @@ def _require_positive(quantity: int) -> None:
                           f"The quantity must be between 1 and {MAX_SEAT_QUANTITY}.")
 
 
-def seat_quantity_change(conference_id: str, seat_type: str, old: int, new: int):
+def seat_quantity_change(
+    conference_id: str, seat_type: str, old: int, new: int
+) -> AddSeats | RemoveSeats | None:
     """The command that follows a seat type's quantity edit: AddSeats, RemoveSeats or None."""
     if new > old:
         return AddSeats(conference_id, seat_type, new - old)

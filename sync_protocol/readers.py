@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Callable, Protocol
 
+from sync_protocol.database import is_postgres
 from sync_protocol.store import EventStore, StoredEvent
 
 
@@ -25,8 +26,13 @@ class ReaderPositions:
         self.store = store
 
     def get(self, name: str) -> int:
+        """The reader's position; on PostgreSQL the row stays locked until the transaction ends,
+        so two processes never feed one reader the same events (SQLite's write lock does that)."""
         R = self.store.models.ReaderPosition
-        row = R.get_or_none(R.name == name)
+        query = R.select().where(R.name == name)
+        if is_postgres(self.store.db):
+            query = query.for_update()
+        row = query.first()
         return row.position if row else 0
 
     def set(self, name: str, position: int) -> None:

@@ -9,7 +9,7 @@ from datetime import datetime
 from domain_givens import BUFFER, NOW, PRICES, WINDOW, id_sequence
 from shared_domain import orders, payments, registration_process, seats_availability
 from shared_domain.errors import DomainError
-from shared_domain.registration_process import ExpireRegistrationProcess, correlation, handle
+from shared_domain.registration_process import correlation, handle
 
 _ROUTES = {
     **{c: (orders, lambda c: orders.stream_id(c.order_id)) for c in orders.ORDER_COMMANDS},
@@ -21,9 +21,10 @@ _ROUTES = {
 
 
 class RegistrationHub:
-    def __init__(self, now: datetime = NOW, prices=PRICES):
+    def __init__(self, now: datetime = NOW, prices=PRICES, window=WINDOW):
         self.now = now
         self.prices = prices
+        self.window = window
         self.streams: dict[str, list] = defaultdict(list)
         self.processes: dict[str, registration_process.ProcessState | None] = {}
         self.refusals: list[tuple[object, str]] = []
@@ -61,7 +62,7 @@ class RegistrationHub:
         context = {}
         if module is orders:
             context = dict(prices=self.prices, access_code=next(self.codes),
-                           reservation_window=WINDOW)
+                           reservation_window=self.window)
         try:
             events = module.decide(module.fold(stream), command, now=self.now, **context)
         except DomainError as refusal:
@@ -81,5 +82,3 @@ class RegistrationHub:
             else:
                 self.delayed.append(out)
 
-
-__all__ = ["RegistrationHub", "ExpireRegistrationProcess"]
