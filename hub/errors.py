@@ -1,6 +1,8 @@
 """Errors the API turns into 4xx responses with a stable code."""
 from __future__ import annotations
 
+import json
+
 from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
 
@@ -41,5 +43,9 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(e: HTTPException):
+        # Keep the exception's own headers (Allow on a 405, WWW-Authenticate on a 401).
+        response = e.get_response()
         code = (e.name or "error").lower().replace(" ", "_")
-        return jsonify(error_body(code, e.description or e.name)), e.code
+        response.data = json.dumps(error_body(code, e.description or e.name))
+        response.content_type = "application/json"
+        return response

@@ -17,7 +17,7 @@ def hub_models(db: peewee.Database) -> SimpleNamespace:
     # --- conference management (CRUD; publishes integration events) --------
     class Conference(Base):
         id = peewee.CharField(max_length=36, primary_key=True)
-        slug = peewee.CharField(max_length=60, unique=True)
+        slug = peewee.CharField(max_length=100, unique=True)
         name = peewee.CharField(max_length=200)
         description = peewee.TextField(default="")
         location = peewee.CharField(max_length=200, default="")
@@ -26,7 +26,7 @@ def hub_models(db: peewee.Database) -> SimpleNamespace:
         start_date = peewee.CharField(max_length=10)
         end_date = peewee.CharField(max_length=10)
         owner_name = peewee.CharField(max_length=200)
-        owner_email = peewee.CharField(max_length=200, index=True)
+        owner_email = peewee.CharField(max_length=254, index=True)
         access_code = peewee.CharField(max_length=6)
         is_published = peewee.BooleanField(default=False)
         was_ever_published = peewee.BooleanField(default=False)

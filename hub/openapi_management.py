@@ -98,7 +98,7 @@ OPENAPI_COMPONENTS = {"schemas": {
                        "owner_name": {"type": "string", "maxLength": 200},
                        "owner_email": {"type": "string", "format": "email", "maxLength": 200}}},
     "SeatTypeInput": {
-        "type": "object", "required": ["name", "description", "quantity", "price"],
+        "type": "object", "required": ["name", "quantity", "price"],
         "properties": {"name": {"type": "string", "minLength": 2, "maxLength": 70},
                        "description": {"type": "string", "maxLength": 250},
                        "quantity": {"type": "integer", "minimum": 0, "maximum": 100000},

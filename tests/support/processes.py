@@ -1,0 +1,72 @@
+"""Start the real `contoso` command as a separate process on loopback."""
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import requests
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Service:
+    """A `contoso ...` process that serves HTTP; stopped with SIGTERM or killed with -9."""
+
+    def __init__(self, args, port, log_path):
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
+        self.log = open(log_path, "ab")
+        self.proc = subprocess.Popen([sys.executable, "-m", "contoso", *args], cwd=ROOT,
+                                     stdout=self.log, stderr=subprocess.STDOUT)
+
+    def wait_ready(self, path="/api/openapi.json", timeout=30):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"service exited with {self.proc.returncode}")
+            try:
+                if requests.get(self.url + path, timeout=1).status_code < 500:
+                    return self
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        raise TimeoutError(f"{self.url} not ready")
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+
+    def kill(self):
+        self.proc.kill()
+        self.proc.wait()
+        self.log.close()
+
+
+def start_hub(data_dir, log_path):
+    port = free_port()
+    return Service(["hub", "run", "--data-dir", str(data_dir), "--port", str(port)], port,
+                   log_path).wait_ready()
+
+
+def wait_for(predicate, timeout=20, interval=0.05):
+    """Poll until predicate() returns a truthy value; return it (the test asserts on it)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    return predicate()
