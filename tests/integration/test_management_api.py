@@ -77,7 +77,7 @@ def test_created_conference_has_a_six_symbol_access_code_and_is_unpublished(owne
     ({"name": "P"}, "name", "Name must be between 2 and 200 characters."),
     ({"name": "P" * 201}, "name", "Name must be between 2 and 200 characters."),
     ({"name": ""}, "name", "Name is required."),
-    ({"slug": "s" * 61}, "slug", "At most 60 characters."),
+    ({"slug": "s" * 101}, "slug", "Slug must be between 1 and 100 characters."),
 ])
 def test_invalid_conference_fields_are_refused_with_a_message_per_field(client, change, field,
                                                                         message):
