@@ -6,7 +6,7 @@ from typing import Callable
 
 from flask import Flask
 
-from hub.bootstrap import HubConfig, bootstrap
+from hub.bootstrap import HubConfig, bootstrap, stored_secret
 from hub.errors import register_error_handlers
 from sync_protocol.store import utc_now
 
@@ -16,7 +16,7 @@ def create_app(config: HubConfig | None = None, *, clock: Callable[[], dt.dateti
     """Build the hub app; with start_worker the pump runs in the background (one per process)."""
     config = config or HubConfig()
     app = Flask(__name__)
-    app.config["SECRET_KEY"] = config.secret_key
+    app.config["SECRET_KEY"] = config.secret_key or stored_secret(config.data_dir)
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
     hub = bootstrap(config, clock)
     app.extensions["contoso_hub"] = hub

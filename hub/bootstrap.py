@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 from hub.bus import CommandBus
@@ -28,12 +28,24 @@ class HubConfig:
     # Seats are released this long after the registrant's countdown ends, so a
     # payment in flight at the deadline can still finish.
     release_buffer: dt.timedelta = dt.timedelta(minutes=5)
-    secret_key: str = field(default_factory=lambda: os.urandom(24).hex())
+    secret_key: str | None = None     # None: kept in data_dir/secret.key, made on first start
     max_body_bytes: int = 1_000_000
 
     @property
     def database(self) -> str:
         return self.db_url or os.path.join(self.data_dir, "hub.sqlite3")
+
+
+def stored_secret(data_dir: str) -> str:
+    """The hub's session-signing secret, made once and kept (mode 0600) so sessions survive restarts."""
+    path = os.path.join(data_dir, "secret.key")
+    if not os.path.exists(path):
+        os.makedirs(data_dir, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(os.urandom(32).hex())
+    with open(path) as f:
+        return f.read().strip()
 
 
 def message_registry() -> EventRegistry:
