@@ -11,6 +11,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from hub import cli as hub_cli
     hub_cli.add_commands(commands.add_parser("hub", help="run and manage the hub"))
+    from onsite_node import cli as node_cli
+    node_cli.add_commands(commands.add_parser("node", help="enroll and run an on-site node"))
     demo = commands.add_parser("demo", help="start the system on embedded defaults")
     from hub import demo as hub_demo
     hub_demo.add_arguments(demo)

@@ -27,7 +27,8 @@ def create_app(config: HubConfig | None = None, *, clock: Callable[[], dt.dateti
         worker.start()
         app.extensions["contoso_worker"] = worker
 
-    from hub import api_management, api_registration, openapi
+    from hub import api_management, api_registration, openapi, sync_api
+    app.register_blueprint(sync_api.bp)
     app.register_blueprint(api_management.bp)
     app.register_blueprint(api_registration.bp)
     app.register_blueprint(openapi.bp)

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import json
+from typing import Callable
 
-from flask import Flask, jsonify
+from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from shared_domain.errors import DomainError
@@ -32,20 +33,39 @@ def error_body(code: str, message: str, fields: dict | None = None) -> dict:
     return body
 
 
-def register_error_handlers(app: Flask) -> None:
+# Renders an error as an HTML page: (status, code, message) -> response.
+PageError = Callable[[int, str, str], object]
+
+
+def is_api_request() -> bool:
+    return request.path == "/api" or request.path.startswith("/api/")
+
+
+def register_error_handlers(app: Flask, page_error: PageError | None = None) -> None:
+    """JSON errors under /api/; with page_error, every other path gets an HTML page."""
+    def as_page() -> bool:
+        return page_error is not None and not is_api_request()
+
     @app.errorhandler(ApiError)
     def api_error(e: ApiError):
+        if as_page():
+            return page_error(e.status, e.code, e.message)
         return jsonify(error_body(e.code, e.message, e.fields)), e.status
 
     @app.errorhandler(DomainError)
     def domain_error(e: DomainError):
-        return jsonify(error_body(e.code, e.message)), STATUS_BY_CODE.get(e.code, 400)
+        status = STATUS_BY_CODE.get(e.code, 400)
+        if as_page():
+            return page_error(status, e.code, e.message)
+        return jsonify(error_body(e.code, e.message)), status
 
     @app.errorhandler(HTTPException)
     def http_error(e: HTTPException):
+        code = (e.name or "error").lower().replace(" ", "_")
+        if as_page():
+            return page_error(e.code or 500, code, e.description or e.name)
         # Keep the exception's own headers (Allow on a 405, WWW-Authenticate on a 401).
         response = e.get_response()
-        code = (e.name or "error").lower().replace(" ", "_")
         response.data = json.dumps(error_body(code, e.description or e.name))
         response.content_type = "application/json"
         return response

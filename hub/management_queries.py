@@ -23,6 +23,17 @@ def conference_by_slug(hub, slug: str):
     return C.select().where(peewee.fn.LOWER(C.slug) == slug.lower()).first()
 
 
+def conference_by_id(hub, conference_id: str):
+    """The conference with this id, or None."""
+    return hub.models.Conference.get_or_none(hub.models.Conference.id == conference_id)
+
+
+def seat_type_names(hub, conference_id: str) -> dict[str, str]:
+    """Seat type id -> name for one conference (for order pages)."""
+    S = hub.models.SeatType
+    return {s.id: s.name for s in S.select(S.id, S.name).where(S.conference == conference_id)}
+
+
 # --- public ---------------------------------------------------------------------
 
 def published_conferences(hub) -> list[dict]:

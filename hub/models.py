@@ -6,6 +6,8 @@ from types import SimpleNamespace
 
 import peewee
 
+from hub.node_models import node_models
+
 
 def hub_models(db: peewee.Database) -> SimpleNamespace:
     """Return the hub's model classes bound to `db`."""
@@ -143,9 +145,11 @@ def hub_models(db: peewee.Database) -> SimpleNamespace:
             indexes = ((("order_id", "position"), True),)
 
     read_models = [SeatTypeView, OrderView, OrderItemView, OrderLineView, SeatAssignmentView]
+    nodes = node_models(Base)
     return SimpleNamespace(
+        **nodes,
         Conference=Conference, SeatType=SeatType, QueuedCommand=QueuedCommand,
         ProcessState=ProcessState, SeatTypeView=SeatTypeView, OrderView=OrderView,
         OrderItemView=OrderItemView, OrderLineView=OrderLineView,
         SeatAssignmentView=SeatAssignmentView, read_models=read_models,
-        all=[Conference, SeatType, QueuedCommand, ProcessState, *read_models])
+        all=[Conference, SeatType, QueuedCommand, ProcessState, *read_models, *nodes.values()])

@@ -4,7 +4,8 @@ from __future__ import annotations
 import datetime as dt
 
 from shared_domain import orders, payments, seat_assignments
-from shared_domain.people import PersonalInfo
+from shared_domain.errors import DomainError
+from shared_domain.people import PersonalInfo, require_email, require_name
 from shared_domain.seats import SeatQuantity
 from sync_protocol.ids import uuid7
 from hub.errors import ApiError
@@ -209,3 +210,33 @@ def _text(body: dict, field: str) -> str:
     if not isinstance(value, str):
         raise ApiError(400, "invalid_fields", f"{field} must be text.", {field: "must be text"})
     return value.strip()
+
+
+# --- per-field checks for the pages: the domain's own rules, every field at once ----------
+
+def registrant_field_errors(body: dict) -> dict[str, str]:
+    """Field -> message for registrant details the order would refuse; empty when valid."""
+    return _person_field_errors(body, names=("first_name", "last_name"))
+
+
+def attendee_field_errors(body: dict) -> dict[str, str]:
+    """Field -> message for attendee details a seat assignment would refuse; empty when valid."""
+    return _person_field_errors(body, names=())
+
+
+def _person_field_errors(body: dict, names: tuple[str, ...]) -> dict[str, str]:
+    errors = {}
+    for name in names:
+        try:
+            require_name(body.get(name), name)
+        except DomainError as refusal:
+            errors[name] = refusal.message
+    email = body.get("email")
+    if not (isinstance(email, str) and email.strip()):
+        errors["email"] = "The email is required."
+    else:
+        try:
+            require_email(email)
+        except DomainError as refusal:
+            errors["email"] = refusal.message
+    return errors

@@ -14,6 +14,7 @@ Time and ids are always passed in. Modules:
 - registration_process: the RegistrationProcess manager (handle, correlation).
 - conferences: conference and seat type rules, access codes, integration events.
 - catalog: ALL_EVENTS and ALL_COMMANDS for serialisation.
+- tickets: signed ticket codes (issue_ticket, read_ticket, keypair_from_seed).
 
 Every aggregate module has the same shape: a frozen state, evolve(state, event),
 fold(events, state=None), decide(state, command, *, now, ...) -> list of events

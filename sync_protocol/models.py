@@ -80,7 +80,35 @@ def log_models(db: peewee.Database) -> SimpleNamespace:
         class Meta:
             table_name = "message_log"
 
-    return SimpleNamespace(Base=Base, EventRecord=EventRecord, OriginSeq=OriginSeq,
+    class IntegrityConflict(Base):
+        """A different payload offered under an (origin, seq) already held: kept, never applied."""
+        id = peewee.BigAutoField()
+        origin = peewee.CharField(max_length=120)
+        seq = peewee.BigIntegerField()
+        conference = peewee.CharField(max_length=120, index=True)
+        held_hash = peewee.CharField(max_length=64)
+        offered_hash = peewee.CharField(max_length=64)
+        offered = peewee.TextField()
+        source = peewee.CharField(max_length=120)
+        received_at = peewee.CharField(max_length=40)
+
+        class Meta:
+            table_name = "integrity_conflict"
+            indexes = ((("origin", "seq", "offered_hash"), True),)
+
+    class SeenNonce(Base):
+        """Nonces of signed requests already accepted, kept while their timestamp is fresh."""
+        key_id = peewee.CharField(max_length=120)
+        nonce = peewee.CharField(max_length=64)
+        seen_at = peewee.BigIntegerField(index=True)
+
+        class Meta:
+            table_name = "seen_nonce"
+            indexes = ((("key_id", "nonce"), True),)
+            primary_key = peewee.CompositeKey("key_id", "nonce")
+
+    return SimpleNamespace(Base=Base, EventRecord=EventRecord, OriginSeq=OriginSeq, SeenNonce=SeenNonce,
                            ReaderPosition=ReaderPosition, Snapshot=Snapshot,
-                           MessageLogEntry=MessageLogEntry,
-                           all=[EventRecord, OriginSeq, ReaderPosition, Snapshot, MessageLogEntry])
+                           MessageLogEntry=MessageLogEntry, IntegrityConflict=IntegrityConflict,
+                           all=[EventRecord, OriginSeq, ReaderPosition, Snapshot, MessageLogEntry,
+                                IntegrityConflict, SeenNonce])

@@ -57,7 +57,8 @@ class Service:
 
 def start_hub(data_dir, log_path):
     port = free_port()
-    return Service(["hub", "run", "--data-dir", str(data_dir), "--port", str(port)], port,
+    return Service(["hub", "run", "--data-dir", str(data_dir), "--port", str(port),
+                    "--zeroconf-interface", "127.0.0.1"], port,
                    log_path).wait_ready()
 
 

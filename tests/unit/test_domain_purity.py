@@ -63,7 +63,7 @@ def _assert_serialisable(hint):
 VALUES_AND_STATES = {
     "SeatQuantity", "SeatTypePrice", "OrderLine", "PersonalInfo", "SeatSlot", "Outgoing",
     "OrderState", "SeatsAvailabilityState", "SeatTypeStock", "PendingReservation", "Seat",
-    "SeatAssignmentsState", "PaymentState", "ProcessState",
+    "SeatAssignmentsState", "PaymentState", "ProcessState", "TicketPayload", "TicketKeyPair",
 }
 
 

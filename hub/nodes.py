@@ -1,0 +1,161 @@
+"""On-site nodes as the hub knows them: creation, enrollment, epochs, revocation, keys."""
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import os
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from hub.errors import ApiError
+from shared_domain.conferences import ACCESS_CODE_ALPHABET
+from sync_protocol.ids import uuid7
+from sync_protocol.server import Caller
+from sync_protocol.signing import new_secret
+from sync_protocol.wire import ProtocolError
+
+ENROLLMENT_VALIDITY = dt.timedelta(hours=24)
+ENROLLMENT_CODE_LENGTH = 12    # 60 bits from a 32-symbol alphabet: not guessable in 24 h
+
+
+def origin_of(node_id: str, epoch: int) -> str:
+    return f"{node_id}:{epoch}"
+
+
+def node_of_origin(origin: str) -> str:
+    return origin.rsplit(":", 1)[0]
+
+
+def _hash(code: str) -> str:
+    return hashlib.sha256(normalise_code(code).encode()).hexdigest()
+
+
+def normalise_code(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def create_node(hub, conference, name: str) -> tuple:
+    """Create a node for a conference and its one-time enrollment code (valid 24 h)."""
+    name = (name or "").strip()
+    if not 1 <= len(name) <= 100:
+        raise ApiError(400, "invalid_fields", "Give the node a name (up to 100 characters).",
+                       {"name": "1 to 100 characters"})
+    now = hub.clock()
+    with hub.db.atomic():
+        node = hub.models.Node.create(id=uuid7(), conference_id=conference.id, name=name,
+                                      created_at=now.isoformat())
+        code = _new_code(hub, node, now)
+        ensure_conference_keys(hub, conference.id)
+    return node, code
+
+
+def _new_code(hub, node, now) -> str:
+    raw = os.urandom(ENROLLMENT_CODE_LENGTH)
+    code = "".join(ACCESS_CODE_ALPHABET[b % 32] for b in raw)
+    hub.models.EnrollmentCode.create(code_hash=_hash(code), node_id=node.id,
+                                     expires_at=(now + ENROLLMENT_VALIDITY).isoformat())
+    return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
+
+
+def new_enrollment_code(hub, node) -> str:
+    """Another one-time code for the same node (a re-imaged device enrolls into a new epoch)."""
+    with hub.db.atomic():
+        return _new_code(hub, node, hub.clock())
+
+
+def enroll(hub, code: str, node_public_key: str, software_version: str) -> dict:
+    """Exchange a one-time code for the node's credentials; a used or expired code is refused."""
+    E, N = hub.models.EnrollmentCode, hub.models.Node
+    now = hub.clock()
+    with hub.db.atomic():
+        row = E.get_or_none(E.code_hash == _hash(code or ""))
+        if row is None or row.used_at is not None:
+            raise ProtocolError(403, "enrollment_refused", "This enrollment code is unknown or already used.")
+        if dt.datetime.fromisoformat(row.expires_at) <= now:
+            raise ProtocolError(403, "enrollment_expired", "This enrollment code has expired; ask the hub admin for a new one.")
+        node = N.get_by_id(row.node_id)
+        if node.revoked_at:
+            raise ProtocolError(403, "node_revoked", "This node was revoked.", wipe=True)
+        E.update(used_at=now.isoformat()).where(E.code_hash == row.code_hash).execute()
+        node.secret, node.epoch = new_secret(), node.epoch + 1
+        node.public_key, node.software_version = node_public_key[:100], software_version[:40]
+        node.enrolled_at = node.last_contact = now.isoformat()
+        node.save()
+    return credentials(hub, node)
+
+
+def credentials(hub, node) -> dict:
+    """What a node stores after enrolling: who it is, its secret, and the conference's keys."""
+    conference = hub.models.Conference.get_by_id(node.conference_id)
+    return {"node_id": node.id, "name": node.name, "secret": node.secret, "epoch": node.epoch,
+            "origin": origin_of(node.id, node.epoch),
+            "conference": {"id": conference.id, "slug": conference.slug, "name": conference.name},
+            "ticket_public_keys": ticket_public_keys(hub, conference.id),
+            "venue_key": venue_key(hub, conference.id),
+            "hub_time": hub.clock().timestamp()}
+
+
+def new_epoch(hub, node) -> dict:
+    """Start a new epoch (a new origin) for a node whose data was restored from an older copy."""
+    with hub.db.atomic():
+        node.epoch += 1
+        node.save()
+    return credentials(hub, node)
+
+
+def revoke(hub, node) -> None:
+    hub.models.Node.update(revoked_at=hub.clock().isoformat()).where(
+        hub.models.Node.id == node.id).execute()
+
+
+def caller_for(hub, key_id: str) -> Caller:
+    """The signer of a sync request: an enrolled, unrevoked node, allowed its conference's origins."""
+    node = hub.models.Node.get_or_none(hub.models.Node.id == key_id)
+    if node is None or not node.secret:
+        raise ProtocolError(401, "unknown_node", "This node is not enrolled here.")
+    if node.revoked_at:
+        raise ProtocolError(403, "node_revoked",
+                            "This node was revoked; it must wipe its personal data.", wipe=True)
+    N = hub.models.Node
+    peers = {row.id for row in N.select(N.id).where(N.conference_id == node.conference_id)}
+    return Caller(key_id=node.id, secret=node.secret, conference=node.conference_id,
+                  name=node.name, may_send=lambda origin: node_of_origin(origin) in peers)
+
+
+def ensure_conference_keys(hub, conference_id: str) -> None:
+    """Give a conference a ticket-signing key and a venue key, once."""
+    K, V = hub.models.ConferenceKey, hub.models.VenueKey
+    if not K.select().where(K.conference_id == conference_id).exists():
+        add_ticket_key(hub, conference_id)
+    V.insert(conference_id=conference_id, secret=new_secret()).on_conflict_ignore().execute()
+
+
+def add_ticket_key(hub, conference_id: str):
+    """A new Ed25519 key for the conference's tickets (rotation: old keys stay listed)."""
+    private = Ed25519PrivateKey.generate()
+    raw_private = private.private_bytes(serialization.Encoding.Raw,
+                                        serialization.PrivateFormat.Raw,
+                                        serialization.NoEncryption())
+    raw_public = private.public_key().public_bytes(serialization.Encoding.Raw,
+                                                   serialization.PublicFormat.Raw)
+    return hub.models.ConferenceKey.create(
+        key_id=base64.urlsafe_b64encode(hashlib.sha256(raw_public).digest()[:6]).decode(),
+        conference_id=conference_id, private_key=_b64(raw_private), public_key=_b64(raw_public),
+        created_at=hub.clock().isoformat())
+
+
+def ticket_public_keys(hub, conference_id: str) -> dict[str, str]:
+    K = hub.models.ConferenceKey
+    return {k.key_id: k.public_key for k in K.select().where(
+        (K.conference_id == conference_id) & K.retired_at.is_null())}
+
+
+def venue_key(hub, conference_id: str) -> str:
+    row = hub.models.VenueKey.get_or_none(hub.models.VenueKey.conference_id == conference_id)
+    return row.secret if row else ""
+
+
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).decode()

@@ -1,0 +1,22 @@
+"""The hub's web pages: the registrant's site and the business customers' area."""
+from __future__ import annotations
+
+from flask import Flask
+
+from hub.web import csrf, filters
+
+
+def page_blueprints():
+    from hub.web import (business, conference_admin, conference_lists, processor, registrant,
+                         registrant_orders, seat_types)
+    return [registrant.bp, registrant_orders.bp, processor.bp, business.bp,
+            conference_admin.bp, seat_types.bp, conference_lists.bp]
+
+
+def init_app(app: Flask) -> None:
+    """Register the page blueprints (their forms carry the session's CSRF token)."""
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    app.jinja_env.globals["csrf_field"] = csrf.csrf_field
+    app.jinja_env.filters.update(filters.FILTERS)
+    for bp in page_blueprints():
+        app.register_blueprint(bp)

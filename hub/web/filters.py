@@ -1,0 +1,81 @@
+"""Jinja filters: money, dates and order states as people read them."""
+from __future__ import annotations
+
+import datetime as dt
+
+ORDER_STATUS_LABELS = {
+    "pending_reservation": "Reserving seats",
+    "reserved": "Reserved",
+    "partially_reserved": "Partly reserved",
+    "expired": "Expired",
+    "confirmed": "Confirmed",
+}
+PAYMENT_STATUS_LABELS = {"": "Not paid", "paid": "Paid", "rejected": "Rejected",
+                         "refunded": "Refunded"}
+
+
+def money(cents: int | None) -> str:
+    """Cents as dollars: $1,234.50."""
+    cents = cents or 0
+    return f"${cents // 100:,}.{cents % 100:02d}"
+
+
+def price(cents: int | None) -> str:
+    return "Free" if not cents else money(cents)
+
+
+def dollars(cents: int | None) -> str:
+    """Cents as a form value: 1234.50."""
+    cents = cents or 0
+    return f"{cents // 100}.{cents % 100:02d}"
+
+
+def day(iso_date: str) -> str:
+    try:
+        d = dt.date.fromisoformat(iso_date)
+    except (TypeError, ValueError):
+        return iso_date or ""
+    return f"{d.day} {d:%B %Y}"
+
+
+def date_range(start: str, end: str) -> str:
+    """'1–3 June 2026', '30 June – 2 July 2026' or a single day."""
+    try:
+        a, b = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+    except (TypeError, ValueError):
+        return f"{start} – {end}"
+    if a == b:
+        return day(start)
+    if (a.year, a.month) == (b.year, b.month):
+        return f"{a.day}–{b.day} {b:%B %Y}"
+    if a.year == b.year:
+        return f"{a.day} {a:%B} – {b.day} {b:%B %Y}"
+    return f"{day(start)} – {day(end)}"
+
+
+def moment(iso: str | None) -> str:
+    """A stored timestamp in UTC, to the minute."""
+    try:
+        t = dt.datetime.fromisoformat(iso).astimezone(dt.timezone.utc)
+    except (TypeError, ValueError):
+        return iso or ""
+    return f"{t:%Y-%m-%d %H:%M} UTC"
+
+
+def clock_time(seconds: int | None) -> str:
+    """Seconds left as m:ss."""
+    seconds = max(0, int(seconds or 0))
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def order_status(status: str) -> str:
+    return ORDER_STATUS_LABELS.get(status, status.replace("_", " ").capitalize())
+
+
+def payment_status(status: str | None) -> str:
+    return PAYMENT_STATUS_LABELS.get(status or "", (status or "").capitalize())
+
+
+FILTERS = {"money": money, "price": price, "dollars": dollars, "day": day,
+           "date_range": date_range, "moment": moment, "clock_time": clock_time, "order_status": order_status,
+           "payment_status": payment_status}

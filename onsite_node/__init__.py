@@ -1,0 +1,1 @@
+"""The on-site node: replica, check-in, sales, printing and scanning on a Raspberry Pi."""

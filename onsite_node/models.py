@@ -1,0 +1,71 @@
+"""The node's tables besides the log: its view of the conference, and its sync state."""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import peewee
+
+
+def node_models(db: peewee.Database) -> SimpleNamespace:
+    """Return the node's model classes bound to `db`."""
+
+    class Base(peewee.Model):
+        class Meta:
+            database = db
+
+    class SyncState(Base):
+        """Small facts about syncing: the hub feed cursor, what the hub acknowledged, the epoch."""
+        key = peewee.CharField(max_length=120, primary_key=True)
+        value = peewee.TextField()
+
+        class Meta:
+            table_name = "sync_state"
+
+    class ConferenceView(Base):
+        conference_id = peewee.CharField(max_length=36, primary_key=True)
+        slug = peewee.CharField(max_length=100, default="")
+        name = peewee.CharField(max_length=200, default="")
+        location = peewee.CharField(max_length=200, default="")
+        start_date = peewee.CharField(max_length=10, default="")
+        end_date = peewee.CharField(max_length=10, default="")
+
+        class Meta:
+            table_name = "rm_conference"
+
+    class SeatTypeView(Base):
+        seat_type_id = peewee.CharField(max_length=36, primary_key=True)
+        name = peewee.CharField(max_length=70, default="")
+        price_cents = peewee.IntegerField(default=0)
+
+        class Meta:
+            table_name = "rm_seat_type"
+
+    class OrderView(Base):
+        order_id = peewee.CharField(max_length=36, primary_key=True)
+        status = peewee.CharField(max_length=30, default="placed")
+        access_code = peewee.CharField(max_length=6, default="", index=True)
+        registrant_name = peewee.CharField(max_length=200, default="")
+        registrant_email = peewee.CharField(max_length=254, default="")
+
+        class Meta:
+            table_name = "rm_order"
+
+    class AttendeeView(Base):
+        """One row per seat of a confirmed order: who may come in."""
+        order_id = peewee.CharField(max_length=36)
+        position = peewee.IntegerField()
+        seat_type = peewee.CharField(max_length=36)
+        first_name = peewee.CharField(max_length=100, default="")
+        last_name = peewee.CharField(max_length=100, default="", index=True)
+        email = peewee.CharField(max_length=254, default="", index=True)
+        company = peewee.CharField(max_length=200, default="")
+
+        class Meta:
+            table_name = "rm_attendee"
+            indexes = ((("order_id", "position"), True),)
+
+    read_models = [ConferenceView, SeatTypeView, OrderView, AttendeeView]
+    return SimpleNamespace(SyncState=SyncState, ConferenceView=ConferenceView,
+                           SeatTypeView=SeatTypeView, OrderView=OrderView,
+                           AttendeeView=AttendeeView, read_models=read_models,
+                           all=[SyncState, *read_models])

@@ -1,0 +1,84 @@
+"""The node's projections of its replica: the conference, seat types, orders, attendees."""
+from __future__ import annotations
+
+from shared_domain import conferences, orders, seat_assignments
+from sync_protocol.store import StoredEvent
+
+
+class NodeViews:
+    """One projection for what the kiosk shows; rebuildable from position 0."""
+
+    name = "node_views"
+
+    def __init__(self, models):
+        self.m = models
+        self.handlers = {
+            conferences.ConferenceCreated: self._conference,
+            conferences.ConferenceUpdated: self._conference,
+            conferences.SeatCreated: self._seat_type,
+            conferences.SeatUpdated: self._seat_type,
+            conferences.SeatDeleted: self._seat_type_deleted,
+            orders.OrderPlaced: self._order_placed,
+            orders.OrderRegistrantAssigned: self._registrant,
+            orders.OrderConfirmed: self._order_status("confirmed"),
+            orders.OrderExpired: self._order_status("expired"),
+            seat_assignments.SeatAssignmentsCreated: self._seats_created,
+            seat_assignments.SeatAssigned: self._seat_assigned,
+            seat_assignments.SeatAssignmentUpdated: self._seat_assigned,
+            seat_assignments.SeatUnassigned: self._seat_unassigned,
+        }
+
+    def apply(self, event: StoredEvent) -> None:
+        handler = self.handlers.get(type(event.message))
+        if handler is not None:
+            handler(event.message)
+
+    def reset(self) -> None:
+        for model in self.m.read_models:
+            model.delete().execute()
+
+    def _conference(self, e):
+        C = self.m.ConferenceView
+        fields = dict(slug=e.slug, name=e.name, location=e.location, start_date=e.start_date,
+                      end_date=e.end_date)
+        (C.insert(conference_id=e.conference_id, **fields)
+         .on_conflict(conflict_target=[C.conference_id], update=fields).execute())
+
+    def _seat_type(self, e):
+        S = self.m.SeatTypeView
+        fields = dict(name=e.name, price_cents=e.price_cents)
+        (S.insert(seat_type_id=e.seat_type_id, **fields)
+         .on_conflict(conflict_target=[S.seat_type_id], update=fields).execute())
+
+    def _seat_type_deleted(self, e):
+        self.m.SeatTypeView.delete().where(self.m.SeatTypeView.seat_type_id == e.seat_type_id).execute()
+
+    def _order_placed(self, e):
+        self.m.OrderView.insert(order_id=e.order_id, access_code=e.access_code).on_conflict_ignore().execute()
+
+    def _registrant(self, e):
+        O = self.m.OrderView
+        O.update(registrant_name=f"{e.first_name} {e.last_name}".strip(),
+                 registrant_email=e.email.lower()).where(O.order_id == e.order_id).execute()
+
+    def _order_status(self, status):
+        def handle(e):
+            O = self.m.OrderView
+            O.update(status=status).where(O.order_id == e.order_id).execute()
+        return handle
+
+    def _seats_created(self, e):
+        for slot in e.slots:
+            self.m.AttendeeView.insert(order_id=e.order_id, position=slot.position,
+                                       seat_type=slot.seat_type).on_conflict_ignore().execute()
+
+    def _seat_assigned(self, e):
+        A, a = self.m.AttendeeView, e.attendee
+        A.update(first_name=a.first_name, last_name=a.last_name, email=a.email.lower(),
+                 company=a.company).where((A.order_id == e.order_id)
+                                          & (A.position == e.position)).execute()
+
+    def _seat_unassigned(self, e):
+        A = self.m.AttendeeView
+        A.update(first_name="", last_name="", email="", company="").where(
+            (A.order_id == e.order_id) & (A.position == e.position)).execute()

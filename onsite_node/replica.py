@@ -1,0 +1,79 @@
+"""The node's replica of its conference's log, its projections, and its own facts."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from typing import Callable
+
+from onsite_node.models import node_models
+from onsite_node.projections import NodeViews
+from shared_domain.catalog import ALL_COMMANDS, ALL_EVENTS
+from sync_protocol.database import open_database
+from sync_protocol.readers import catch_up
+from sync_protocol.registry import EventRegistry
+from sync_protocol.store import EventStore, StoredEvent, utc_now
+
+
+class StaleEpoch(Exception):
+    """The node's data was restored from an older copy: no new facts until it has a new epoch."""
+
+
+def message_registry() -> EventRegistry:
+    registry = EventRegistry()
+    registry.register_all(ALL_EVENTS)
+    registry.register_all(ALL_COMMANDS)
+    return registry
+
+
+class Replica:
+    """One node's SQLite log (the same store as the hub's) and what it projects."""
+
+    def __init__(self, data_dir: str, credentials: dict,
+                 clock: Callable[[], dt.datetime] = utc_now):
+        self.data_dir = data_dir
+        self.credentials = credentials
+        self.clock = clock
+        self.db = open_database(os.path.join(data_dir, "node.sqlite3"))
+        self.store = EventStore(self.db, message_registry(), clock)
+        self.models = node_models(self.db)
+        self.views = NodeViews(self.models)
+        self.readers = [self.views]
+        self.store.create_tables()
+        self.db.create_tables(self.models.all, safe=True)
+
+    @property
+    def conference_id(self) -> str:
+        return self.credentials["conference"]["id"]
+
+    @property
+    def origin(self) -> str:
+        return self.credentials["origin"]
+
+    def record(self, messages: list) -> list[StoredEvent]:
+        """Append facts observed here under this node's origin, in one transaction."""
+        if self.get_state("stale_epoch"):
+            raise StaleEpoch("This node's data was restored from an older copy; it waits for a "
+                             "new epoch from the hub before recording anything.")
+        stored = self.store.append(f"edge-{self.origin}", None, messages, origin=self.origin,
+                                   conference=self.conference_id)
+        self.project()
+        return stored
+
+    def project(self) -> int:
+        return sum(catch_up(self.store, reader) for reader in self.readers)
+
+    # --- sync state -------------------------------------------------------------
+
+    def get_state(self, key: str, default=None):
+        S = self.models.SyncState
+        row = S.get_or_none(S.key == key)
+        return default if row is None else json.loads(row.value)
+
+    def set_state(self, key: str, value) -> None:
+        S = self.models.SyncState
+        (S.insert(key=key, value=json.dumps(value))
+         .on_conflict(conflict_target=[S.key], update={S.value: json.dumps(value)}).execute())
+
+    def close(self) -> None:
+        self.db.close()

@@ -1,0 +1,156 @@
+"""Syncing the replica: push what the other side lacks, then pull, each batch in one transaction."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Callable
+
+from onsite_node import credentials as creds_file
+from onsite_node.replica import Replica
+from sync_protocol.client import SyncClient
+from sync_protocol.ingest import events_missing_from, events_of, ingest
+from sync_protocol.wire import DEFAULT_BATCH, ProtocolError, check_envelope, to_wire
+
+log = logging.getLogger(__name__)
+SOFTWARE_VERSION = "0.1.0"
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class SyncReport:
+    pushed: int = 0
+    pulled: int = 0
+    duplicates: int = 0
+    conflicts: int = 0
+    new_epoch: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+def hub_origin(origin: str) -> bool:
+    return origin.startswith("hub/")
+
+
+class HubSync:
+    """One node's sync with the hub: push (by the hub's version vector), then pull (by position)."""
+
+    def __init__(self, replica: Replica, client: SyncClient, *, batch: int = DEFAULT_BATCH,
+                 progress: Progress | None = None):
+        self.replica, self.client, self.batch, self.progress = replica, client, batch, progress
+
+    def cycle(self) -> SyncReport:
+        """One resumable sync cycle; any step may fail and the next cycle picks up from there."""
+        report = SyncReport()
+        self.replica.set_state("clock_offset", self.client.measure_clock())
+        hub_vector = self.client.call("GET", "/sync/v1/vector")["vector"]
+        report.new_epoch = self._check_epoch(hub_vector)
+        self._push(hub_vector, report)
+        self._pull(report)
+        self.replica.set_state("last_sync", self.replica.clock().isoformat())
+        self.replica.set_state("hub_acked", hub_vector)
+        return report
+
+    def _check_epoch(self, hub_vector: dict[str, int]) -> bool:
+        """A log behind what the hub acknowledged for our origin was restored from a copy."""
+        mine = self.replica.store.version_vector().get(self.replica.origin, 0)
+        if hub_vector.get(self.replica.origin, 0) <= mine:
+            return False
+        log.warning("log behind the hub for %s: starting a new epoch", self.replica.origin)
+        self.replica.set_state("stale_epoch", True)
+        fresh = self.client.call("POST", "/sync/v1/epoch", {"protocol": 1})
+        credentials = {**self.replica.credentials,
+                       **{k: fresh[k] for k in ("epoch", "origin", "ticket_public_keys",
+                                                "venue_key")}}
+        creds_file.save(self.replica.data_dir, credentials)
+        self.replica.credentials = credentials
+        self.replica.set_state("stale_epoch", False)
+        return True
+
+    def _push(self, hub_vector: dict[str, int], report: SyncReport) -> None:
+        store = self.replica.store
+        for origin, held in sorted(store.version_vector(self.replica.conference_id).items()):
+            acked = hub_vector.get(origin, 0)
+            while not hub_origin(origin) and acked < held:
+                events = events_of(store, origin, acked, self.batch)
+                reply = self.client.call("POST", "/sync/v1/push", {
+                    "protocol": 1, "events": [to_wire(e) for e in events],
+                    "status": self.status(hub_vector)})
+                new_acked = reply["acked_through"].get(origin, acked)
+                report.pushed += max(0, new_acked - acked)
+                report.duplicates += reply["duplicates"]
+                report.conflicts += reply["conflicts"]
+                if new_acked <= acked:
+                    report.notes.append(f"hub did not advance {origin}: {reply.get('gap')}")
+                    break
+                hub_vector[origin] = acked = new_acked
+
+    def _pull(self, report: SyncReport) -> None:
+        store = self.replica.store
+        after = self.replica.get_state("hub_cursor", 0)
+        done = 0
+        while True:
+            page = self.client.feed(after, self.batch)
+            envelopes = [check_envelope(e, i) for i, e in enumerate(page["events"])]
+            if any(e["conference"] != self.replica.conference_id for e in envelopes):
+                raise ProtocolError(502, "wrong_conference", "The hub sent another conference's events.")
+            if not envelopes:
+                break
+            with store.atomic():  # the page and the cursor commit together
+                result = ingest(store, envelopes, source="hub")
+                if result.processed:
+                    after = envelopes[result.processed - 1]["position"]
+                    self.replica.set_state("hub_cursor", after)
+            report.pulled += len(result.stored)
+            report.duplicates += result.duplicates
+            done += result.processed
+            if self.progress:
+                self.progress(done, done + page["remaining"])
+            if result.gap:
+                report.notes.append(f"gap in the hub feed: {result.gap}")
+                break
+            if page["remaining"] == 0:
+                break
+            self.replica.project()
+        self.replica.project()
+
+    def status(self, hub_vector: dict[str, int]) -> dict:
+        """What the node reports to the hub admin with every push."""
+        store = self.replica.store
+        mine = store.version_vector(self.replica.conference_id)
+        waiting = sum(max(0, seq - hub_vector.get(o, 0)) for o, seq in mine.items()
+                      if not hub_origin(o))
+        first = events_of(store, self.replica.origin, hub_vector.get(self.replica.origin, 0), 1)
+        return {"events_waiting": waiting,
+                "oldest_unsynced": first[0].occurred_at if first else None,
+                "clock_offset": self.client.clock_offset, "software_version": SOFTWARE_VERSION}
+
+
+class PeerSync:
+    """Anti-entropy with one peer on the venue LAN: pull by version vector, then push what it lacks."""
+
+    def __init__(self, replica: Replica, client: SyncClient, *, batch: int = DEFAULT_BATCH):
+        self.replica, self.client, self.batch = replica, client, batch
+
+    def cycle(self) -> SyncReport:
+        report = SyncReport()
+        store, conference = self.replica.store, self.replica.conference_id
+        while True:
+            reply = self.client.pull_by_vector(store.version_vector(conference), self.batch)
+            envelopes = [check_envelope(e, i) for i, e in enumerate(reply["events"])]
+            if any(e["conference"] != conference for e in envelopes):
+                raise ProtocolError(502, "wrong_conference", "A peer sent another conference's events.")
+            result = ingest(store, envelopes, source=self.client.base_url)
+            report.pulled += len(result.stored)
+            if not reply["has_more"] or not result.stored:
+                break
+        peer_vector = reply["vector"]
+        while True:
+            missing = events_missing_from(store, peer_vector, conference=conference, limit=self.batch)
+            if not missing:
+                break
+            acked = self.client.push([to_wire(e) for e in missing])["acked_through"]
+            if all(acked.get(o, 0) <= peer_vector.get(o, 0) for o in acked):
+                break  # the peer took nothing: stop rather than loop
+            report.pushed += sum(acked[o] - peer_vector.get(o, 0) for o in acked)
+            peer_vector.update(acked)
+        self.replica.project()
+        return report

@@ -1,0 +1,126 @@
+"""Receiving events from another replica: one transaction per batch, idempotent, gap-stopping."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import peewee
+
+from sync_protocol.store import EventStore, StoredEvent, canonical_json
+
+
+@dataclass
+class IngestResult:
+    """What a batch did: acked_through per origin, and what was not applied."""
+    acked_through: dict[str, int] = field(default_factory=dict)
+    stored: list[StoredEvent] = field(default_factory=list)
+    duplicates: int = 0
+    conflicts: int = 0
+    processed: int = 0                 # envelopes looked at before a gap stopped the batch
+    gap: dict | None = None            # {"origin", "expected", "got"} when a gap stopped it
+
+    def reply(self) -> dict:
+        body = {"acked_through": self.acked_through, "stored": len(self.stored),
+                "duplicates": self.duplicates, "conflicts": self.conflicts}
+        if self.gap:
+            body["gap"] = self.gap
+        return body
+
+
+def ingest(store: EventStore, envelopes: list[dict], *, source: str) -> IngestResult:
+    """Store a batch in one transaction by (origin, seq): next seq appends, a held seq is a
+    duplicate (same hash) or an integrity conflict (different hash), a gap stops the batch."""
+    result = IngestResult()
+    with store.atomic():
+        store._lock_feed()
+        vector = _vector_for(store, {e["origin"] for e in envelopes})
+        for envelope in envelopes:
+            origin, seq = envelope["origin"], envelope["seq"]
+            held = vector.get(origin, 0)
+            if seq <= held:
+                _check_duplicate(store, envelope, source, result)
+            elif seq == held + 1:
+                result.stored.append(_append(store, envelope))
+                vector[origin] = seq
+            else:
+                result.gap = {"origin": origin, "expected": held + 1, "got": seq}
+                break
+            result.processed += 1
+        _save_vector(store, vector, envelopes)
+        result.acked_through = {o: vector.get(o, 0) for o in {e["origin"] for e in envelopes}}
+    return result
+
+
+def _vector_for(store: EventStore, origins: set[str]) -> dict[str, int]:
+    O = store.models.OriginSeq
+    if not origins:
+        return {}
+    return {row.origin: row.seq for row in O.select().where(O.origin.in_(list(origins)))}
+
+
+def _save_vector(store: EventStore, vector: dict[str, int], envelopes: list[dict]) -> None:
+    O = store.models.OriginSeq
+    conference_of = {e["origin"]: e["conference"] for e in envelopes}
+    for origin, seq in vector.items():
+        (O.insert(origin=origin, conference=conference_of.get(origin, ""), seq=seq)
+         .on_conflict(conflict_target=[O.origin], update={O.seq: seq}).execute())
+
+
+def _record_of(store: EventStore, e: dict) -> dict:
+    return store._record(e["id"], e["origin"], e["seq"], e["stream"], e["version"], e["type"],
+                         e["schema"], e["conference"], e["data"], e["occurred_at"], e["hlc"],
+                         e.get("causation"), e.get("correlation"))
+
+
+def _append(store: EventStore, envelope: dict) -> StoredEvent:
+    record = _record_of(store, envelope)
+    record["stored_at"] = store.clock().isoformat()
+    store.hlc.observe(envelope["hlc"])
+    try:
+        with store.db.atomic():  # a savepoint: a clash must not undo the batch so far
+            row = store.models.EventRecord.create(**record)
+    except peewee.IntegrityError as clash:
+        # A new (origin, seq) whose event id or (stream, version) is already taken:
+        # only a faulty or hostile replica sends that. Refuse the batch.
+        from sync_protocol.wire import ProtocolError
+        raise ProtocolError(409, "event_clash",
+                            f"{envelope['origin']}#{envelope['seq']} clashes with a held event: "
+                            f"{clash}") from clash
+    return store._stored(row)
+
+
+def _check_duplicate(store: EventStore, envelope: dict, source: str,
+                     result: IngestResult) -> None:
+    E, C = store.models.EventRecord, store.models.IntegrityConflict
+    held = E.get_or_none((E.origin == envelope["origin"]) & (E.seq == envelope["seq"]))
+    offered = _record_of(store, envelope)["payload_hash"]
+    if held is not None and held.payload_hash == offered:
+        result.duplicates += 1
+        return
+    result.conflicts += 1
+    (C.insert(origin=envelope["origin"], seq=envelope["seq"], conference=envelope["conference"],
+              held_hash=held.payload_hash if held else "", offered_hash=offered,
+              offered=canonical_json(envelope), source=source,
+              received_at=store.clock().isoformat())
+     .on_conflict_ignore().execute())
+
+
+def events_of(store: EventStore, origin: str, after_seq: int, limit: int) -> list[StoredEvent]:
+    """One origin's events after a seq, in seq order."""
+    E = store.models.EventRecord
+    rows = (E.select().where((E.origin == origin) & (E.seq > after_seq))
+            .order_by(E.seq).limit(limit))
+    return [store._stored(row) for row in rows]
+
+
+def events_missing_from(store: EventStore, vector: dict[str, int], *, conference: str | None,
+                        limit: int) -> list[StoredEvent]:
+    """Events the holder of `vector` lacks, in (origin, seq) order, at most `limit`."""
+    out: list[StoredEvent] = []
+    for origin, held in sorted(store.version_vector(conference).items()):
+        have = vector.get(origin, 0)
+        if held <= have:
+            continue
+        out.extend(events_of(store, origin, have, limit - len(out)))
+        if len(out) >= limit:
+            break
+    return out

@@ -1,0 +1,111 @@
+"""Framework-free handlers of the sync calls both the hub and the nodes serve."""
+from __future__ import annotations
+
+import gzip
+import io
+import json
+from dataclasses import dataclass
+from typing import Callable
+
+import peewee
+
+from sync_protocol.ingest import events_missing_from, ingest
+from sync_protocol.signing import MAX_SKEW_SECONDS, SignedRequest, read_headers, verify
+from sync_protocol.store import EventStore
+from sync_protocol.wire import (DEFAULT_BATCH, MAX_BATCH, PROTOCOL_VERSION, ProtocolError,
+                                check_batch, check_version, to_wire)
+
+MAX_BODY_BYTES = 32 * 1024 * 1024   # after gunzip: a batch of 1000 large events fits
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who signed a request, what they may send, and which conference they belong to."""
+    key_id: str
+    secret: str
+    conference: str
+    name: str = ""
+    # Origins whose events this caller may hand over; the hub refuses its own origins
+    # from a node unless they are duplicates.
+    may_send: Callable[[str], bool] = lambda origin: True
+
+
+def read_body(raw: bytes, content_encoding: str | None) -> bytes:
+    """The request body, gunzipped when sent gzip; bombs and bad gzip are refused."""
+    if (content_encoding or "").lower() != "gzip":
+        return raw
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(raw)) as f:
+            body = f.read(MAX_BODY_BYTES + 1)
+    except (OSError, EOFError):
+        raise ProtocolError(400, "malformed_request", "The gzip body could not be read.") from None
+    if len(body) > MAX_BODY_BYTES:
+        raise ProtocolError(413, "body_too_large", "The request body is too large.")
+    return body
+
+
+def parse_json(body: bytes):
+    try:
+        return json.loads(body) if body else {}
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        raise ProtocolError(400, "malformed_json", "The request body is not valid JSON.") from None
+
+
+def authenticate(store: EventStore, headers, method: str, path: str, raw_body: bytes,
+                 now_seconds: float, lookup: Callable[[str], Caller]) -> Caller:
+    """Check the signature, the timestamp and the nonce; `lookup` refuses unknown or revoked keys."""
+    signed = read_headers(headers)
+    caller = lookup(signed.key_id)
+    verify(signed, caller.secret, method, path, raw_body, now_seconds)
+    remember_nonce(store, signed, now_seconds)
+    return caller
+
+
+def remember_nonce(store: EventStore, signed: SignedRequest, now_seconds: float) -> None:
+    """A nonce is accepted once; old ones are forgotten once their timestamp is stale anyway."""
+    N = store.models.SeenNonce
+    with store.atomic():
+        N.delete().where(N.seen_at < int(now_seconds) - 2 * MAX_SKEW_SECONDS).execute()
+        try:
+            N.create(key_id=signed.key_id, nonce=signed.nonce, seen_at=int(now_seconds))
+        except peewee.IntegrityError:
+            raise ProtocolError(401, "replayed_nonce",
+                                "This request was already received (nonce reused).") from None
+
+
+def push(store: EventStore, body, caller: Caller) -> dict:
+    """Store the caller's batch in one transaction; reply acked_through per origin."""
+    check_version(body)
+    envelopes = check_batch(body)
+    for i, envelope in enumerate(envelopes):
+        if envelope["conference"] != caller.conference:
+            raise ProtocolError(403, "wrong_conference",
+                                f"Event {i} belongs to another conference.", index=i)
+        if not caller.may_send(envelope["origin"]):
+            raise ProtocolError(403, "origin_not_allowed",
+                                f"Event {i}: {caller.name or caller.key_id} may not send events "
+                                f"of origin {envelope['origin']}.", index=i)
+    result = ingest(store, envelopes, source=caller.key_id)
+    return {"protocol": PROTOCOL_VERSION, **result.reply()}
+
+
+def pull_by_vector(store: EventStore, body, caller: Caller) -> dict:
+    """The events of the caller's conference its version vector lacks, in (origin, seq) order."""
+    check_version(body)
+    vector = body.get("vector") if isinstance(body, dict) else None
+    if not isinstance(vector, dict) or not all(
+            isinstance(k, str) and type(v) is int for k, v in vector.items()):
+        raise ProtocolError(400, "malformed_request", "'vector' must map origins to integers.")
+    limit = _limit(body.get("limit"))
+    events = events_missing_from(store, vector, conference=caller.conference, limit=limit + 1)
+    return {"protocol": PROTOCOL_VERSION, "events": [to_wire(e) for e in events[:limit]],
+            "has_more": len(events) > limit,
+            "vector": store.version_vector(caller.conference)}
+
+
+def _limit(value) -> int:
+    if value is None:
+        return DEFAULT_BATCH
+    if type(value) is not int or not 1 <= value <= MAX_BATCH:
+        raise ProtocolError(400, "malformed_request", f"'limit' must be 1..{MAX_BATCH}.")
+    return value

@@ -1,0 +1,91 @@
+"""The event envelope on the wire: JSON objects, checked field by field before anything is stored."""
+from __future__ import annotations
+
+import re
+
+from sync_protocol.store import StoredEvent
+
+PROTOCOL_VERSION = 1
+MAX_BATCH = 1000          # events in one push or one page
+DEFAULT_BATCH = 500
+
+_HLC = re.compile(r"^\d{13}-\d{5}$")
+_FIELDS = {
+    "id": str, "origin": str, "seq": int, "stream": str, "version": int, "type": str,
+    "schema": int, "conference": str, "data": dict, "occurred_at": str, "hlc": str,
+}
+_OPTIONAL = {"causation": str, "correlation": str, "position": int}
+_LIMITS = {"id": 36, "origin": 120, "stream": 200, "type": 120, "conference": 120,
+           "occurred_at": 40, "causation": 120, "correlation": 120}
+
+
+class ProtocolError(Exception):
+    """A request the protocol refuses: a stable code, a message, and the HTTP status."""
+
+    def __init__(self, status: int, code: str, message: str, **extra):
+        super().__init__(message)
+        self.status, self.code, self.message, self.extra = status, code, message, extra
+
+    def body(self) -> dict:
+        return {"error": {"code": self.code, "message": self.message, **self.extra}}
+
+
+def to_wire(event: StoredEvent) -> dict:
+    """The envelope of a stored event, as sent."""
+    body = {"id": event.id, "origin": event.origin, "seq": event.seq, "stream": event.stream,
+            "version": event.version, "type": event.type, "schema": event.schema,
+            "conference": event.conference, "data": event.data,
+            "occurred_at": event.occurred_at, "hlc": event.hlc,
+            "causation": event.causation, "correlation": event.correlation}
+    if event.position is not None:
+        body["position"] = event.position
+    return body
+
+
+def check_envelope(raw, index: int) -> dict:
+    """Refuse an envelope with a missing, mistyped or oversized field (400 malformed_event)."""
+    if not isinstance(raw, dict):
+        raise _malformed(index, "an event must be a JSON object")
+    for name, kind in _FIELDS.items():
+        if not _is(raw.get(name), kind):
+            raise _malformed(index, f"field '{name}' must be {kind.__name__}")
+    for name, kind in _OPTIONAL.items():
+        if raw.get(name) is not None and not _is(raw[name], kind):
+            raise _malformed(index, f"field '{name}' must be {kind.__name__}")
+    for name, limit in _LIMITS.items():
+        if isinstance(raw.get(name), str) and len(raw[name]) > limit:
+            raise _malformed(index, f"field '{name}' is longer than {limit}")
+    if raw["seq"] < 1 or raw["version"] < 1 or raw["schema"] < 1:
+        raise _malformed(index, "seq, version and schema start at 1")
+    if not _HLC.match(raw["hlc"]):
+        raise _malformed(index, "hlc must look like 0001700000000-00000")
+    return raw
+
+
+def check_batch(body, key: str = "events") -> list[dict]:
+    """The list of envelopes of a push or page, each checked; too many is 413 batch_too_large."""
+    if not isinstance(body, dict) or not isinstance(body.get(key), list):
+        raise ProtocolError(400, "malformed_request", f"The body must be an object with '{key}'.")
+    events = body[key]
+    if len(events) > MAX_BATCH:
+        raise ProtocolError(413, "batch_too_large",
+                            f"At most {MAX_BATCH} events per request; send smaller batches.")
+    return [check_envelope(raw, i) for i, raw in enumerate(events)]
+
+
+def check_version(body) -> None:
+    version = body.get("protocol") if isinstance(body, dict) else None
+    if version != PROTOCOL_VERSION:
+        raise ProtocolError(400, "unsupported_protocol",
+                            f"This side speaks sync protocol {PROTOCOL_VERSION}, not {version!r}.",
+                            supported=[PROTOCOL_VERSION])
+
+
+def _is(value, kind) -> bool:
+    if kind is int:
+        return type(value) is int
+    return isinstance(value, kind)
+
+
+def _malformed(index: int, message: str) -> ProtocolError:
+    return ProtocolError(400, "malformed_event", f"Event {index}: {message}.", index=index)
