@@ -6,9 +6,9 @@ PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 DEMO_DIR ?= demo-data
 # Debian packages the tests need; installed only when missing and only as root.
-DEB_PACKAGES := libzbar0 fonts-dejavu-core fonts-droid-fallback
+DEB_PACKAGES := libzbar0 fonts-dejavu-core fonts-droid-fallback chromium
 
-.PHONY: test demo demo-reset venv system-packages clean
+.PHONY: test demo demo-reset venv system-packages clean screenshots
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ system-packages:
 
 test: venv system-packages
 	$(PY) -m pytest -q
+
+# The hub's main pages as PNGs (docs/screenshots/, not committed), taken by the browser test.
+screenshots: venv system-packages
+	SCREENSHOT_DIR=docs/screenshots $(PY) -m pytest -q tests/browser/test_hub_browser.py
 
 demo: venv
 	$(VENV)/bin/contoso demo --data-dir $(DEMO_DIR)

@@ -27,12 +27,14 @@ def create_app(config: HubConfig | None = None, *, clock: Callable[[], dt.dateti
         worker.start()
         app.extensions["contoso_worker"] = worker
 
-    from hub import api_management, api_registration, openapi, sync_api
+    from hub import api_management, api_registration, openapi, sync_api, web
+    from hub.web.errors import error_page
     app.register_blueprint(sync_api.bp)
     app.register_blueprint(api_management.bp)
     app.register_blueprint(api_registration.bp)
     app.register_blueprint(openapi.bp)
-    register_error_handlers(app)
+    web.init_app(app)
+    register_error_handlers(app, page_error=error_page)
     return app
 
 

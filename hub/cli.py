@@ -54,10 +54,10 @@ def run_hub(args) -> int:
     from hub.app import create_app
     app = create_app(config_from(args))
     server = make_server(args.host, args.port, app, threaded=True)
-    discovery = None if args.no_discovery else advertise(args)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     threading.Thread(target=server.serve_forever, daemon=True).start()
+    discovery = None if args.no_discovery else advertise(args)
     print(f"Contoso hub on http://{args.host}:{args.port}/  (API: /api/openapi.json)", flush=True)
     try:
         stop.wait()

@@ -37,14 +37,18 @@ def error_body(code: str, message: str, fields: dict | None = None) -> dict:
 PageError = Callable[[int, str, str], object]
 
 
-def is_api_request() -> bool:
-    return request.path == "/api" or request.path.startswith("/api/")
+# Paths that machines call: their errors are always JSON.
+MACHINE_PATHS = ("/api/", "/sync/")
+
+
+def is_machine_request() -> bool:
+    return (request.path + "/").startswith(MACHINE_PATHS)
 
 
 def register_error_handlers(app: Flask, page_error: PageError | None = None) -> None:
-    """JSON errors under /api/; with page_error, every other path gets an HTML page."""
+    """JSON errors under /api/ and /sync/; with page_error, other paths get an HTML page."""
     def as_page() -> bool:
-        return page_error is not None and not is_api_request()
+        return page_error is not None and not is_machine_request()
 
     @app.errorhandler(ApiError)
     def api_error(e: ApiError):

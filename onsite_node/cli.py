@@ -85,15 +85,15 @@ def run_node(args) -> int:
         return 2
     server = make_server(args.host, args.port, create_node_app(service), threaded=True)
     loop = SyncLoop(service)
-    discovery = None
-    if config.discovery:
-        from onsite_node.discovery import node_discovery
-        discovery = node_discovery(service, config.zeroconf_interfaces)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     loop.start()
+    discovery = None
+    if config.discovery:
+        from onsite_node.discovery import node_discovery
+        discovery = node_discovery(service, config.zeroconf_interfaces)
     print(f"Contoso node on http://{args.host}:{args.port}/ (status: /status)", flush=True)
     try:
         stop.wait()

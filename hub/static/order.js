@@ -28,6 +28,7 @@
       .then(function (response) { return response.json(); })
       .then(function (order) {
         if (order.status === "pending_reservation") { setTimeout(poll, 1000); return; }
+        if (order.status === "expired") { window.location.reload(); return; }
         var text = order.status === "partially_reserved" ? "data-partial-text" : "data-reserved-text";
         status.textContent = status.getAttribute(text);
         status.className = "status status-" + order.status;

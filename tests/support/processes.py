@@ -35,7 +35,7 @@ class Service:
             try:
                 if requests.get(self.url + path, timeout=1).status_code < 500:
                     return self
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):
                 time.sleep(0.1)
         raise TimeoutError(f"{self.url} not ready")
 
