@@ -69,7 +69,7 @@ def create_conference(page, shoot, expect) -> str:
     expect(page.locator(".field-error").first).to_be_visible()
     shoot(page, "business-create-errors")
     for label, value in CONFERENCE.items():
-        page.get_by_label(label, exact=True).fill(value)
+        page.get_by_label(re.compile(f"^{label}")).fill(value)
     page.get_by_label("Description").fill(DESCRIPTION)
     page.get_by_role("button", name="Create conference").click()
     expect(page.locator(".alert-success")).to_contain_text("access code")
@@ -80,7 +80,7 @@ def add_seat_types_and_publish(page, shoot, expect):
     for name, description, quantity, price in SEAT_TYPES:
         page.get_by_role("link", name="Add a seat type").click()
         page.get_by_label("Name").fill(name)
-        page.get_by_label("Description").fill(description)
+        page.get_by_label(re.compile("^Description")).fill(description)
         page.get_by_label("Quantity").fill(quantity)
         page.get_by_label("Price in dollars").fill(price)
         page.get_by_role("button", name="Add seat type").click()
