@@ -1,7 +1,7 @@
 """Fonts for badges and receipts: DejaVu first, a CJK font for what it lacks, Pillow's own last.
 
-Debian's `fonts-dejavu-core` covers Latin, Greek and Cyrillic; `fonts-droid-fallback`
-covers Chinese, Japanese and Korean. A name mixing scripts is drawn in runs, each run
+Debian's `fonts-dejavu-core` covers Latin, Greek, Cyrillic, Arabic and Hebrew;
+`fonts-wqy-microhei` (5 MB) covers Chinese, Japanese kana and Korean hangul. A name mixing scripts is drawn in runs, each run
 in the first font that has its characters, so no attendee sees boxes for their name.
 """
 from __future__ import annotations
@@ -13,11 +13,11 @@ from PIL import ImageDraw, ImageFont
 
 FONT_DIRS = (
     Path("/usr/share/fonts/truetype/dejavu"),
-    Path("/usr/share/fonts/truetype/droid"),
-    Path("/usr/share/fonts/opentype/noto"),
+    Path("/usr/share/fonts/truetype/wqy"),
+    Path("/usr/share/fonts/opentype/noto"),     # fonts-noto-cjk, if someone installed it
 )
-REGULAR_FILES = ("DejaVuSans.ttf", "DroidSansFallbackFull.ttf", "NotoSansCJK-Regular.ttc")
-BOLD_FILES = ("DejaVuSans-Bold.ttf", "DroidSansFallbackFull.ttf", "NotoSansCJK-Bold.ttc")
+REGULAR_FILES = ("DejaVuSans.ttf", "wqy-microhei.ttc", "NotoSansCJK-Regular.ttc")
+BOLD_FILES = ("DejaVuSans-Bold.ttf", "wqy-microhei.ttc", "NotoSansCJK-Bold.ttc")
 _MISSING = "\uffff"  # a non-character: every font draws its "missing glyph" box for it
 
 
