@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from typing import Callable
 
 from hub.bus import CommandBus
+from hub.checkins import CheckInRules
 from hub.handlers import Handlers
 from hub.models import hub_models
 from hub.processes import RegistrationProcesses
 from hub.read_models import ReadModels
 from hub.router import IntegrationRouter
+from hub.tickets import TicketIssuer
 from shared_domain.catalog import ALL_COMMANDS, ALL_EVENTS
 from sync_protocol.database import open_database
 from sync_protocol.readers import catch_up
@@ -68,7 +70,8 @@ class Hub:
         self.processes = RegistrationProcesses(self)
         self.read_models = ReadModels(self)
         self.bus = CommandBus(self, Handlers(self).table())
-        self.readers = [IntegrationRouter(self), self.processes, self.read_models]
+        self.readers = [IntegrationRouter(self), self.processes, TicketIssuer(self),
+                        CheckInRules(self), self.read_models]
         self._pump_lock = threading.Lock()
 
     def create_tables(self) -> None:

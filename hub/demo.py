@@ -87,6 +87,8 @@ def run(args) -> int:
     base = f"http://{args.host}:{args.port}"
     print(f"""
 Contoso demo is running. Ctrl-C stops it.
+  Registration site:    {base}/conferences/{DEMO_SLUG}
+  Organisers' pages:    {base}/manage/  (owner email and access code below)
   Hub API description:  {base}/api/openapi.json
   Published conference: {base}/api/conferences/{DEMO_SLUG}
   Business customer:    {base}/api/conferences/{DEMO_SLUG}/manage

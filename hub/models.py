@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 import peewee
 
+from hub.checkin_models import checkin_models
 from hub.node_models import node_models
 
 
@@ -146,10 +147,13 @@ def hub_models(db: peewee.Database) -> SimpleNamespace:
 
     read_models = [SeatTypeView, OrderView, OrderItemView, OrderLineView, SeatAssignmentView]
     nodes = node_models(Base)
+    checkins = checkin_models(Base)
+    read_models.append(checkins["TicketView"])
     return SimpleNamespace(
-        **nodes,
+        **nodes, **checkins,
         Conference=Conference, SeatType=SeatType, QueuedCommand=QueuedCommand,
         ProcessState=ProcessState, SeatTypeView=SeatTypeView, OrderView=OrderView,
         OrderItemView=OrderItemView, OrderLineView=OrderLineView,
         SeatAssignmentView=SeatAssignmentView, read_models=read_models,
-        all=[Conference, SeatType, QueuedCommand, ProcessState, *read_models, *nodes.values()])
+        all=[Conference, SeatType, QueuedCommand, ProcessState, *read_models, *nodes.values(),
+             checkins["CheckInRecord"], checkins["Conflict"], checkins["RevokedTicket"]])

@@ -1,7 +1,7 @@
 """Read models: tables shaped for the pages and the API, projected from the log."""
 from __future__ import annotations
 
-from shared_domain import conferences, orders, payments, seat_assignments, seats_availability
+from shared_domain import checkin, conferences, orders, payments, seat_assignments, seats_availability
 from sync_protocol.store import StoredEvent
 
 
@@ -35,6 +35,8 @@ class ReadModels:
             seat_assignments.SeatAssigned: self._seat_assigned,
             seat_assignments.SeatAssignmentUpdated: self._seat_assigned,
             seat_assignments.SeatUnassigned: self._seat_unassigned,
+            checkin.TicketIssued: self._ticket_issued,
+            checkin.TicketRevoked: self._ticket_revoked,
         }
 
     def apply(self, event: StoredEvent) -> None:
@@ -142,3 +144,16 @@ class ReadModels:
         S = self.m.SeatAssignmentView
         S.update(first_name="", last_name="", email="", company="").where(
             (S.order_id == e.order_id) & (S.position == e.position)).execute()
+
+    # --- tickets --------------------------------------------------------------------
+
+    def _ticket_issued(self, e, _):
+        T = self.m.TicketView
+        fields = dict(order_id=e.order_id, position=e.position, code=e.code,
+                      code_digest=e.code_digest, attendee_name=e.attendee_name)
+        T.insert(seat_id=e.seat_id, **fields).on_conflict(
+            conflict_target=[T.seat_id], update=fields).execute()
+
+    def _ticket_revoked(self, e, _):
+        T = self.m.TicketView
+        T.delete().where((T.seat_id == e.seat_id) & (T.code_digest == e.code_digest)).execute()

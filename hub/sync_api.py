@@ -58,6 +58,8 @@ def pull_by_vector():
 def feed():
     """The conference's events after a position of the hub's commit-ordered feed."""
     hub, node = current_hub(), _authenticated()
+    if request.args.get("protocol", str(PROTOCOL_VERSION)) != str(PROTOCOL_VERSION):
+        check_version({"protocol": request.args.get("protocol")})
     after = _int_arg("after", 0, 0, 2**62)
     limit = _int_arg("limit", DEFAULT_BATCH, 1, MAX_BATCH)
     events = hub.store.read_all(after, limit, conference=node.conference_id)

@@ -32,6 +32,8 @@ def add_commands(parser: argparse.ArgumentParser) -> None:
     run.add_argument("--sync-interval", type=float, default=5.0)
     run.add_argument("--max-backoff", type=float, default=300.0)
     run.add_argument("--no-discovery", action="store_true", help="do not use zeroconf")
+    run.add_argument("--reentry", action="store_true",
+                     help="admit a ticket again after its first check-in (default: once)")
     run.add_argument("--zeroconf-interface", action="append", default=None,
                      help="announce and browse on this interface address only (repeatable)")
     run.set_defaults(run=run_node)
@@ -77,7 +79,7 @@ def run_node(args) -> int:
     config = NodeConfig(data_dir=args.data_dir, host=args.host, port=args.port, hub_url=args.hub,
                         discovery=not args.no_discovery, sync_interval=args.sync_interval,
                         max_backoff=args.max_backoff, peers=args.peer,
-                        zeroconf_interfaces=args.zeroconf_interface)
+                        zeroconf_interfaces=args.zeroconf_interface, reentry=args.reentry)
     try:
         service = NodeService(config)
     except creds_file.NotEnrolled as e:

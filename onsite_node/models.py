@@ -64,8 +64,48 @@ def node_models(db: peewee.Database) -> SimpleNamespace:
             table_name = "rm_attendee"
             indexes = ((("order_id", "position"), True),)
 
-    read_models = [ConferenceView, SeatTypeView, OrderView, AttendeeView]
+    class CheckInView(Base):
+        """Every check-in this replica knows of, from any door; undone ones stay, marked."""
+        scan_nonce = peewee.CharField(max_length=64, primary_key=True)
+        position = peewee.BigIntegerField(index=True)   # log order: the last one counts
+        seat_id = peewee.CharField(max_length=60, index=True)
+        node_id = peewee.CharField(max_length=36)
+        scanned_at = peewee.CharField(max_length=40)
+        attendee_name = peewee.CharField(max_length=200, default="")
+        code_digest = peewee.CharField(max_length=32, default="")
+        previous = peewee.CharField(max_length=64, default="")
+        method = peewee.CharField(max_length=10, default="scan")
+        by = peewee.CharField(max_length=100, default="")
+        undone = peewee.BooleanField(default=False)
+
+        class Meta:
+            table_name = "rm_check_in"
+
+    class ScanView(Base):
+        """Every scan, admitted or refused (audit, staff desk history)."""
+        scan_nonce = peewee.CharField(max_length=64, primary_key=True)
+        seat_id = peewee.CharField(max_length=60, index=True)
+        node_id = peewee.CharField(max_length=36)
+        scanned_at = peewee.CharField(max_length=40)
+        result = peewee.CharField(max_length=10)
+        reason = peewee.CharField(max_length=40)
+        by = peewee.CharField(max_length=100, default="")
+
+        class Meta:
+            table_name = "rm_scan"
+
+    class RevokedCode(Base):
+        code_digest = peewee.CharField(max_length=32, primary_key=True)
+        seat_id = peewee.CharField(max_length=60)
+        reason = peewee.CharField(max_length=30)
+
+        class Meta:
+            table_name = "rm_revoked_code"
+
+    read_models = [ConferenceView, SeatTypeView, OrderView, AttendeeView, CheckInView, ScanView,
+                   RevokedCode]
     return SimpleNamespace(SyncState=SyncState, ConferenceView=ConferenceView,
                            SeatTypeView=SeatTypeView, OrderView=OrderView,
-                           AttendeeView=AttendeeView, read_models=read_models,
+                           AttendeeView=AttendeeView, CheckInView=CheckInView, ScanView=ScanView,
+                           RevokedCode=RevokedCode, read_models=read_models,
                            all=[SyncState, *read_models])

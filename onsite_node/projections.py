@@ -1,7 +1,7 @@
 """The node's projections of its replica: the conference, seat types, orders, attendees."""
 from __future__ import annotations
 
-from shared_domain import conferences, orders, seat_assignments
+from shared_domain import checkin, conferences, orders, seat_assignments
 from sync_protocol.store import StoredEvent
 
 
@@ -27,11 +27,20 @@ class NodeViews:
             seat_assignments.SeatAssignmentUpdated: self._seat_assigned,
             seat_assignments.SeatUnassigned: self._seat_unassigned,
         }
+        self.envelope_handlers = {
+            checkin.AttendeeCheckedIn: self._checked_in,
+            checkin.CheckInUndone: self._check_in_undone,
+            checkin.TicketScanned: self._scanned,
+            checkin.TicketRevoked: self._revoked,
+        }
 
     def apply(self, event: StoredEvent) -> None:
         handler = self.handlers.get(type(event.message))
         if handler is not None:
             handler(event.message)
+        handler = self.envelope_handlers.get(type(event.message))
+        if handler is not None:
+            handler(event.message, event)
 
     def reset(self) -> None:
         for model in self.m.read_models:
@@ -82,3 +91,25 @@ class NodeViews:
         A = self.m.AttendeeView
         A.update(first_name="", last_name="", email="", company="").where(
             (A.order_id == e.order_id) & (A.position == e.position)).execute()
+
+    # --- check-ins ------------------------------------------------------------------
+
+    def _checked_in(self, e, event):
+        self.m.CheckInView.insert(
+            scan_nonce=e.scan_nonce, position=event.position, seat_id=e.seat_id,
+            node_id=e.node_id, scanned_at=e.scanned_at, attendee_name=e.attendee_name,
+            code_digest=e.code_digest, previous=e.previous, method=e.method,
+            by=e.by).on_conflict_ignore().execute()
+
+    def _check_in_undone(self, e, _):
+        C = self.m.CheckInView
+        C.update(undone=True).where(C.scan_nonce == e.scan_nonce).execute()
+
+    def _scanned(self, e, _):
+        self.m.ScanView.insert(scan_nonce=e.scan_nonce, seat_id=e.seat_id, node_id=e.node_id,
+                               scanned_at=e.scanned_at, result=e.result, reason=e.reason,
+                               by=e.by).on_conflict_ignore().execute()
+
+    def _revoked(self, e, _):
+        self.m.RevokedCode.insert(code_digest=e.code_digest, seat_id=e.seat_id,
+                                  reason=e.reason).on_conflict_ignore().execute()

@@ -3,10 +3,53 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, current_app, jsonify, request
 
+from shared_domain.errors import DomainError
 from sync_protocol import server
 from sync_protocol.wire import PROTOCOL_VERSION, ProtocolError
 
 bp = Blueprint("node_sync_v1", __name__, url_prefix="/sync/v1")
+api = Blueprint("node_api", __name__, url_prefix="/api")
+
+
+@api.post("/scan")
+def scan():
+    """Decide a scanned or typed code: admitted, or refused with a reason code and message."""
+    body = request.get_json(silent=True)
+    code = body.get("code") if isinstance(body, dict) else None
+    if not isinstance(code, str):
+        return jsonify({"error": {"code": "malformed_request",
+                                  "message": "Send {'code': '<ticket code>'}."}}), 400
+    return jsonify(_service().desk.scan(code, by=str(body.get("by", "kiosk"))[:100]).as_json())
+
+
+@api.get("/attendees")
+def search():
+    return jsonify(attendees=_service().desk.search(request.args.get("q", "")[:100]))
+
+
+@api.post("/attendees/<seat_id>/check-in")
+def check_in(seat_id):
+    desk = _service().desk
+    desk.check_in_manually(seat_id, by=_staff())
+    return jsonify(desk.history(seat_id))
+
+
+@api.post("/attendees/<seat_id>/undo")
+def undo(seat_id):
+    desk = _service().desk
+    desk.undo(seat_id, by=_staff())
+    return jsonify(desk.history(seat_id))
+
+
+@api.get("/attendees/<seat_id>/history")
+def history(seat_id):
+    return jsonify(_service().desk.history(seat_id))
+
+
+def _staff() -> str:
+    body = request.get_json(silent=True)
+    by = body.get("by") if isinstance(body, dict) else None
+    return str(by or "staff")[:100]
 
 
 def create_node_app(service) -> Flask:
@@ -15,10 +58,15 @@ def create_node_app(service) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = 16 * 1024 * 1024
     app.extensions["contoso_node"] = service
     app.register_blueprint(bp)
+    app.register_blueprint(api)
 
     @app.get("/status")
     def status():
         return jsonify(service.status())
+
+    @app.errorhandler(DomainError)
+    def domain_error(e: DomainError):
+        return jsonify({"error": {"code": e.code, "message": e.message}}), 409
 
     return app
 

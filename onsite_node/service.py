@@ -9,8 +9,10 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from onsite_node import credentials as creds_file
+from onsite_node.checkin import CheckInDesk
 from onsite_node.replica import Replica
 from onsite_node.sync import HubSync, PeerSync, SyncReport
+from shared_domain import checkin
 from sync_protocol.client import SyncClient, Unreachable
 from sync_protocol.server import Caller
 from sync_protocol.store import utc_now
@@ -30,6 +32,7 @@ class NodeConfig:
     sync_interval: float = 5.0        # seconds between syncs while the hub answers
     max_backoff: float = 300.0        # the longest wait between attempts while it does not
     peers: list[str] = field(default_factory=list)  # peer URLs known without discovery
+    reentry: bool = False             # may a checked-in ticket be admitted again?
 
 
 class NodeService:
@@ -42,6 +45,8 @@ class NodeService:
         if self.credentials.get("revoked"):
             raise creds_file.NotEnrolled("This node was revoked and wiped; enroll it again.")
         self.replica = Replica(config.data_dir, self.credentials, clock)
+        self.desk = CheckInDesk(self.replica,
+                                policy=checkin.REENTRY if config.reentry else checkin.SINGLE_ENTRY)
         self.discovered_hub: str | None = None
         self.peers: dict[str, str] = {url: url for url in config.peers}  # node id -> URL
         self.connected = False

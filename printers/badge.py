@@ -7,7 +7,7 @@ is the UI's preview and what the thermal printer prints, dot for dot.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import qrcode
 from PIL import Image, ImageDraw
@@ -40,12 +40,12 @@ class TextStyle:
     smallest: int
     bold: bool = False
     max_lines: int = 2
+    one_line_down_to: int | None = None    # shrink on one line to this size before wrapping
 
 
-CONFERENCE_STYLE = TextStyle(largest=26, smallest=18, bold=True)
-NAME_STYLE = TextStyle(largest=64, smallest=26, bold=True, max_lines=3)
-NAME_SHRINK_FLOOR = 42      # below this a long name wraps rather than shrinks further
-COMPANY_STYLE = TextStyle(largest=30, smallest=20)
+CONFERENCE_STYLE = TextStyle(largest=26, smallest=18, bold=True, one_line_down_to=20)
+NAME_STYLE = TextStyle(largest=64, smallest=26, bold=True, max_lines=3, one_line_down_to=42)
+COMPANY_STYLE = TextStyle(largest=30, smallest=20, one_line_down_to=22)
 RIBBON_STYLE = TextStyle(largest=28, smallest=16, bold=True, max_lines=1)
 
 
@@ -76,24 +76,23 @@ def render_badge(content: BadgeContent, width: int = 384) -> Image.Image:
 
 
 def name_block(name: str, width: int, text_width: int, scale: float) -> Image.Image:
-    """The name on one line if it fits at a readable size, else wrapped, then smaller."""
-    one_line = TextStyle(NAME_STYLE.largest, NAME_SHRINK_FLOOR, bold=True, max_lines=1)
-    for style in (one_line, NAME_STYLE):
-        fitted = fit_text(name, style, text_width, scale)
-        if fitted:
-            return draw_lines(*fitted, width)
-    chain = font_chain(round(NAME_STYLE.smallest * scale), bold=True)
-    return draw_lines(chain, wrap_anywhere(name, chain, text_width), width)
+    """The attendee's name, as large as it fits."""
+    return text_block(name, NAME_STYLE, width, text_width, scale)
 
 
 def text_block(text: str, style: TextStyle, width: int, text_width: int,
                scale: float) -> Image.Image:
-    """A centred paragraph at the largest size of its style that fits."""
-    fitted = fit_text(text, style, text_width, scale)
-    if fitted is None:
-        chain = font_chain(round(style.smallest * scale), bold=style.bold)
-        fitted = chain, wrap_anywhere(text, chain, text_width)[:style.max_lines]
-    return draw_lines(*fitted, width)
+    """A centred paragraph: on one line if it fits large enough, else wrapped, then smaller."""
+    attempts = [style]
+    if style.one_line_down_to:
+        attempts.insert(0, replace(style, smallest=style.one_line_down_to, max_lines=1))
+    for attempt in attempts:
+        fitted = fit_text(text, attempt, text_width, scale)
+        if fitted:
+            return draw_lines(*fitted, width)
+    # a word wider than the badge even at the smallest size: break it anywhere, lose nothing
+    chain = font_chain(round(style.smallest * scale), bold=style.bold)
+    return draw_lines(chain, wrap_anywhere(text, chain, text_width), width)
 
 
 def fit_text(text: str, style: TextStyle, text_width: int,

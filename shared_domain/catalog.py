@@ -1,6 +1,7 @@
 """Every event and command class, for the hub to register for serialisation by name."""
 from __future__ import annotations
 
+from shared_domain.checkin import CHECKIN_EVENTS
 from shared_domain.conferences import CONFERENCE_EVENTS
 from shared_domain.orders import ORDER_COMMANDS, ORDER_EVENTS
 from shared_domain.payments import PAYMENT_COMMANDS, PAYMENT_EVENTS
@@ -10,6 +11,7 @@ from shared_domain.seats_availability import AVAILABILITY_COMMANDS, AVAILABILITY
 
 ALL_EVENTS: tuple[type, ...] = (
     ORDER_EVENTS + AVAILABILITY_EVENTS + ASSIGNMENT_EVENTS + PAYMENT_EVENTS + CONFERENCE_EVENTS
+    + CHECKIN_EVENTS
 )
 ALL_COMMANDS: tuple[type, ...] = (
     ORDER_COMMANDS + AVAILABILITY_COMMANDS + ASSIGNMENT_COMMANDS + PAYMENT_COMMANDS

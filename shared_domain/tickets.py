@@ -17,7 +17,8 @@ signature: it tells a changed code (`altered`) from one made without the key (`f
 
 Reading refuses with DomainError codes: `malformed` (not a v1 code, truncated, bad
 text), `altered` (the check fails), `unknown_key` (key id not listed), `forged` (the
-signature does not verify). Readers ignore case and surrounding whitespace.
+signature does not verify); `bad_ticket_key` when a listed key is not 32 bytes.
+Readers ignore case and surrounding whitespace.
 """
 from __future__ import annotations
 
@@ -93,8 +94,12 @@ def read_ticket(code: str, public_keys: Mapping[str, bytes]) -> TicketPayload:
     if public_key is None:
         raise DomainError("unknown_key", "This ticket was signed with a key this node does not know.")
     try:
-        Ed25519PublicKey.from_public_bytes(public_key).verify(signature, message)
-    except (InvalidSignature, ValueError) as error:
+        verifier = Ed25519PublicKey.from_public_bytes(public_key)
+    except ValueError as error:   # the node's key list is wrong, not the ticket
+        raise DomainError("bad_ticket_key", f"Ticket key {key_id!r} is not 32 raw bytes.") from error
+    try:
+        verifier.verify(signature, message)
+    except InvalidSignature as error:
         raise DomainError("forged", "This ticket's signature is not genuine.") from error
     return payload
 

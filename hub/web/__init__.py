@@ -18,5 +18,12 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     app.jinja_env.globals["csrf_field"] = csrf.csrf_field
     app.jinja_env.filters.update(filters.FILTERS)
+    app.context_processor(_reservation_window)
     for bp in page_blueprints():
         app.register_blueprint(bp)
+
+
+def _reservation_window() -> dict:
+    from hub.app import current_hub
+    window = current_hub().config.reservation_window
+    return {"reservation_minutes": int(window.total_seconds() // 60)}

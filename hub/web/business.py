@@ -44,13 +44,14 @@ def new():
 def create():
     form = form_fields(management.CONFERENCE_FIELDS)
     try:
-        conference, access_code = management.create_conference(current_hub(), form)
+        conference, _ = management.create_conference(current_hub(), form)
     except ApiError as refusal:
         return render_template("business/conference_form.html", form=form,
                                errors=refusal_errors(refusal), creating=True), 400
     owner_session.remember(conference)
-    flash(f"Your conference is created. Its access code is {access_code}: keep it with your "
-          "email to manage the conference later.", "success")
+    # The code is shown on the page, never put in the flash: the session cookie is only signed.
+    flash("Your conference is created. Keep its access code, shown under Access: with your "
+          "email it opens the conference from any browser.", "success")
     return redirect(url_for("conference_admin.dashboard", slug=conference.slug))
 
 

@@ -41,7 +41,7 @@ def place_order(slug: str):
     hub = current_hub()
     try:
         order_id = registration.place_order(hub, slug, wanted)
-    except ApiError as refusal:
+    except (ApiError, DomainError) as refusal:
         return _conference_page(shown, chosen, {FORM_ERROR: refusal.message}), 400
     wake_worker()
     hub.refresh_read_models()  # the next page shows the seats asked for
@@ -93,7 +93,7 @@ def pay(order_id: str):
     hub = current_hub()
     try:
         outcome = registration.start_payment(hub, order_id, "card")
-    except ApiError as refusal:
+    except (ApiError, DomainError) as refusal:
         flash(refusal.message, "error")
         return redirect(url_for(".checkout", order_id=order_id))
     wake_worker()

@@ -72,7 +72,7 @@ def create_conference(page, shoot, expect) -> str:
         page.get_by_label(re.compile(f"^{label}")).fill(value)
     page.get_by_label("Description").fill(DESCRIPTION)
     page.get_by_role("button", name="Create conference").click()
-    expect(page.locator(".alert-success")).to_contain_text("access code")
+    expect(page.locator(".alert-success")).to_contain_text("Your conference is created")
     return page.locator("#access-code").inner_text().strip()
 
 

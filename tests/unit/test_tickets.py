@@ -135,6 +135,10 @@ def test_a_payload_that_cannot_be_encoded_is_refused_at_issue(payload, reason):
     assert refused.value.code == reason
 
 
+def test_a_public_key_of_the_wrong_size_is_a_key_problem_not_a_forgery():
+    assert refusal(code_for(), {"2026a": b"short"}) == "bad_ticket_key"
+
+
 def test_a_key_seed_must_be_32_bytes():
     with pytest.raises(DomainError) as refused:
         keypair_from_seed(b"short")

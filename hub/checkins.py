@@ -1,0 +1,109 @@
+"""The hub's rules for check-ins from the venue (DESIGN.md section 6): facts stand, forks and
+check-ins of revoked tickets become conflicts, recorded once whatever the order of arrival."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+
+from shared_domain import checkin
+from sync_protocol.store import StoredEvent
+
+REVIEW_REASONS = {"reassigned": "checkin_reassigned_seat", "refunded": "checkin_cancelled_order",
+                  "order_cancelled": "checkin_cancelled_order"}
+
+
+def conflict_id(kind: str, event_ids) -> str:
+    """Deterministic: the same events give the same conflict, so it is recorded once."""
+    return hashlib.sha256("|".join([kind, *sorted(event_ids)]).encode()).hexdigest()
+
+
+class CheckInRules:
+    """A reader of the log applying the check-in conflict rules."""
+
+    name = "checkin_rules"
+
+    def __init__(self, hub):
+        self.hub = hub
+        self.m = hub.models
+
+    def apply(self, event: StoredEvent) -> None:
+        m = event.message
+        if isinstance(m, checkin.AttendeeCheckedIn):
+            self._checked_in(m, event)
+        elif isinstance(m, checkin.CheckInUndone):
+            R = self.m.CheckInRecord
+            R.update(undone=True).where(R.scan_nonce == m.scan_nonce).execute()
+        elif isinstance(m, checkin.TicketRevoked):
+            self._revoked(m, event)
+
+    def _checked_in(self, m: checkin.AttendeeCheckedIn, event: StoredEvent) -> None:
+        R = self.m.CheckInRecord
+        if R.get_or_none(R.scan_nonce == m.scan_nonce) is not None:
+            return  # the same scan uploaded twice is one check-in
+        record = R.create(scan_nonce=m.scan_nonce, event_id=event.id,
+                          conference_id=event.conference, seat_id=m.seat_id, node_id=m.node_id,
+                          origin=event.origin, scanned_at=m.scanned_at, hlc=event.hlc,
+                          previous=m.previous, code_digest=m.code_digest,
+                          attendee_name=m.attendee_name, received_at=self.hub.clock().isoformat())
+        # A fork: another door admitted the seat knowing the same last check-in.
+        for other in R.select().where((R.seat_id == m.seat_id) & (R.previous == m.previous)
+                                      & (R.scan_nonce != m.scan_nonce)):
+            self._double_check_in(record, other)
+        revoked = self.m.RevokedTicket.get_or_none(self.m.RevokedTicket.code_digest == m.code_digest)
+        if m.code_digest and revoked is not None:
+            self._checked_in_revoked(record, revoked)
+
+    def _revoked(self, m: checkin.TicketRevoked, event: StoredEvent) -> None:
+        V = self.m.RevokedTicket
+        V.insert(code_digest=m.code_digest, seat_id=m.seat_id, reason=m.reason,
+                 event_id=event.id).on_conflict_ignore().execute()
+        R = self.m.CheckInRecord
+        for record in R.select().where(R.code_digest == m.code_digest):
+            self._checked_in_revoked(record, V.get_by_id(m.code_digest))
+
+    def _double_check_in(self, a, b) -> None:
+        first, second = sorted([a, b], key=lambda r: (self._corrected_time(r), r.event_id))
+        outcome = (f"The entry is {first.attendee_name} at {self._door(first)} "
+                   f"({self._corrected_time(first):%H:%M:%S} hub time); the scan at "
+                   f"{self._door(second)} counts as a duplicate. Possibly a shared ticket.")
+        self._record("double_check_in", "info", a.conference_id, a.seat_id,
+                     [first.event_id, second.event_id], [self._side(first), self._side(second)],
+                     outcome, {first.node_id, second.node_id})
+
+    def _checked_in_revoked(self, record, revoked) -> None:
+        kind = REVIEW_REASONS.get(revoked.reason)
+        if kind is None:
+            return  # a corrected name: the same person, nothing to review
+        what = ("the seat was reassigned" if kind == "checkin_reassigned_seat"
+                else "the order was cancelled or refunded")
+        outcome = (f"The entry stands under the name on the ticket ({record.attendee_name}); "
+                   f"{what} meanwhile. Review: who was admitted, charge or refund.")
+        self._record(kind, "review", record.conference_id, record.seat_id,
+                     [record.event_id, revoked.event_id],
+                     [self._side(record), {"revocation": revoked.reason,
+                                           "event_id": revoked.event_id}],
+                     outcome, {record.node_id})
+
+    def _record(self, kind, severity, conference_id, subject, event_ids, sides, outcome, node_ids):
+        self.m.Conflict.insert(
+            id=conflict_id(kind, event_ids), kind=kind, severity=severity,
+            conference_id=conference_id, subject=subject, nodes=",".join(sorted(node_ids)),
+            sides=json.dumps(sides), automatic_outcome=outcome,
+            detected_at=self.hub.clock().isoformat()).on_conflict_ignore().execute()
+
+    def _corrected_time(self, record) -> dt.datetime:
+        """The node's clock moved by the offset it reported: hub time."""
+        node = self.m.Node.get_or_none(self.m.Node.id == record.node_id)
+        offset = (node.clock_offset or 0.0) if node else 0.0
+        return dt.datetime.fromisoformat(record.scanned_at) + dt.timedelta(seconds=offset)
+
+    def _door(self, record) -> str:
+        node = self.m.Node.get_or_none(self.m.Node.id == record.node_id)
+        return node.name if node else record.node_id
+
+    def _side(self, record) -> dict:
+        return {"event_id": record.event_id, "node_id": record.node_id, "door": self._door(record),
+                "attendee_name": record.attendee_name, "scanned_at": record.scanned_at,
+                "corrected_at": self._corrected_time(record).isoformat(),
+                "received_at": record.received_at, "scan_nonce": record.scan_nonce}

@@ -1,0 +1,166 @@
+"""Check-in at a node with no network, tickets from the hub, and the hub's conflict rules."""
+import json
+
+import pytest
+
+from onsite_node.server import create_node_app
+from shared_domain.tickets import TicketPayload, issue_ticket, keypair_from_seed
+from tests.support.venue import enroll, node_service
+
+
+def tickets(hub):
+    T = hub.hub.models.TicketView
+    return {t.attendee_name: t for t in T.select()}
+
+
+@pytest.fixture
+def door(hub, tmp_path):
+    enroll(hub, tmp_path / "a", "Door A")
+    node = node_service(tmp_path / "a")
+    node.sync_hub()
+    yield node
+    node.close()
+
+
+def test_the_hub_issues_a_signed_ticket_for_every_assigned_seat(hub):
+    issued = tickets(hub)
+    assert set(issued) == {"Att0 Endee", "Att1 Endee", "Att2 Endee"}
+    assert all(t.code.startswith("CT1-") for t in issued.values())
+
+
+def test_a_valid_ticket_is_admitted_once_then_refused_with_when_and_where(door, hub):
+    code = tickets(hub)["Att0 Endee"].code
+    first = door.desk.scan(code)
+    assert first.admitted and first.message == "Welcome, Att0!"
+    again = door.desk.scan(code)
+    assert not again.admitted and again.reason == "already_checked_in"
+    assert again.earlier_at and again.earlier_door == "this door"
+    assert "staff desk" in again.message
+
+
+def test_reentry_policy_admits_again(hub, tmp_path):
+    enroll(hub, tmp_path / "r", "Door R")
+    node = node_service(tmp_path / "r", reentry=True)
+    node.sync_hub()
+    code = tickets(hub)["Att1 Endee"].code
+    assert node.desk.scan(code).admitted and node.desk.scan(code).admitted
+    node.close()
+
+
+@pytest.mark.parametrize("mangle, reason", [
+    (lambda c: c[:-6] + ("A" if c[-6] != "A" else "B") + c[-5:], "altered"),
+    (lambda c: "HELLO WORLD", "malformed"),
+    (lambda c: "", "malformed"),
+])
+def test_altered_and_garbage_codes_are_refused_and_recorded(door, hub, mangle, reason):
+    outcome = door.desk.scan(mangle(tickets(hub)["Att0 Endee"].code))
+    assert not outcome.admitted and outcome.reason == reason
+    S = door.replica.models.ScanView
+    assert S.get(S.scan_nonce == outcome.scan_nonce).reason == reason
+
+
+def test_a_forged_ticket_and_another_conference_are_refused(door, hub):
+    creds = door.replica.credentials
+    key_id = next(iter(creds["ticket_public_keys"]))
+    forger = keypair_from_seed(b"f" * 32)
+    forged = issue_ticket(TicketPayload(door.replica.conference_id, "x:0", "Mallory", ("GA",),
+                                        b"12345678"), forger.private_key, key_id)
+    assert door.desk.scan(forged).reason == "forged"
+    K = hub.hub.models.ConferenceKey
+    import base64
+    real = K.get(K.conference_id == door.replica.conference_id)
+    elsewhere = issue_ticket(TicketPayload("another-conference", "x:0", "Eve", ("GA",),
+                                           b"12345678"),
+                             base64.urlsafe_b64decode(real.private_key), real.key_id)
+    assert door.desk.scan(elsewhere).reason == "wrong_conference"
+
+
+def test_a_ticket_sold_after_the_last_sync_is_admitted_from_its_payload(door, hub):
+    order = hub.hub.models.OrderView.select().first()
+    hub.http.put(f"/api/orders/{order.order_id}/seats/1",
+                 json={"first_name": "Late", "last_name": "Comer", "email": "late@example.org"})
+    hub.pump()
+    outcome = door.desk.scan(tickets(hub)["Late Comer"].code)  # the door never synced it
+    assert outcome.admitted and outcome.attendee_name == "Late Comer"
+
+
+def test_a_reassigned_seat_revokes_its_old_ticket_at_the_door(door, hub):
+    old = tickets(hub)["Att2 Endee"]
+    hub.http.put(f"/api/orders/{old.order_id}/seats/0",
+                 json={"first_name": "New", "last_name": "Holder", "email": "new@example.org"})
+    hub.pump()
+    door.sync_hub()
+    assert door.desk.scan(old.code).reason == "revoked"
+    assert door.desk.scan(tickets(hub)["New Holder"].code).admitted
+
+
+def test_staff_search_manual_check_in_and_undo(door, hub):
+    [found] = door.desk.search("att1")
+    assert found["email"] == "a1@example.org" and not found["checked_in"]
+    access_code = hub.hub.models.OrderView.get(
+        hub.hub.models.OrderView.order_id == found["seat_id"].split(":")[0]).access_code
+    assert door.desk.search(access_code)[0]["seat_id"] == found["seat_id"]
+    door.desk.check_in_manually(found["seat_id"], by="alice")
+    assert door.desk.search("att1")[0]["checked_in"]
+    door.desk.undo(found["seat_id"], by="alice")
+    history = door.desk.history(found["seat_id"])
+    assert [(c["method"], c["by"], c["undone"]) for c in history["check_ins"]] == [
+        ("manual", "alice", True)]
+    assert not door.desk.search("att1")[0]["checked_in"]
+    assert door.desk.scan(tickets(hub)["Att1 Endee"].code).admitted  # undo lets them in
+
+
+def test_check_ins_reach_the_hub(door, hub):
+    door.desk.scan(tickets(hub)["Att0 Endee"].code)
+    door.sync_hub()
+    hub.pump()
+    [record] = hub.hub.models.CheckInRecord.select()
+    assert record.attendee_name == "Att0 Endee" and record.node_id == door.node_id
+
+
+def test_two_doors_offline_admitting_one_ticket_is_one_conflict_in_any_order(hub, tmp_path):
+    enroll(hub, tmp_path / "a", "Door A")
+    enroll(hub, tmp_path / "b", "Door B")
+    a, b = node_service(tmp_path / "a"), node_service(tmp_path / "b")
+    a.sync_hub()
+    b.sync_hub()
+    code = tickets(hub)["Att0 Endee"].code
+    assert a.desk.scan(code).admitted and b.desk.scan(code).admitted  # both offline
+    b.sync_hub()
+    a.sync_hub()
+    hub.pump()
+    b.sync_hub()
+    hub.pump()
+    [conflict] = hub.hub.models.Conflict.select()
+    assert conflict.kind == "double_check_in" and conflict.severity == "info"
+    sides = json.loads(conflict.sides)
+    assert {s["door"] for s in sides} == {"Door A", "Door B"}
+    assert "Door B" in conflict.automatic_outcome and "duplicate" in conflict.automatic_outcome
+    # after syncing, each door knows the ticket was used
+    assert a.desk.scan(code).reason == "already_checked_in"
+    a.close()
+    b.close()
+
+
+def test_a_ticket_revoked_on_the_hub_while_a_door_admits_it_is_a_conflict(door, hub):
+    old = tickets(hub)["Att2 Endee"]
+    hub.http.put(f"/api/orders/{old.order_id}/seats/0",
+                 json={"first_name": "New", "last_name": "Holder", "email": "new@example.org"})
+    hub.pump()
+    assert door.desk.scan(old.code).admitted  # the door has not heard yet
+    door.sync_hub()
+    hub.pump()
+    [conflict] = hub.hub.models.Conflict.select()
+    assert conflict.kind == "checkin_reassigned_seat" and conflict.severity == "review"
+    assert "Att2 Endee" in conflict.automatic_outcome
+
+
+def test_the_node_scan_api_decides_and_refuses_bad_bodies(door, hub):
+    client = create_node_app(door).test_client()
+    r = client.post("/api/scan", json={"code": tickets(hub)["Att0 Endee"].code})
+    assert r.status_code == 200 and r.get_json()["admitted"]
+    assert client.post("/api/scan", data="nope").status_code == 400
+    r = client.post(f"/api/attendees/{r.get_json()['seat_id']}/undo", json={"by": "bob"})
+    assert r.status_code == 200
+    r = client.post("/api/attendees/nobody:0/check-in", json={})
+    assert r.status_code == 409 and r.get_json()["error"]["code"] == "unknown_seat"
