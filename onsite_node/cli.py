@@ -76,6 +76,8 @@ def run_node(args) -> int:
     from werkzeug.serving import make_server
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     config = NodeConfig(data_dir=args.data_dir, host=args.host, port=args.port, hub_url=args.hub,
                         discovery=not args.no_discovery, sync_interval=args.sync_interval,
                         max_backoff=args.max_backoff, peers=args.peer,

@@ -102,10 +102,56 @@ def node_models(db: peewee.Database) -> SimpleNamespace:
         class Meta:
             table_name = "rm_revoked_code"
 
+    class TicketCodeView(Base):
+        """The live ticket code of each seat, as the hub issued it (reprints, manual check-ins)."""
+        seat_id = peewee.CharField(max_length=60, primary_key=True)
+        code = peewee.TextField()
+        code_digest = peewee.CharField(max_length=32)
+
+        class Meta:
+            table_name = "rm_ticket_code"
+
+    class PrintView(Base):
+        """The print log: every badge printed at any door this replica knows of."""
+        job_id = peewee.CharField(max_length=64, primary_key=True)
+        seat_id = peewee.CharField(max_length=60, index=True)
+        node_id = peewee.CharField(max_length=36)
+        printed_at = peewee.CharField(max_length=40)
+        reprint = peewee.BooleanField(default=False)
+        by = peewee.CharField(max_length=100, default="")
+
+        class Meta:
+            table_name = "rm_print"
+
     read_models = [ConferenceView, SeatTypeView, OrderView, AttendeeView, CheckInView, ScanView,
-                   RevokedCode]
+                   RevokedCode, TicketCodeView, PrintView]
+    PrintJob = print_job_model(Base)
     return SimpleNamespace(SyncState=SyncState, ConferenceView=ConferenceView,
                            SeatTypeView=SeatTypeView, OrderView=OrderView,
                            AttendeeView=AttendeeView, CheckInView=CheckInView, ScanView=ScanView,
-                           RevokedCode=RevokedCode, read_models=read_models,
-                           all=[SyncState, *read_models])
+                           RevokedCode=RevokedCode, TicketCodeView=TicketCodeView,
+                           PrintView=PrintView, PrintJob=PrintJob, read_models=read_models,
+                           all=[SyncState, PrintJob, *read_models])
+
+
+def print_job_model(Base) -> type:
+    """The print queue: this node's own jobs, kept until printed (not a projection)."""
+
+    class PrintJob(Base):
+        job_id = peewee.CharField(max_length=64, primary_key=True)   # uuid7: queue order
+        kind = peewee.CharField(max_length=10, default="badge")     # "badge" | "test"
+        seat_id = peewee.CharField(max_length=60, default="", index=True)
+        code = peewee.TextField(default="")          # the ticket code the badge carries
+        reprint = peewee.BooleanField(default=False)
+        by = peewee.CharField(max_length=100, default="kiosk")
+        queued_at = peewee.CharField(max_length=40)
+        state = peewee.CharField(max_length=10, default="waiting", index=True)  # | "printed"
+        image = peewee.BlobField(null=True)          # the badge PNG, rendered once per job
+        attempts = peewee.IntegerField(default=0)
+        last_problem = peewee.TextField(default="")  # PrinterUnavailable.reason, for the UI
+        printed_at = peewee.CharField(max_length=40, default="")
+
+        class Meta:
+            table_name = "print_job"
+
+    return PrintJob

@@ -32,6 +32,8 @@ class NodeViews:
             checkin.CheckInUndone: self._check_in_undone,
             checkin.TicketScanned: self._scanned,
             checkin.TicketRevoked: self._revoked,
+            checkin.TicketIssued: self._ticket_issued,
+            checkin.BadgePrinted: self._badge_printed,
         }
 
     def apply(self, event: StoredEvent) -> None:
@@ -113,3 +115,16 @@ class NodeViews:
     def _revoked(self, e, _):
         self.m.RevokedCode.insert(code_digest=e.code_digest, seat_id=e.seat_id,
                                   reason=e.reason).on_conflict_ignore().execute()
+        T = self.m.TicketCodeView
+        T.delete().where((T.seat_id == e.seat_id) & (T.code_digest == e.code_digest)).execute()
+
+    def _ticket_issued(self, e, _):
+        T = self.m.TicketCodeView
+        fields = dict(code=e.code, code_digest=e.code_digest)
+        T.insert(seat_id=e.seat_id, **fields).on_conflict(conflict_target=[T.seat_id],
+                                                          update=fields).execute()
+
+    def _badge_printed(self, e, _):
+        self.m.PrintView.insert(job_id=e.job_id, seat_id=e.seat_id, node_id=e.node_id,
+                                printed_at=e.printed_at, reprint=e.reprint,
+                                by=e.by).on_conflict_ignore().execute()

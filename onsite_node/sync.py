@@ -44,9 +44,9 @@ class HubSync:
         hub_vector = self.client.call("GET", "/sync/v1/vector")["vector"]
         report.new_epoch = self._check_epoch(hub_vector)
         self._push(hub_vector, report)
+        self.replica.set_state("hub_acked", hub_vector)
         self._pull(report)
         self.replica.set_state("last_sync", self.replica.clock().isoformat())
-        self.replica.set_state("hub_acked", hub_vector)
         return report
 
     def _check_epoch(self, hub_vector: dict[str, int]) -> bool:

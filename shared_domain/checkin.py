@@ -68,6 +68,17 @@ class CheckInUndone:
     undo_nonce: str = ""
 
 
+@dataclass(frozen=True)
+class BadgePrinted:
+    """A badge came out of a door's printer: a fact of its own, apart from the check-in."""
+    seat_id: str
+    node_id: str
+    printed_at: str
+    job_id: str           # the print job: the same job confirmed twice is one print
+    reprint: bool = False  # a deliberate reprint by staff, never automatic
+    by: str = "kiosk"
+
+
 # --- hub events: tickets and their revocation -----------------------------------------
 
 @dataclass(frozen=True)
@@ -89,7 +100,8 @@ class TicketRevoked:
     reason: str           # "reassigned" | "renamed" | "order_cancelled" | "refunded"
 
 
-CHECKIN_EVENTS = (TicketScanned, AttendeeCheckedIn, CheckInUndone, TicketIssued, TicketRevoked)
+CHECKIN_EVENTS = (TicketScanned, AttendeeCheckedIn, CheckInUndone, BadgePrinted, TicketIssued,
+                  TicketRevoked)
 
 
 # --- deciding a scan ---------------------------------------------------------------------
@@ -140,7 +152,7 @@ def decide_scan(ticket: TicketPayload, seat: SeatAtDoor, *, conference_id: str,
         return ScanDecision(False, "already_checked_in",
                             f"{MESSAGES['already_checked_in']} {NEXT_STEP}",
                             ticket.attendee_name, seat.seat_id, earlier)
-    return ScanDecision(True, "admitted", f"Welcome, {_first_name(ticket.attendee_name)}!",
+    return ScanDecision(True, "admitted", f"Welcome, {first_name(ticket.attendee_name)}!",
                         ticket.attendee_name, seat.seat_id)
 
 
@@ -178,5 +190,12 @@ def undo_check_in(seat: SeatAtDoor, *, node_id: str, at: str, by: str, nonce: st
     return [CheckInUndone(seat.seat_id, seat.last_check_in.scan_nonce, node_id, at, by, nonce)]
 
 
-def _first_name(name: str) -> str:
+def check_reprint(by: str) -> None:
+    """A reprint is deliberate: staff ask for it under their own name, never a door by itself."""
+    if by.strip() in ("", "kiosk", "camera"):
+        raise DomainError("staff_only", "Only staff can reprint a badge, under their own name.")
+
+
+def first_name(name: str) -> str:
+    """What a door greets someone by."""
     return name.split()[0] if name.strip() else "welcome"

@@ -1,0 +1,73 @@
+"""A seat's badge, drawn from its signed ticket and what the replica knows (company, conference)."""
+from __future__ import annotations
+
+import io
+
+from PIL import Image
+
+from onsite_node.checkin import CheckInDesk
+from printers.badge import BadgeContent, render_badge, width_for_paper
+from shared_domain.errors import DomainError
+from shared_domain.tickets import read_ticket
+
+TEST_CODE = "CONTOSO TEST BADGE"
+
+
+def png_bytes(image: Image.Image) -> bytes:
+    """The image as a PNG file's bytes (what the UI shows and the queue keeps)."""
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()
+
+
+class BadgeMaker:
+    """Renders badges at the printer's width for one node's conference."""
+
+    def __init__(self, desk: CheckInDesk, paper_width_mm: int = 58):
+        self.desk = desk
+        self.replica = desk.replica
+        self.width = width_for_paper(paper_width_mm)
+
+    def conference_name(self) -> str:
+        C = self.replica.models.ConferenceView
+        row = C.get_or_none(C.conference_id == self.replica.conference_id)
+        return row.name if row and row.name else self.replica.credentials["conference"]["name"]
+
+    def company(self, seat_id: str) -> str:
+        A = self.replica.models.AttendeeView
+        order_id, _, position = seat_id.rpartition(":")
+        if not position.isdigit():
+            return ""
+        row = A.get_or_none((A.order_id == order_id) & (A.position == int(position)))
+        return row.company if row else ""
+
+    def seat_badge(self, code: str) -> Image.Image:
+        """The badge a verified ticket code prints: its name and seat types, our conference."""
+        ticket = read_ticket(code, self.desk.public_keys())
+        content = BadgeContent.from_ticket(ticket, code, self.conference_name(),
+                                           self.company(ticket.seat_id))
+        return render_badge(content, self.width)
+
+    def test_badge(self, node_name: str) -> Image.Image:
+        """A badge that proves the printer works, with no attendee on it."""
+        return render_badge(printer_test_content(self.conference_name(), node_name), self.width)
+
+    def code_for(self, seat_id: str) -> str:
+        """The seat's live ticket code: issued by the hub, or the last one printed here."""
+        m = self.replica.models
+        issued = m.TicketCodeView.get_or_none(m.TicketCodeView.seat_id == seat_id)
+        if issued is not None:
+            return issued.code
+        J = m.PrintJob
+        printed = (J.select().where((J.seat_id == seat_id) & (J.code != ""))
+                   .order_by(J.job_id.desc()).first())
+        if printed is None:
+            raise DomainError("no_ticket_code", "This door has no ticket code for this seat yet: "
+                                                "sync with the hub, or scan the attendee's ticket.")
+        return printed.code
+
+
+def printer_test_content(conference_name: str, node_name: str) -> BadgeContent:
+    """What a test badge says: no attendee, the door's name, a QR code that is no ticket."""
+    return BadgeContent("Test Badge", conference_name, TEST_CODE, f"Printer test · {node_name}",
+                        ("Test",))
