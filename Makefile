@@ -24,9 +24,9 @@ system-packages:
 test: venv system-packages
 	$(PY) -m pytest -q
 
-# The hub's main pages as PNGs (docs/screenshots/, not committed), taken by the browser test.
+# Main pages of the hub and the kiosk as PNGs (docs/screenshots/, not committed).
 screenshots: venv system-packages
-	SCREENSHOT_DIR=docs/screenshots $(PY) -m pytest -q tests/browser/test_hub_browser.py
+	SCREENSHOT_DIR=docs/screenshots $(PY) -m pytest -q tests/browser/test_hub_browser.py tests/browser/test_kiosk_browser.py
 
 demo: venv
 	$(VENV)/bin/contoso demo --data-dir $(DEMO_DIR)

@@ -27,11 +27,12 @@ def create_app(config: HubConfig | None = None, *, clock: Callable[[], dt.dateti
         worker.start()
         app.extensions["contoso_worker"] = worker
 
-    from hub import api_management, api_registration, openapi, sync_api, web
+    from hub import api_admin, api_management, api_registration, openapi, sync_api, web
     from hub.web.errors import error_page
     app.register_blueprint(sync_api.bp)
     app.register_blueprint(api_management.bp)
     app.register_blueprint(api_registration.bp)
+    app.register_blueprint(api_admin.bp)
     app.register_blueprint(openapi.bp)
     web.init_app(app)
     register_error_handlers(app, page_error=error_page)

@@ -11,6 +11,7 @@ from hub.bus import CommandBus
 from hub.checkins import CheckInRules
 from hub.handlers import Handlers
 from hub.models import hub_models
+from hub.onsite_sales import OnSiteSales
 from hub.processes import RegistrationProcesses
 from hub.read_models import ReadModels
 from hub.router import IntegrationRouter
@@ -70,8 +71,8 @@ class Hub:
         self.processes = RegistrationProcesses(self)
         self.read_models = ReadModels(self)
         self.bus = CommandBus(self, Handlers(self).table())
-        self.readers = [IntegrationRouter(self), self.processes, TicketIssuer(self),
-                        CheckInRules(self), self.read_models]
+        self.readers = [IntegrationRouter(self), self.processes, OnSiteSales(self),
+                        TicketIssuer(self), CheckInRules(self), self.read_models]
         self._pump_lock = threading.Lock()
 
     def create_tables(self) -> None:

@@ -46,9 +46,11 @@ class CheckInRules:
                           origin=event.origin, scanned_at=m.scanned_at, hlc=event.hlc,
                           previous=m.previous, code_digest=m.code_digest,
                           attendee_name=m.attendee_name, received_at=self.hub.clock().isoformat())
-        # A fork: another door admitted the seat knowing the same last check-in.
+        # A fork: another door admitted the seat knowing the same last check-in. A check-in
+        # taken back (staff undo, an admin's resolution) no longer holds the seat.
         for other in R.select().where((R.seat_id == m.seat_id) & (R.previous == m.previous)
-                                      & (R.scan_nonce != m.scan_nonce)):
+                                      & (R.scan_nonce != m.scan_nonce)
+                                      & (R.undone == False)):  # noqa: E712
             self._double_check_in(record, other)
         revoked = self.m.RevokedTicket.get_or_none(self.m.RevokedTicket.code_digest == m.code_digest)
         if m.code_digest and revoked is not None:

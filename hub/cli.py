@@ -1,4 +1,4 @@
-"""`contoso hub ...`: run the hub, rebuild its read models."""
+"""`contoso hub ...`: run the hub, create nodes and admins, rebuild its read models."""
 from __future__ import annotations
 
 import argparse
@@ -26,6 +26,22 @@ def add_commands(parser: argparse.ArgumentParser) -> None:
     node.add_argument("--conference", required=True, help="the conference's slug")
     node.add_argument("--name", required=True, help="e.g. 'Door A'")
     node.set_defaults(run=create_node)
+
+    allocate = commands.add_parser("allocate", help="move seats of a seat type to a node to sell")
+    _database_options(allocate)
+    allocate.add_argument("--conference", required=True, help="the conference's slug")
+    allocate.add_argument("--node", required=True, help="the node's name")
+    allocate.add_argument("--seat-type", required=True, help="the seat type's name")
+    allocate.add_argument("--quantity", type=int, required=True)
+    allocate.set_defaults(run=allocate_seats)
+
+    admin = commands.add_parser("create-admin",
+                                help="add a hub admin (asks for the password)")
+    _database_options(admin)
+    admin.add_argument("--email", required=True)
+    admin.add_argument("--password-stdin", action="store_true",
+                       help="read the password from the first line of standard input (scripts)")
+    admin.set_defaults(run=create_admin)
 
     rebuild = commands.add_parser("rebuild-read-models",
                                   help="empty the read models and replay the log into them")
@@ -81,6 +97,24 @@ def advertise(args):
     return discovery
 
 
+def allocate_seats(args) -> int:
+    from hub import allocations
+    from hub.management_queries import conference_by_slug
+    hub = bootstrap(config_from(args))
+    conference = conference_by_slug(hub, args.conference)
+    N, T = hub.models.Node, hub.models.SeatType
+    node = conference and N.get_or_none((N.conference_id == conference.id) & (N.name == args.node))
+    seat_type = conference and T.get_or_none((T.conference == conference.id) & (T.name == args.seat_type))
+    if not node or not seat_type:
+        print("No such conference, node or seat type.", file=sys.stderr)
+        return 2
+    granted = allocations.allocate(hub, node, seat_type.id, args.quantity)
+    hub.run_until_idle()
+    print(f"{node.name} may now sell {granted} more seat(s) of {seat_type.name}.")
+    hub.close()
+    return 0
+
+
 def create_node(args) -> int:
     from hub import nodes
     from hub.management_queries import conference_by_slug
@@ -94,6 +128,32 @@ def create_node(args) -> int:
     print(f"Enrollment code (one use, valid 24 hours): {code}")
     print(f"On the device: contoso node enroll --hub <hub URL> --code {code}")
     hub.close()
+    return 0
+
+
+def create_admin(args) -> int:
+    """Add a hub admin; the password never appears on the command line."""
+    import getpass
+
+    from hub import admins
+    from hub.errors import ApiError
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Repeat the password: ") != password:
+            print("The two passwords differ; no admin was created.", file=sys.stderr)
+            return 2
+    hub = bootstrap(config_from(args))
+    try:
+        admin = admins.create_admin(hub, args.email, password)
+    except ApiError as refusal:
+        details = "; ".join(f"{k}: {v}" for k, v in refusal.fields.items())
+        print(f"{refusal.message} {details}".strip(), file=sys.stderr)
+        return 2
+    finally:
+        hub.close()
+    print(f"Hub admin {admin.email} created: sign in at <hub URL>/admin/login")
     return 0
 
 

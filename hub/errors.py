@@ -15,6 +15,7 @@ STATUS_BY_CODE = {
     "seat_type_not_found": 404, "payment_not_found": 404,
     "unauthorized": 401, "order_expired": 409, "order_confirmed": 409,
     "conflict": 409, "slug_taken": 409, "seat_type_in_use": 409,
+    "already_resolved": 409, "conflict_not_found": 404,
 }
 
 

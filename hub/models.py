@@ -6,8 +6,10 @@ from types import SimpleNamespace
 
 import peewee
 
+from hub.admin_models import admin_models
 from hub.checkin_models import checkin_models
 from hub.node_models import node_models
+from hub.sales_models import sales_models
 
 
 def hub_models(db: peewee.Database) -> SimpleNamespace:
@@ -104,6 +106,7 @@ def hub_models(db: peewee.Database) -> SimpleNamespace:
         is_free_of_charge = peewee.BooleanField(default=False)
         placed_at = peewee.CharField(max_length=40, default="")
         payment_status = peewee.CharField(max_length=20, default="")
+        sold_on_site_by = peewee.CharField(max_length=100, default="")   # the node's name
         version = peewee.IntegerField(default=0)
 
         class Meta:
@@ -148,12 +151,15 @@ def hub_models(db: peewee.Database) -> SimpleNamespace:
     read_models = [SeatTypeView, OrderView, OrderItemView, OrderLineView, SeatAssignmentView]
     nodes = node_models(Base)
     checkins = checkin_models(Base)
+    admins = admin_models(Base)
+    sales = sales_models(Base)
     read_models.append(checkins["TicketView"])
     return SimpleNamespace(
-        **nodes, **checkins,
+        **nodes, **checkins, **sales, **admins,
         Conference=Conference, SeatType=SeatType, QueuedCommand=QueuedCommand,
         ProcessState=ProcessState, SeatTypeView=SeatTypeView, OrderView=OrderView,
         OrderItemView=OrderItemView, OrderLineView=OrderLineView,
         SeatAssignmentView=SeatAssignmentView, read_models=read_models,
         all=[Conference, SeatType, QueuedCommand, ProcessState, *read_models, *nodes.values(),
-             checkins["CheckInRecord"], checkins["Conflict"], checkins["RevokedTicket"]])
+             checkins["CheckInRecord"], checkins["Conflict"], checkins["RevokedTicket"],
+             *sales.values(), *admins.values()])

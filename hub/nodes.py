@@ -83,6 +83,8 @@ def enroll(hub, code: str, node_public_key: str, software_version: str) -> dict:
         node.public_key, node.software_version = node_public_key[:100], software_version[:40]
         node.enrolled_at = node.last_contact = now.isoformat()
         node.save()
+        from hub.allocations import register_node_key
+        register_node_key(hub, node)
     return credentials(hub, node)
 
 
@@ -99,9 +101,11 @@ def credentials(hub, node) -> dict:
 
 def new_epoch(hub, node) -> dict:
     """Start a new epoch (a new origin) for a node whose data was restored from an older copy."""
+    from hub.allocations import register_node_key
     with hub.db.atomic():
         node.epoch += 1
         node.save()
+        register_node_key(hub, node)
     return credentials(hub, node)
 
 
@@ -159,3 +163,20 @@ def venue_key(hub, conference_id: str) -> str:
 
 def _b64(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).decode()
+
+
+# --- secret rotation (hub admin) ---------------------------------------------------
+
+def rotate_secret(hub, node, *, retire_now: bool = False) -> str:
+    """A new one-time code for the node, voiding any unused one; enrolling with it gives the
+    node a new secret and epoch. With retire_now the current secret stops working at once."""
+    if node.revoked_at:
+        raise ApiError(409, "node_revoked", "A revoked node cannot be given a new secret.")
+    E, N = hub.models.EnrollmentCode, hub.models.Node
+    now = hub.clock()
+    with hub.db.atomic():
+        E.update(expires_at=now.isoformat()).where(
+            (E.node_id == node.id) & E.used_at.is_null()).execute()
+        if retire_now:
+            N.update(secret="").where(N.id == node.id).execute()
+        return _new_code(hub, node, now)

@@ -7,7 +7,7 @@ from flask import Blueprint, jsonify
 
 bp = Blueprint("openapi", __name__, url_prefix="/api")
 
-API_MODULES = ("hub.api_management", "hub.api_registration")
+API_MODULES = ("hub.api_management", "hub.api_registration", "hub.api_admin")
 
 SHARED_COMPONENTS = {
     "schemas": {

@@ -1,7 +1,9 @@
 """Read models: tables shaped for the pages and the API, projected from the log."""
 from __future__ import annotations
 
-from shared_domain import checkin, conferences, orders, payments, seat_assignments, seats_availability
+from shared_domain import (checkin, conferences, orders, payments, sales, seat_assignments,
+                           seats_availability)
+from shared_domain.seats import SeatQuantity
 from sync_protocol.store import StoredEvent
 
 
@@ -35,6 +37,10 @@ class ReadModels:
             seat_assignments.SeatAssigned: self._seat_assigned,
             seat_assignments.SeatAssignmentUpdated: self._seat_assigned,
             seat_assignments.SeatUnassigned: self._seat_unassigned,
+            seats_availability.SeatsAllocatedToNode: self._allocation_moved(-1),
+            seats_availability.NodeSeatsReturned: self._allocation_moved(+1),
+            sales.OnSiteOrderRecorded: self._onsite_order,
+            sales.OnSiteSaleCancelled: self._onsite_sale_cancelled,
             checkin.TicketIssued: self._ticket_issued,
             checkin.TicketRevoked: self._ticket_revoked,
         }
@@ -89,7 +95,7 @@ class ReadModels:
                      quantity=line.quantity, unit_price_cents=line.unit_price_cents,
                      line_total_cents=line.line_total_cents)
         self._update_order(e.order_id, event, total_cents=e.total_cents,
-                           is_free_of_charge=e.is_free_of_charge)
+                           is_free_of_charge=e.total_cents == 0)
 
     def _order_reserved(self, e, event):
         status = ("partially_reserved" if isinstance(e, orders.OrderPartiallyReserved)
@@ -106,6 +112,32 @@ class ReadModels:
     def _registrant_assigned(self, e, event):
         self._update_order(e.order_id, event, registrant_first_name=e.first_name,
                            registrant_last_name=e.last_name, registrant_email=e.email.lower())
+
+    def _allocation_moved(self, sign):
+        def handle(e, _):
+            V = self.m.SeatTypeView
+            V.update(available=V.available + sign * e.quantity).where(
+                V.seat_type_id == e.seat_type).execute()
+        return handle
+
+    def _onsite_order(self, e, event):
+        N = self.m.Node
+        node = N.get_or_none(N.id == e.node_id)
+        self.m.OrderView.insert(
+            order_id=e.order_id, conference_id=e.conference_id, status="confirmed",
+            placed_at=e.sold_at, total_cents=e.total_cents,
+            is_free_of_charge=e.total_cents == 0, registrant_first_name=e.buyer.first_name,
+            registrant_last_name=e.buyer.last_name, registrant_email=e.buyer.email.lower(),
+            sold_on_site_by=node.name if node else e.node_id,
+            version=event.version).on_conflict_ignore().execute()
+        seats = [SeatQuantity(line.seat_type, line.quantity) for line in e.lines]
+        self._set_items(e.order_id, seats, "requested")
+        self._set_items(e.order_id, seats, "reserved")
+        self._order_priced(e, event)
+
+    def _onsite_sale_cancelled(self, e, event):
+        O = self.m.OrderView
+        O.update(status="cancelled").where(O.order_id == e.sale_id).execute()
 
     def _payment(self, status):
         def handle(e, _):

@@ -1,4 +1,4 @@
-"""`contoso node ...`: enroll a node with the hub, run it."""
+"""`contoso node ...`: enroll a node with the hub, run it, set its staff PIN, test its printer."""
 from __future__ import annotations
 
 import argparse
@@ -10,6 +10,7 @@ import threading
 import requests
 
 from onsite_node import credentials as creds_file
+from onsite_node import device_cli, settings
 from sync_protocol.wire import PROTOCOL_VERSION
 
 
@@ -22,7 +23,9 @@ def add_commands(parser: argparse.ArgumentParser) -> None:
     enroll.add_argument("--data-dir", default="data/node")
     enroll.set_defaults(run=run_enroll)
 
-    run = commands.add_parser("run", help="run the node: replica, sync loop, web app")
+    run = commands.add_parser("run", help="run the node: replica, sync loop, web app, kiosk",
+                              formatter_class=argparse.RawDescriptionHelpFormatter,
+                              epilog=settings.PRINTER_FORMS)
     run.add_argument("--data-dir", default="data/node")
     run.add_argument("--host", default="127.0.0.1")
     run.add_argument("--port", type=int, default=8100)
@@ -36,7 +39,9 @@ def add_commands(parser: argparse.ArgumentParser) -> None:
                      help="admit a ticket again after its first check-in (default: once)")
     run.add_argument("--zeroconf-interface", action="append", default=None,
                      help="announce and browse on this interface address only (repeatable)")
+    device_cli.add_device_options(run)
     run.set_defaults(run=run_node)
+    device_cli.add_device_commands(commands)
 
 
 def run_enroll(args) -> int:
@@ -78,10 +83,16 @@ def run_node(args) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    try:
+        device = device_cli.device_config(args)
+    except ValueError as e:
+        print(e, file=sys.stderr)
+        return 2
     config = NodeConfig(data_dir=args.data_dir, host=args.host, port=args.port, hub_url=args.hub,
                         discovery=not args.no_discovery, sync_interval=args.sync_interval,
                         max_backoff=args.max_backoff, peers=args.peer,
-                        zeroconf_interfaces=args.zeroconf_interface, reentry=args.reentry)
+                        zeroconf_interfaces=args.zeroconf_interface, reentry=args.reentry,
+                        **device)
     try:
         service = NodeService(config)
     except creds_file.NotEnrolled as e:
@@ -93,12 +104,17 @@ def run_node(args) -> int:
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    service.start()
     loop.start()
     discovery = None
     if config.discovery:
         from onsite_node.discovery import node_discovery
         discovery = node_discovery(service, config.zeroconf_interfaces)
-    print(f"Contoso node on http://{args.host}:{args.port}/ (status: /status)", flush=True)
+    print(f"Contoso node on http://{args.host}:{args.port}/ (kiosk: /kiosk, staff desk: /staff, "
+          f"status: /status)", flush=True)
+    if not config.staff_pin_hash:
+        print("No staff PIN is set: the staff desk stays locked until "
+              "`contoso node set-staff-pin` (or --staff-pin).", flush=True)
     try:
         stop.wait()
     except KeyboardInterrupt:

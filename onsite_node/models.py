@@ -123,14 +123,16 @@ def node_models(db: peewee.Database) -> SimpleNamespace:
         class Meta:
             table_name = "rm_print"
 
+    sales = sales_models(Base)
     read_models = [ConferenceView, SeatTypeView, OrderView, AttendeeView, CheckInView, ScanView,
-                   RevokedCode, TicketCodeView, PrintView]
+                   RevokedCode, TicketCodeView, PrintView, *sales.values()]
     PrintJob = print_job_model(Base)
     return SimpleNamespace(SyncState=SyncState, ConferenceView=ConferenceView,
                            SeatTypeView=SeatTypeView, OrderView=OrderView,
                            AttendeeView=AttendeeView, CheckInView=CheckInView, ScanView=ScanView,
                            RevokedCode=RevokedCode, TicketCodeView=TicketCodeView,
-                           PrintView=PrintView, PrintJob=PrintJob, read_models=read_models,
+                           PrintView=PrintView, PrintJob=PrintJob, **sales,
+                           read_models=read_models,
                            all=[SyncState, PrintJob, *read_models])
 
 
@@ -155,3 +157,63 @@ def print_job_model(Base) -> type:
             table_name = "print_job"
 
     return PrintJob
+
+
+def sales_models(Base) -> dict:
+    """The node's tables for allocations and on-site sales (kept by SalesViews)."""
+
+    class LedgerView(Base):
+        """Per node, epoch and seat type: seats granted, moved, returned, sold (as known here)."""
+        node_id = peewee.CharField(max_length=36)
+        epoch = peewee.IntegerField()
+        seat_type = peewee.CharField(max_length=36)
+        granted = peewee.IntegerField(default=0)
+        handed_in = peewee.IntegerField(default=0)
+        handed_out = peewee.IntegerField(default=0)
+        returned = peewee.IntegerField(default=0)
+        sold = peewee.IntegerField(default=0)
+
+        class Meta:
+            table_name = "rm_ledger"
+            indexes = ((("node_id", "epoch", "seat_type"), True),)
+
+    class SaleView(Base):
+        sale_id = peewee.CharField(max_length=36, primary_key=True)
+        node_id = peewee.CharField(max_length=36)
+        epoch = peewee.IntegerField()
+        buyer_name = peewee.CharField(max_length=200)
+        buyer_email = peewee.CharField(max_length=254)
+        body = peewee.TextField()            # the sale event's data, for receipts
+        total_cents = peewee.IntegerField()
+        payment_method = peewee.CharField(max_length=20)
+        sold_at = peewee.CharField(max_length=40)
+        by = peewee.CharField(max_length=100)
+        cancelled = peewee.BooleanField(default=False)
+
+        class Meta:
+            table_name = "rm_sale"
+
+    class NodeKeyView(Base):
+        key_id = peewee.CharField(max_length=60, primary_key=True)
+        node_id = peewee.CharField(max_length=36)
+        public_key = peewee.CharField(max_length=100)
+        epoch = peewee.IntegerField(default=0)
+
+        class Meta:
+            table_name = "rm_node_key"
+
+    class AllocationRequestView(Base):
+        """Top-ups asked of the hub and reductions the hub asked of a node, and their answers."""
+        request_id = peewee.CharField(max_length=36, primary_key=True)
+        kind = peewee.CharField(max_length=10)        # "top_up" | "reduce"
+        node_id = peewee.CharField(max_length=36)
+        epoch = peewee.IntegerField()
+        seat_type = peewee.CharField(max_length=36)
+        quantity = peewee.IntegerField()
+        answered = peewee.BooleanField(default=False)
+
+        class Meta:
+            table_name = "rm_allocation_request"
+
+    return {"LedgerView": LedgerView, "SaleView": SaleView, "NodeKeyView": NodeKeyView,
+            "AllocationRequestView": AllocationRequestView}

@@ -8,6 +8,7 @@ from typing import Callable
 
 from onsite_node.models import node_models
 from onsite_node.projections import NodeViews
+from onsite_node.sales_projection import SalesViews
 from shared_domain.catalog import ALL_COMMANDS, ALL_EVENTS
 from sync_protocol.database import open_database
 from sync_protocol.readers import catch_up
@@ -38,7 +39,7 @@ class Replica:
         self.store = EventStore(self.db, message_registry(), clock)
         self.models = node_models(self.db)
         self.views = NodeViews(self.models)
-        self.readers = [self.views]
+        self.readers = [self.views, SalesViews(self.models)]
         self.store.create_tables()
         self.db.create_tables(self.models.all, safe=True)
 

@@ -1,8 +1,10 @@
-"""The node's web app: the sync calls its peers make, and its status."""
+"""The node's web app: the sync calls its peers make, its JSON API and status, the kiosk UI."""
 from __future__ import annotations
 
-from flask import Blueprint, Flask, current_app, jsonify, request
+from flask import Blueprint, Flask, abort, current_app, jsonify, make_response, redirect, request
 
+import kiosk_ui
+from onsite_node import settings
 from shared_domain.errors import DomainError
 from sync_protocol import server
 from sync_protocol.wire import PROTOCOL_VERSION, ProtocolError
@@ -19,49 +21,71 @@ def scan():
     if not isinstance(code, str):
         return jsonify({"error": {"code": "malformed_request",
                                   "message": "Send {'code': '<ticket code>'}."}}), 400
-    return jsonify(_service().desk.scan(code, by=str(body.get("by", "kiosk"))[:100]).as_json())
+    outcome, job_id = _service().front_desk.scan_outcome(code, by=str(body.get("by", "kiosk"))[:100])
+    return jsonify({**outcome.as_json(), "badge_job": job_id})
 
 
 @api.get("/attendees")
 def search():
-    return jsonify(attendees=_service().desk.search(request.args.get("q", "")[:100]))
+    _staff()
+    return jsonify(attendees=_service().front_desk.search(request.args.get("q", "")[:100]))
 
 
 @api.post("/attendees/<seat_id>/check-in")
 def check_in(seat_id):
-    desk = _service().desk
-    desk.check_in_manually(seat_id, by=_staff())
+    desk = _service().front_desk
+    desk.check_in(seat_id, by=_staff())
     return jsonify(desk.history(seat_id))
 
 
 @api.post("/attendees/<seat_id>/undo")
 def undo(seat_id):
-    desk = _service().desk
+    desk = _service().front_desk
     desk.undo(seat_id, by=_staff())
     return jsonify(desk.history(seat_id))
 
 
+@api.post("/attendees/<seat_id>/reprint")
+def reprint(seat_id):
+    return jsonify(badge_job=_service().front_desk.reprint(seat_id, by=_staff()))
+
+
 @api.get("/attendees/<seat_id>/history")
 def history(seat_id):
-    return jsonify(_service().desk.history(seat_id))
+    _staff()
+    return jsonify(_service().front_desk.history(seat_id))
 
 
 def _staff() -> str:
-    body = request.get_json(silent=True)
-    by = body.get("by") if isinstance(body, dict) else None
-    return str(by or "staff")[:100]
+    """Staff calls carry the staff PIN (X-Staff-Pin) and a name (X-Staff-Name): who did it."""
+    if not _service().front_desk.check_staff_pin(request.headers.get("X-Staff-Pin", "")):
+        abort(make_response(jsonify({"error": {
+            "code": "staff_only", "message": "Send the staff PIN in X-Staff-Pin."}}), 403))
+    return " ".join(request.headers.get("X-Staff-Name", "").split())[:100] or "staff"
 
 
 def create_node_app(service) -> Flask:
     """The node's Flask app around a NodeService (the kiosk UI is mounted here too)."""
     app = Flask(__name__)
-    app.config["MAX_CONTENT_LENGTH"] = 16 * 1024 * 1024
+    app.config.update(MAX_CONTENT_LENGTH=16 * 1024 * 1024, SESSION_COOKIE_SAMESITE="Strict")
+    app.secret_key = settings.session_secret(service.config.data_dir)
     app.extensions["contoso_node"] = service
     app.register_blueprint(bp)
     app.register_blueprint(api)
+    from onsite_node import sales_api
+    app.register_blueprint(sales_api.bp)
+    kiosk_ui.mount(app, service.front_desk, idle_timeout_s=service.config.staff_idle_timeout_s,
+                   clock=lambda: service.clock().timestamp())
+
+    @app.get("/status.json")
+    def status_json():
+        return jsonify(service.status())
 
     @app.get("/status")
     def status():
+        """JSON for programs; people (browsers) go to the staff status page."""
+        if request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html":
+            return redirect("/staff/status")
         return jsonify(service.status())
 
     @app.errorhandler(DomainError)

@@ -4,14 +4,21 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import shutil
 import threading
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Callable
 
 from onsite_node import credentials as creds_file
+from onsite_node import settings
+from onsite_node.badges import BadgeMaker
 from onsite_node.checkin import CheckInDesk
+from onsite_node.sales import SalesDesk, TopUpPolicy
+from onsite_node.front_desk import FrontDesk
+from onsite_node.printing import PrintQueue, PrintWorker
 from onsite_node.replica import Replica
 from onsite_node.sync import HubSync, PeerSync, SyncReport
+from printers.output import printer_from_config
 from shared_domain import checkin
 from sync_protocol.client import SyncClient, Unreachable
 from sync_protocol.server import Caller
@@ -33,6 +40,16 @@ class NodeConfig:
     max_backoff: float = 300.0        # the longest wait between attempts while it does not
     peers: list[str] = field(default_factory=list)  # peer URLs known without discovery
     reentry: bool = False             # may a checked-in ticket be admitted again?
+    top_up_ceiling: int = 0           # 0: never ask the hub for more seats; else up to this many
+    top_up_low_water: int = 2         # ask when this few are left
+    printer: dict | None = None       # printers.printer_from_config; None: a folder in data_dir
+    camera_index: int | None = None   # /dev/videoN to scan QR codes with; None: no camera
+    staff_pin_hash: str | None = None  # werkzeug hash of the staff PIN; None: staff pages locked
+    staff_idle_timeout_s: float = 300.0
+
+    def __post_init__(self):
+        if not self.printer:
+            self.printer = settings.default_printer(self.data_dir)
 
 
 class NodeService:
@@ -47,12 +64,49 @@ class NodeService:
         self.replica = Replica(config.data_dir, self.credentials, clock)
         self.desk = CheckInDesk(self.replica,
                                 policy=checkin.REENTRY if config.reentry else checkin.SINGLE_ENTRY)
+        self.sales = SalesDesk(self.replica, TopUpPolicy(config.top_up_ceiling,
+                                                         config.top_up_low_water))
+        self.printer = printer_from_config(config.printer)
+        self.badges = BadgeMaker(self.desk, int(config.printer.get("paper_width_mm", 58)))
+        self.prints = PrintQueue(self.replica, self.printer, self.badges)
+        self.front_desk = FrontDesk(self.desk, self.prints, self.badges, status=self.status,
+                                    staff_pin_hash=config.staff_pin_hash)
+        self.print_worker = PrintWorker(self.prints)
+        self.camera = None                # a CodeScanner while a camera is configured
         self.discovered_hub: str | None = None
         self.peers: dict[str, str] = {url: url for url in config.peers}  # node id -> URL
         self.connected = False
         self.last_error = ""
         self.progress = (0, 0)
         self._sync_lock = threading.Lock()
+
+    # --- the device's workers: printer and camera --------------------------------------
+
+    def start(self) -> None:
+        """Start printing queued badges, and scanning if a camera is configured."""
+        self.print_worker.start()
+        if self.config.camera_index is not None:
+            from onsite_node.scanner import camera_frames
+            self.start_camera(camera_frames(self.config.camera_index))
+
+    def start_camera(self, frames) -> None:
+        """Scan the codes in these frames (a camera's, or a test's) at this door."""
+        from onsite_node.scanner import CodeScanner
+        self.camera = CodeScanner(frames, on_code=self.front_desk.camera_scan).start()
+
+    def camera_state(self) -> dict:
+        index, camera = self.config.camera_index, self.camera
+        if camera is None:
+            return {"configured": index is not None, "running": False,
+                    "text": "No camera: scanners type into the kiosk page."}
+        text = (camera.problem or ("Watching for QR codes." if camera.running
+                                   else "The camera stopped sending images."))
+        return {"configured": True, "running": camera.running, "text": text}
+
+    def stop_workers(self) -> None:
+        if self.camera is not None:
+            self.camera.stop()
+        self.print_worker.stop()
 
     # --- who we talk to ----------------------------------------------------------
 
@@ -103,6 +157,9 @@ class NodeService:
             self.connected, self.last_error = True, ""
             if report.new_epoch:
                 self.credentials = self.replica.credentials
+            if self.sales.answer_allocation_requests():
+                # Hand the hub the returns and top-up requests just decided, without a cycle's wait.
+                HubSync(self.replica, self.hub_client()).cycle()
             return report
 
     def sync_peers(self) -> int:
@@ -130,7 +187,10 @@ class NodeService:
     def wipe(self) -> None:
         """A revoked node forgets every personal fact it held and its secrets."""
         log.warning("node revoked by the hub: wiping personal data")
+        self.stop_workers()
         self.replica.close()
+        if self.config.printer.get("kind") == "folder":    # badge images carry names
+            shutil.rmtree(self.config.printer["path"], ignore_errors=True)
         for suffix in ("", "-wal", "-shm"):
             path = os.path.join(self.config.data_dir, "node.sqlite3" + suffix)
             if os.path.exists(path):
@@ -156,8 +216,10 @@ class NodeService:
                 "last_error": self.last_error, "events_waiting": waiting,
                 "clock_offset": replica.get_state("clock_offset"),
                 "events": replica.store.count(), "vector": mine,
-                "peers": sorted(self.peers.values()), "first_sync_progress": list(self.progress)}
+                "peers": sorted(self.peers.values()), "first_sync_progress": list(self.progress),
+                "printer": asdict(self.prints.state()), "camera": self.camera_state()}
 
     def close(self) -> None:
+        self.stop_workers()
         if not self.credentials.get("revoked"):
             self.replica.close()

@@ -67,7 +67,11 @@ class HubSync:
 
     def _push(self, hub_vector: dict[str, int], report: SyncReport) -> None:
         store = self.replica.store
-        for origin, held in sorted(store.version_vector(self.replica.conference_id).items()):
+        # Relayed origins first, our own last: a peer's hand-over reaches the hub before
+        # our sales that rely on it.
+        vector = store.version_vector(self.replica.conference_id)
+        for origin, held in sorted(vector.items(),
+                                   key=lambda kv: (kv[0] == self.replica.origin, kv[0])):
             acked = hub_vector.get(origin, 0)
             while not hub_origin(origin) and acked < held:
                 events = events_of(store, origin, acked, self.batch)

@@ -15,6 +15,7 @@ Time and ids are always passed in. Modules:
 - conferences: conference and seat type rules, access codes, integration events.
 - catalog: ALL_EVENTS and ALL_COMMANDS for serialisation.
 - tickets: signed ticket codes (issue_ticket, read_ticket, keypair_from_seed).
+- conflicts: ConflictResolved, the resolutions each conflict kind allows.
 
 Every aggregate module has the same shape: a frozen state, evolve(state, event),
 fold(events, state=None), decide(state, command, *, now, ...) -> list of events

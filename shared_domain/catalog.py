@@ -1,17 +1,20 @@
 """Every event and command class, for the hub to register for serialisation by name."""
 from __future__ import annotations
 
+from shared_domain.allocations import ALLOCATION_EVENTS
 from shared_domain.checkin import CHECKIN_EVENTS
 from shared_domain.conferences import CONFERENCE_EVENTS
+from shared_domain.conflicts import CONFLICT_EVENTS
 from shared_domain.orders import ORDER_COMMANDS, ORDER_EVENTS
 from shared_domain.payments import PAYMENT_COMMANDS, PAYMENT_EVENTS
 from shared_domain.registration_process import PROCESS_COMMANDS
+from shared_domain.sales import SALE_EVENTS
 from shared_domain.seat_assignments import ASSIGNMENT_COMMANDS, ASSIGNMENT_EVENTS
 from shared_domain.seats_availability import AVAILABILITY_COMMANDS, AVAILABILITY_EVENTS
 
 ALL_EVENTS: tuple[type, ...] = (
     ORDER_EVENTS + AVAILABILITY_EVENTS + ASSIGNMENT_EVENTS + PAYMENT_EVENTS + CONFERENCE_EVENTS
-    + CHECKIN_EVENTS
+    + CHECKIN_EVENTS + ALLOCATION_EVENTS + SALE_EVENTS + CONFLICT_EVENTS
 )
 ALL_COMMANDS: tuple[type, ...] = (
     ORDER_COMMANDS + AVAILABILITY_COMMANDS + ASSIGNMENT_COMMANDS + PAYMENT_COMMANDS

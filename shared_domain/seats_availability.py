@@ -55,6 +55,28 @@ class CommitSeatReservation:
     reservation_id: str
 
 
+@dataclass(frozen=True)
+class AllocateSeatsToNode:
+    """Move free seats to one node (and epoch) to sell offline; it gets min(asked, free)."""
+    conference_id: str
+    node_id: str
+    epoch: int
+    seat_type: str
+    quantity: int
+    allocation_id: str
+
+
+@dataclass(frozen=True)
+class TakeBackNodeSeats:
+    """Seats a node returned (its own fact, synced) become free again."""
+    conference_id: str
+    node_id: str
+    epoch: int
+    seat_type: str
+    quantity: int
+    return_id: str
+
+
 # --- events -----------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -84,11 +106,33 @@ class SeatsReservationCommitted:
     reservation_id: str
 
 
+@dataclass(frozen=True)
+class SeatsAllocatedToNode:
+    conference_id: str
+    node_id: str
+    epoch: int
+    seat_type: str
+    quantity: int           # what was granted: may be less than asked, or 0
+    allocation_id: str
+
+
+@dataclass(frozen=True)
+class NodeSeatsReturned:
+    conference_id: str
+    node_id: str
+    epoch: int
+    seat_type: str
+    quantity: int
+    return_id: str
+
+
 AVAILABILITY_EVENTS = (
     AvailableSeatsChanged, SeatsReserved, SeatsReservationCancelled, SeatsReservationCommitted,
+    SeatsAllocatedToNode, NodeSeatsReturned,
 )
 AVAILABILITY_COMMANDS = (
     AddSeats, RemoveSeats, MakeSeatReservation, CancelSeatReservation, CommitSeatReservation,
+    AllocateSeatsToNode, TakeBackNodeSeats,
 )
 
 
@@ -119,6 +163,7 @@ class SeatsAvailabilityState:
     conference_id: str
     stock: tuple[SeatTypeStock, ...] = ()
     pending: tuple[PendingReservation, ...] = ()
+    returns_seen: tuple[str, ...] = ()   # return ids taken back: a return counts once
 
     def remaining(self) -> dict[str, int]:
         """Seats free to reserve, per seat type."""
@@ -146,6 +191,13 @@ def evolve(state: SeatsAvailabilityState | None, event: object) -> SeatsAvailabi
                            pending=_with_reservation(state.pending, event.reservation_id, ()))
         case SeatsReservationCommitted(reservation_id=rid):
             return replace(state, pending=_with_reservation(state.pending, rid, ()))
+        case SeatsAllocatedToNode():
+            deltas = (SeatQuantity(event.seat_type, -event.quantity),)
+            return replace(state, stock=_shift(state.stock, deltas, capacity_too=False))
+        case NodeSeatsReturned():
+            deltas = (SeatQuantity(event.seat_type, event.quantity),)
+            return replace(state, stock=_shift(state.stock, deltas, capacity_too=False),
+                           returns_seen=state.returns_seen + (event.return_id,))
     raise TypeError(f"not an availability event: {event!r}")
 
 
@@ -197,6 +249,10 @@ def decide(state: SeatsAvailabilityState | None, command: object, *, now: dateti
             return _cancel(state, command)
         case CommitSeatReservation():
             return _commit(state, command)
+        case AllocateSeatsToNode():
+            return _allocate(state, command)
+        case TakeBackNodeSeats():
+            return _take_back(state, command)
     raise TypeError(f"not an availability command: {command!r}")
 
 
@@ -251,6 +307,23 @@ def _commit(state, cmd: CommitSeatReservation) -> list[object]:
     return [SeatsReservationCommitted(cmd.conference_id, cmd.reservation_id)]
 
 
+def _allocate(state, cmd: AllocateSeatsToNode) -> list[object]:
+    """Grant a node min(asked, free) seats: they leave what online registrants can reserve."""
+    _require_positive(cmd.quantity)
+    free = state.remaining().get(cmd.seat_type, 0) if state else 0
+    return [SeatsAllocatedToNode(cmd.conference_id, cmd.node_id, cmd.epoch, cmd.seat_type,
+                                 min(cmd.quantity, free), cmd.allocation_id)]
+
+
+def _take_back(state, cmd: TakeBackNodeSeats) -> list[object]:
+    """Free the seats a node returned, once per return."""
+    _require_positive(cmd.quantity)
+    if state is not None and cmd.return_id in state.returns_seen:
+        return []
+    return [NodeSeatsReturned(cmd.conference_id, cmd.node_id, cmd.epoch, cmd.seat_type,
+                              cmd.quantity, cmd.return_id)]
+
+
 def _require_positive(quantity: int) -> None:
     if isinstance(quantity, bool) or not isinstance(quantity, int) \
             or not 0 < quantity <= MAX_SEAT_QUANTITY:
@@ -285,6 +358,7 @@ def snapshot(state: SeatsAvailabilityState) -> dict:
              "seats": [{"seat_type": q.seat_type, "quantity": q.quantity} for q in r.seats]}
             for r in state.pending
         ],
+        "returns_seen": list(state.returns_seen),
     }
 
 
@@ -299,4 +373,5 @@ def from_snapshot(memento: dict) -> SeatsAvailabilityState:
             PendingReservation(r["reservation_id"], tuple(SeatQuantity(**q) for q in r["seats"]))
             for r in memento["pending"]
         ),
+        returns_seen=tuple(memento.get("returns_seen", ())),
     )

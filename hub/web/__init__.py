@@ -1,4 +1,4 @@
-"""The hub's web pages: the registrant's site and the business customers' area."""
+"""The hub's web pages: the registrant's site, the business customers' area, the admin console."""
 from __future__ import annotations
 
 from flask import Flask
@@ -7,10 +7,12 @@ from hub.web import csrf, filters
 
 
 def page_blueprints():
-    from hub.web import (business, conference_admin, conference_lists, processor, registrant,
+    from hub.web import (admin_conflicts, admin_dashboard, admin_home, admin_login, admin_nodes,
+                         business, conference_admin, conference_lists, processor, registrant,
                          registrant_orders, seat_types)
     return [registrant.bp, registrant_orders.bp, processor.bp, business.bp,
-            conference_admin.bp, seat_types.bp, conference_lists.bp]
+            conference_admin.bp, seat_types.bp, conference_lists.bp, admin_login.bp,
+            admin_home.bp, admin_nodes.bp, admin_conflicts.bp, admin_dashboard.bp]
 
 
 def init_app(app: Flask) -> None:

@@ -76,6 +76,33 @@ def payment_status(status: str | None) -> str:
     return PAYMENT_STATUS_LABELS.get(status or "", (status or "").capitalize())
 
 
-FILTERS = {"money": money, "price": price, "dollars": dollars, "day": day,
+def duration(seconds: float | None) -> str:
+    """A span of time as people say it: 45 s, 12 min, 3 h 05 min."""
+    if seconds is None:
+        return "—"
+    seconds = max(0, int(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min"
+    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
+
+
+def clock_offset(seconds: float | None) -> str:
+    """A node's clock offset (hub minus node): +2.4 s."""
+    return "—" if seconds is None else f"{seconds:+.1f} s"
+
+
+def time_of_day(iso: str | None) -> str:
+    """A stored timestamp to the second, in UTC."""
+    try:
+        t = dt.datetime.fromisoformat(iso).astimezone(dt.timezone.utc)
+    except (TypeError, ValueError):
+        return iso or "—"
+    return f"{t:%Y-%m-%d %H:%M:%S}"
+
+
+FILTERS = {"duration": duration, "clock_offset": clock_offset, "time_of_day": time_of_day,
+           "money": money, "price": price, "dollars": dollars, "day": day,
            "date_range": date_range, "moment": moment, "clock_time": clock_time, "order_status": order_status,
            "payment_status": payment_status}

@@ -155,12 +155,20 @@ def test_a_ticket_revoked_on_the_hub_while_a_door_admits_it_is_a_conflict(door, 
     assert "Att2 Endee" in conflict.automatic_outcome
 
 
-def test_the_node_scan_api_decides_and_refuses_bad_bodies(door, hub):
+def test_the_node_scan_api_decides_and_refuses_bad_bodies(hub, tmp_path):
+    from onsite_node.settings import hash_pin
+    enroll(hub, tmp_path / "p", "Door P")
+    door = node_service(tmp_path / "p", staff_pin_hash=hash_pin("1357"))
+    door.sync_hub()
     client = create_node_app(door).test_client()
     r = client.post("/api/scan", json={"code": tickets(hub)["Att0 Endee"].code})
     assert r.status_code == 200 and r.get_json()["admitted"]
     assert client.post("/api/scan", data="nope").status_code == 400
-    r = client.post(f"/api/attendees/{r.get_json()['seat_id']}/undo", json={"by": "bob"})
-    assert r.status_code == 200
-    r = client.post("/api/attendees/nobody:0/check-in", json={})
+    staff = {"X-Staff-Pin": "1357", "X-Staff-Name": "bob"}
+    seat = r.get_json()["seat_id"]
+    assert client.post(f"/api/attendees/{seat}/undo").status_code == 403  # staff only
+    r = client.post(f"/api/attendees/{seat}/undo", headers=staff)
+    assert r.status_code == 200 and r.get_json()["check_ins"][0]["undone"]
+    r = client.post("/api/attendees/nobody:0/check-in", headers=staff)
     assert r.status_code == 409 and r.get_json()["error"]["code"] == "unknown_seat"
+    door.close()

@@ -64,7 +64,7 @@ VALUES_AND_STATES = {
     "SeatQuantity", "SeatTypePrice", "OrderLine", "PersonalInfo", "SeatSlot", "Outgoing",
     "OrderState", "SeatsAvailabilityState", "SeatTypeStock", "PendingReservation", "Seat",
     "SeatAssignmentsState", "PaymentState", "ProcessState", "TicketPayload", "TicketKeyPair",
-    "SeatAtDoor", "ScanDecision",
+    "SeatAtDoor", "ScanDecision", "Holding", "SaleLine", "SoldSeat",
 }
 
 

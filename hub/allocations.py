@@ -1,0 +1,61 @@
+"""Hub admin actions on node allocations: grant, ask back, and what each node holds."""
+from __future__ import annotations
+
+from hub.errors import ApiError
+from shared_domain import allocations, seats_availability
+from sync_protocol.ids import uuid7
+
+
+def allocate(hub, node, seat_type_id: str, quantity: int) -> int:
+    """Move up to `quantity` free seats to a node's current epoch; return how many it got."""
+    _require_seat_type(hub, node, seat_type_id)
+    if node.epoch < 1 or node.revoked_at:
+        raise ApiError(409, "node_not_active", "Only an enrolled, unrevoked node gets seats.")
+    allocation_id = uuid7()
+    hub.bus.handle(seats_availability.AllocateSeatsToNode(
+        node.conference_id, node.id, node.epoch, seat_type_id, quantity, allocation_id))
+    stream = seats_availability.stream_id(node.conference_id)
+    granted = [e.message for e in hub.store.load(stream)
+               if getattr(e.message, "allocation_id", None) == allocation_id]
+    return granted[0].quantity if granted else 0
+
+
+def request_reduction(hub, node, seat_type_id: str, quantity: int) -> None:
+    """Ask a node to give seats back: it returns what it has not sold at its next sync."""
+    _require_seat_type(hub, node, seat_type_id)
+    allocations.require_quantity(quantity)
+    hub.store.append(f"nodes-{node.conference_id}", None, [
+        allocations.AllocationReductionRequested(node.conference_id, node.id, node.epoch,
+                                                 seat_type_id, quantity, uuid7())],
+        origin=f"hub/{node.conference_id}", conference=node.conference_id)
+
+
+def allocation_summary(hub, node) -> list[dict]:
+    """Per seat type of a node's current epoch: allocated, sold and left."""
+    L, T = hub.models.NodeLedger, hub.models.SeatType
+    names = {t.id: t.name for t in T.select().where(T.conference == node.conference_id)}
+    rows = L.select().where((L.node_id == node.id) & (L.epoch == node.epoch))
+    return [{"seat_type": r.seat_type, "name": names.get(r.seat_type, r.seat_type),
+             "allocated": r.granted + r.handed_in - r.handed_out - r.returned,
+             "sold": r.sold,
+             "left": r.granted + r.handed_in - r.handed_out - r.returned - r.sold}
+            for r in rows]
+
+
+def register_node_key(hub, node) -> None:
+    """Tell every replica the node's own ticket key, so its provisional codes pass at any door."""
+    if node.public_key:
+        hub.store.append(f"nodes-{node.conference_id}", None, [
+            allocations.NodeKeyRegistered(node.conference_id, node.id, node_key_id(node.id),
+                                          node.public_key, node.epoch)],
+            origin=f"hub/{node.conference_id}", conference=node.conference_id)
+
+
+def node_key_id(node_id: str) -> str:
+    return f"node:{node_id}"
+
+
+def _require_seat_type(hub, node, seat_type_id: str) -> None:
+    T = hub.models.SeatType
+    if T.get_or_none((T.id == seat_type_id) & (T.conference == node.conference_id)) is None:
+        raise ApiError(400, "unknown_seat_type", f"Unknown seat type {seat_type_id!r}.")

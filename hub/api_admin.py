@@ -1,0 +1,124 @@
+"""The hub admin's JSON API under /api/admin/: nodes, conflicts, the dashboard's figures.
+
+Every call needs an admin: the admin session (changes also send the X-CSRF-Token header)
+or HTTP Basic with an admin's email and password. A business customer's access code never
+opens it.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, g, jsonify, request
+
+from hub import conflict_queries as queries, conflict_resolutions, dashboard, node_admin, nodes
+from hub.admin_auth import api_admin
+from hub.admin_lookups import conference_or_404, conflict_or_404, node_or_404
+from hub.app import current_hub, wake_worker
+from hub.http import basic_auth_challenge, json_body, query_text, require_object_fields
+from hub.openapi_admin import OPENAPI_COMPONENTS, OPENAPI_PATHS  # noqa: F401  (hub.openapi)
+
+bp = Blueprint("api_admin", __name__, url_prefix="/api/admin")
+bp.after_request(basic_auth_challenge("Contoso hub admin"))
+
+
+@bp.before_request
+def require_admin():
+    g.admin = api_admin()
+
+
+# --- conferences and nodes -----------------------------------------------------------
+
+@bp.get("/conferences")
+def list_conferences():
+    hub = current_hub()
+    C = hub.models.Conference
+    return jsonify([{"id": c.id, "slug": c.slug, "name": c.name, "start_date": c.start_date,
+                     "end_date": c.end_date, "is_published": c.is_published,
+                     "open_conflicts": sum(queries.open_by_kind(hub, c.id).values())}
+                    for c in C.select().order_by(C.start_date, C.slug)])
+
+
+@bp.get("/conferences/<slug>/nodes")
+def list_nodes(slug: str):
+    hub = current_hub()
+    return jsonify(node_admin.node_rows(hub, conference_or_404(hub, slug).id))
+
+
+@bp.post("/conferences/<slug>/nodes")
+def create_node(slug: str):
+    hub = current_hub()
+    conference = conference_or_404(hub, slug)
+    fields = require_object_fields(json_body(), {"name": str})
+    node, code = nodes.create_node(hub, conference, fields.get("name", ""))
+    return jsonify(_enrollment(hub, node, code)), 201
+
+
+@bp.post("/conferences/<slug>/nodes/<node_id>/revoke")
+def revoke_node(slug: str, node_id: str):
+    hub = current_hub()
+    node = node_or_404(hub, conference_or_404(hub, slug), node_id)
+    return jsonify(node_admin.node_row(hub, node_admin.revoke_node(hub, node), hub.clock()))
+
+
+@bp.post("/conferences/<slug>/nodes/<node_id>/rotate")
+def rotate_secret(slug: str, node_id: str):
+    hub = current_hub()
+    node = node_or_404(hub, conference_or_404(hub, slug), node_id)
+    fields = require_object_fields(json_body() if request.get_data() else {},
+                                   {"retire_current_secret": bool})
+    code = nodes.rotate_secret(hub, node, retire_now=fields.get("retire_current_secret", False))
+    return jsonify(_enrollment(hub, hub.models.Node.get_by_id(node.id), code))
+
+
+def _enrollment(hub, node, code: str) -> dict:
+    return {"node": node_admin.node_row(hub, node, hub.clock()), "enrollment_code": code,
+            "valid_hours": int(nodes.ENROLLMENT_VALIDITY.total_seconds() // 3600),
+            "enroll_command": node_admin.enroll_hint(request.host_url, code)}
+
+
+# --- conflicts ---------------------------------------------------------------------
+
+@bp.get("/conflicts")
+def list_conflicts():
+    hub = current_hub()
+    slug = query_text("conference", 100)
+    rows = queries.find_conflicts(
+        hub, conference_id=conference_or_404(hub, slug).id if slug else "",
+        kind=query_text("kind", 40), node_id=query_text("node", 36),
+        status=query_text("status", 20))
+    slugs = queries.conference_slugs(hub)
+    return jsonify([queries.conflict_summary(c, slugs) for c in rows])
+
+
+@bp.get("/conflicts/<conflict_id>")
+def show_conflict(conflict_id: str):
+    hub = current_hub()
+    return jsonify(queries.conflict_detail(hub, conflict_or_404(hub, conflict_id),
+                                           queries.conference_slugs(hub)))
+
+
+@bp.post("/conflicts/<conflict_id>/resolve")
+def resolve_conflict(conflict_id: str):
+    fields = require_object_fields(json_body(), {"resolution": str, "comment": str})
+    hub = current_hub()
+    resolved = conflict_resolutions.resolve(hub, conflict_id, fields.get("resolution", ""),
+                                            fields.get("comment", ""), g.admin.email)
+    wake_worker()
+    return jsonify(resolved)
+
+
+@bp.post("/conflicts/bulk-resolve")
+def bulk_resolve():
+    fields = require_object_fields(json_body(), {"conference": str, "kind": str, "comment": str})
+    hub = current_hub()
+    conference = conference_or_404(hub, fields.get("conference", ""))
+    count = conflict_resolutions.bulk_resolve(hub, conference.id, fields.get("kind", ""),
+                                              fields.get("comment", ""), g.admin.email)
+    wake_worker()
+    return jsonify({"resolved": count})
+
+
+# --- the dashboard -----------------------------------------------------------------
+
+@bp.get("/conferences/<slug>/dashboard")
+def dashboard_figures(slug: str):
+    hub = current_hub()
+    return jsonify(dashboard.dashboard_figures(hub, conference_or_404(hub, slug)))

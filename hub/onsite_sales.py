@@ -1,0 +1,141 @@
+"""The hub's side of on-site sales: sales become orders, returns free seats, the ledger
+per node is kept, and a sale beyond a node's allocation or a reused payment number is a
+conflict (DESIGN.md sections 6 and 7)."""
+from __future__ import annotations
+
+import json
+
+from hub.checkins import conflict_id
+from shared_domain import allocations, payments, sales, seat_assignments, seats_availability
+
+from sync_protocol.store import StoredEvent
+
+LEDGER_FIELDS = {"granted", "handed_in", "handed_out", "returned", "sold"}
+
+
+class OnSiteSales:
+    """A reader of the log for everything nodes sell and give back."""
+
+    name = "onsite_sales"
+
+    def __init__(self, hub):
+        self.hub = hub
+        self.m = hub.models
+
+    def apply(self, event: StoredEvent) -> None:
+        m = event.message
+        if isinstance(m, seats_availability.SeatsAllocatedToNode):
+            self._ledger(event.conference, m.node_id, m.epoch, m.seat_type, "granted", m.quantity)
+        elif isinstance(m, allocations.AllocationHandedOver):
+            self._ledger(event.conference, m.to_node_id, m.to_epoch, m.seat_type, "handed_in", m.quantity)
+            self._ledger(event.conference, m.from_node_id, m.from_epoch, m.seat_type, "handed_out", m.quantity)
+        elif isinstance(m, allocations.AllocationReturned):
+            self._ledger(event.conference, m.node_id, m.epoch, m.seat_type, "returned", m.quantity)
+            self.hub.bus.send(seats_availability.TakeBackNodeSeats(
+                m.conference_id, m.node_id, m.epoch, m.seat_type, m.quantity, m.return_id))
+        elif isinstance(m, allocations.AllocationTopUpRequested):
+            self.hub.bus.send(seats_availability.AllocateSeatsToNode(
+                m.conference_id, m.node_id, m.epoch, m.seat_type, m.quantity, m.request_id))
+        elif isinstance(m, sales.OnSiteSaleMade):
+            self._sale_made(m, event)
+        elif isinstance(m, sales.OnSiteSaleCancelled):
+            self._sale_cancelled(m, event)
+
+    # --- the ledger --------------------------------------------------------------------
+
+    def _ledger(self, conference_id, node_id, epoch, seat_type, field, quantity) -> None:
+        assert field in LEDGER_FIELDS
+        L = self.m.NodeLedger
+        L.insert(node_id=node_id, epoch=epoch, conference_id=conference_id,
+                 seat_type=seat_type).on_conflict_ignore().execute()
+        L.update({field: getattr(L, field) + quantity}).where(
+            (L.node_id == node_id) & (L.epoch == epoch) & (L.seat_type == seat_type)).execute()
+
+    # --- sales -------------------------------------------------------------------------
+
+    def _sale_made(self, m: sales.OnSiteSaleMade, event: StoredEvent) -> None:
+        S = self.m.SaleRecord
+        if S.get_or_none(S.sale_id == m.sale_id) is not None:
+            return
+        S.create(sale_id=m.sale_id, event_id=event.id, conference_id=m.conference_id,
+                 node_id=m.node_id, epoch=m.epoch, payment_method=m.payment_method,
+                 payment_reference=m.payment_reference.strip(), total_cents=m.total_cents,
+                 sold_at=m.sold_at)
+        for line in m.lines:
+            self._ledger(m.conference_id, m.node_id, m.epoch, line.seat_type, "sold", line.quantity)
+            self._check_capacity(m, line.seat_type, event)
+        self._check_payment_reference(m, event)
+        self._record_order(m, event)
+
+    def _record_order(self, m: sales.OnSiteSaleMade, event: StoredEvent) -> None:
+        """The sale becomes an order with its seats assigned to the buyer and a payment record."""
+        order = sales.OnSiteOrderRecorded(m.sale_id, m.conference_id, m.node_id, m.lines,
+                                          m.total_cents, m.buyer, m.payment_method,
+                                          m.payment_reference, m.sold_at)
+        self._append(f"order-{m.sale_id}", [order], event)
+        slots = tuple(seat_assignments.SeatSlot(s.position, s.seat_type) for s in m.seats)
+        assigned = [seat_assignments.SeatAssigned(m.sale_id, s.position, s.seat_type, m.buyer)
+                    for s in m.seats]
+        self._append(seat_assignments.stream_id(m.sale_id),
+                     [seat_assignments.SeatAssignmentsCreated(m.sale_id, slots), *assigned], event)
+        self._append(payments.stream_id(m.sale_id), [payments.PaymentCompleted(
+            m.sale_id, m.sale_id, m.conference_id, m.total_cents, m.payment_method)], event)
+
+    def _sale_cancelled(self, m: sales.OnSiteSaleCancelled, event: StoredEvent) -> None:
+        S = self.m.SaleRecord
+        sale = S.get_or_none(S.sale_id == m.sale_id)
+        if sale is None or sale.cancelled:
+            return
+        S.update(cancelled=True).where(S.sale_id == m.sale_id).execute()
+        made = next(e.message for e in self.hub.store.load(f"order-{m.sale_id}"))
+        for line in made.lines:
+            self._ledger(sale.conference_id, sale.node_id, sale.epoch, line.seat_type, "sold",
+                         -line.quantity)
+        self._append(payments.stream_id(m.sale_id), [payments.PaymentRefunded(
+            m.sale_id, m.sale_id, m.refund_cents, "on_site_sale_cancelled")], event)
+
+    def _append(self, stream: str, events: list, cause: StoredEvent) -> None:
+        self.hub.store.append(stream, self.hub.store.stream_version(stream), events,
+                              origin=f"hub/{cause.conference}", conference=cause.conference,
+                              causation=cause.id, correlation=stream)
+
+    # --- conflicts ------------------------------------------------------------------------
+
+    def _check_capacity(self, m: sales.OnSiteSaleMade, seat_type: str, event) -> None:
+        """Only a faulty node sells beyond its allocation: the sale stands, the seats are flagged."""
+        L = self.m.NodeLedger
+        row = L.get((L.node_id == m.node_id) & (L.epoch == m.epoch) & (L.seat_type == seat_type))
+        limit = row.granted + row.handed_in - row.handed_out - row.returned
+        if row.sold <= limit:
+            return
+        self._conflict("sale_beyond_allocation", m.conference_id, m.sale_id, [event.id],
+                       [{"sale_id": m.sale_id, "node_id": m.node_id, "seat_type": seat_type,
+                         "sold": row.sold, "allocated": limit, "sold_at": m.sold_at}],
+                       f"The sale stands; {row.sold - limit} seat(s) over the node's allocation "
+                       f"are flagged. Review: refund, or raise the capacity.", [m.node_id])
+
+    def _check_payment_reference(self, m: sales.OnSiteSaleMade, event) -> None:
+        reference = m.payment_reference.strip()
+        if not reference:
+            return
+        S = self.m.SaleRecord
+        for other in S.select().where((S.payment_reference == reference)
+                                      & (S.payment_method == m.payment_method)
+                                      & (S.sale_id != m.sale_id)):
+            self._conflict("payment_reference_reused", m.conference_id, reference,
+                           [event.id, other.event_id],
+                           [{"sale_id": m.sale_id, "node_id": m.node_id, "sold_at": m.sold_at},
+                            {"sale_id": other.sale_id, "node_id": other.node_id,
+                             "sold_at": other.sold_at}],
+                           "Both sales are kept. Review: the same payment or receipt number was "
+                           "used twice.", [m.node_id, other.node_id])
+
+    def _conflict(self, kind, conference_id, subject, event_ids, sides, outcome, node_ids):
+        self.m.Conflict.insert(
+            id=conflict_id(kind, event_ids), kind=kind, severity="review",
+            conference_id=conference_id, subject=subject[:100],
+            nodes=",".join(sorted(set(node_ids))), sides=json.dumps(sides),
+            automatic_outcome=outcome, detected_at=self.hub.clock().isoformat(),
+        ).on_conflict_ignore().execute()
+
+

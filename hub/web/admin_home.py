@@ -1,0 +1,25 @@
+"""The admin console's front page: every conference with its nodes online and open conflicts."""
+from __future__ import annotations
+
+from flask import render_template
+
+from hub import conflict_queries, node_admin
+from hub.app import current_hub
+from hub.web.admin_session import admin_blueprint
+
+bp = admin_blueprint("admin_home", __name__, url_prefix="/admin")
+
+
+@bp.get("/")
+def index():
+    hub = current_hub()
+    C = hub.models.Conference
+    now = hub.clock()
+    rows = []
+    for conference in C.select().order_by(C.start_date, C.slug):
+        nodes = [n for n in node_admin.conference_nodes(hub, conference.id) if not n.revoked_at]
+        rows.append({"conference": conference, "nodes": len(nodes),
+                     "online": sum(node_admin.is_online(n, now) for n in nodes),
+                     "open_conflicts": sum(conflict_queries.open_by_kind(hub, conference.id)
+                                           .values())})
+    return render_template("admin/index.html", rows=rows)

@@ -1,0 +1,154 @@
+"""The admin's nodes: create with a one-time code and QR, list as last reported, revoke, rotate."""
+import base64
+import io
+import re
+
+import pytest
+from PIL import Image
+from pyzbar.pyzbar import decode
+
+from hub import nodes
+from sync_protocol.wire import ProtocolError
+from tests.support.admin import AdminPages, add_admin, admin_basic, enrollment_code
+from tests.support.clock import FakeClock
+from tests.support.hub_api import make_app
+from tests.support.pages import text, visible
+
+NODES = "/admin/conferences/cqrs2026/nodes/"
+API_NODES = "/api/admin/conferences/cqrs2026/nodes"
+
+
+@pytest.fixture
+def clock():
+    return FakeClock()
+
+
+@pytest.fixture
+def admin(tmp_path, clock):
+    client = AdminPages(make_app(tmp_path, clock))
+    client.api.create_conference()
+    add_admin(client.hub)
+    client.sign_in()
+    yield client
+    client.hub.close()
+
+
+def create_node(admin, name="Door A"):
+    r = admin.post(NODES, {"name": name})
+    assert r.status_code == 200, visible(r)[:300]
+    return admin.hub.models.Node.get(admin.hub.models.Node.name == name), enrollment_code(text(r)), r
+
+
+def qr_text(page) -> str:
+    uri = re.search(r'src="data:image/png;base64,([^"]+)"', text(page)).group(1)
+    [found] = decode(Image.open(io.BytesIO(base64.b64decode(uri))))
+    return found.data.decode()
+
+
+def test_creating_a_node_shows_its_one_time_code_and_a_qr_code_of_the_enroll_command(admin):
+    node, code, page = create_node(admin)
+    assert qr_text(page) == f"contoso node enroll --hub http://localhost --code {code}"
+    assert "shown only once" in visible(page)
+    assert page.headers["Cache-Control"] == "no-store"
+    credentials = nodes.enroll(admin.hub, code, "pk", "0.1.0")
+    assert credentials["node_id"] == node.id and credentials["epoch"] == 1
+
+
+def test_a_node_needs_a_name(admin):
+    r = admin.post(NODES, {"name": "  "})
+    assert r.status_code == 400 and "Give the node a name" in visible(r)
+
+
+def test_the_list_shows_each_node_as_last_reported(admin, clock):
+    node, code, _ = create_node(admin)
+    create_node(admin, "Door B")
+    nodes.enroll(admin.hub, code, "pk", "0.1.0")
+    N = admin.hub.models.Node
+    N.update(clock_offset=-2.5, events_waiting=7, software_version="0.1.0", protocol_version=1,
+             oldest_unsynced=(clock() - __import__("datetime").timedelta(minutes=12)).isoformat(),
+             ).where(N.id == node.id).execute()
+    page = visible(admin.get(NODES))
+    assert "Door A" in page and "Online" in page and "Not enrolled yet" in page
+    assert "-2.5 s" in page and "12 min ago" in page and "protocol v1" in page
+    [row, waiting] = sorted(admin.get(API_NODES).get_json(), key=lambda n: n["name"])
+    assert row["state"] == "enrolled" and row["epoch"] == 1 and row["events_waiting"] == 7
+    assert row["oldest_unsynced_age"] == pytest.approx(12 * 60, abs=3)
+    assert row["allocation"] is None and waiting["state"] == "waiting_for_enrollment"
+    clock.advance(minutes=3)
+    assert admin.get(API_NODES).get_json()[0]["online"] is False
+    assert "Offline" in visible(admin.get(NODES))
+
+
+def test_revoking_asks_first_then_the_node_is_refused(admin):
+    node, code, _ = create_node(admin)
+    nodes.enroll(admin.hub, code, "pk", "0.1.0")
+    confirm = admin.get(f"{NODES}{node.id}/revoke")
+    assert confirm.status_code == 200 and "Revoke Door A?" in visible(confirm)
+    assert admin.hub.models.Node.get_by_id(node.id).revoked_at is None  # a GET changes nothing
+    r = admin.post(f"{NODES}{node.id}/revoke")
+    assert r.status_code == 302 and "is revoked" in visible(admin.follow(r))
+    with pytest.raises(ProtocolError) as refused:
+        nodes.caller_for(admin.hub, node.id)
+    assert refused.value.code == "node_revoked"
+    assert "Revoked" in visible(admin.get(NODES))
+
+
+def test_revoking_over_the_api_is_idempotent(admin):
+    node, _, _ = create_node(admin)
+    first = admin.api_post(f"{API_NODES}/{node.id}/revoke").get_json()
+    again = admin.api_post(f"{API_NODES}/{node.id}/revoke").get_json()
+    assert first["state"] == "revoked" and first["revoked_at"] == again["revoked_at"]
+    r = admin.api_post(f"{API_NODES}/{node.id}/rotate")
+    assert r.status_code == 409 and r.get_json()["error"]["code"] == "node_revoked"
+
+
+def test_rotating_gives_a_new_code_that_brings_a_new_secret_and_epoch(admin):
+    node, code, _ = create_node(admin)
+    first = nodes.enroll(admin.hub, code, "pk", "0.1.0")
+    assert admin.get(f"{NODES}{node.id}/rotate").status_code == 200
+    r = admin.post(f"{NODES}{node.id}/rotate", {})
+    new_code = enrollment_code(text(r))
+    assert qr_text(r).endswith(new_code)
+    assert nodes.caller_for(admin.hub, node.id).secret == first["secret"]  # works until enrolled
+    second = nodes.enroll(admin.hub, new_code, "pk2", "0.1.1")
+    assert second["secret"] != first["secret"] and second["epoch"] == first["epoch"] + 1
+    assert nodes.caller_for(admin.hub, node.id).secret == second["secret"]
+
+
+def test_rotating_voids_an_unused_code_and_can_retire_the_secret_at_once(admin):
+    node, code, _ = create_node(admin)
+    nodes.enroll(admin.hub, code, "pk", "0.1.0")
+    unused = nodes.new_enrollment_code(admin.hub, node)
+    r = admin.post(f"{NODES}{node.id}/rotate", {"retire_now": "yes"})
+    assert "until then it is refused" in visible(r)
+    with pytest.raises(ProtocolError) as refused:
+        nodes.enroll(admin.hub, unused, "pk", "0.1.0")
+    assert refused.value.code == "enrollment_expired"
+    with pytest.raises(ProtocolError):
+        nodes.caller_for(admin.hub, node.id)
+    nodes.enroll(admin.hub, enrollment_code(text(r)), "pk", "0.1.0")
+    assert nodes.caller_for(admin.hub, node.id).key_id == node.id
+
+
+def test_the_api_creates_lists_and_rotates_with_basic_auth(admin):
+    client = admin.app.test_client()
+    r = client.post(API_NODES, json={"name": "Desk"}, headers=admin_basic())
+    assert r.status_code == 201
+    body = r.get_json()
+    assert body["node"]["name"] == "Desk" and body["valid_hours"] == 24
+    assert body["enroll_command"].endswith(body["enrollment_code"])
+    node_id = body["node"]["id"]
+    r = client.post(f"{API_NODES}/{node_id}/rotate", json={"retire_current_secret": True},
+                    headers=admin_basic())
+    assert r.status_code == 200 and r.get_json()["enrollment_code"] != body["enrollment_code"]
+    assert client.post(API_NODES, json={"name": 5}, headers=admin_basic()).status_code == 400
+    assert client.get("/api/admin/conferences/nope/nodes",
+                      headers=admin_basic()).status_code == 404
+    assert client.post(f"{API_NODES}/unknown/revoke", headers=admin_basic()).status_code == 404
+
+
+def test_the_openapi_document_describes_the_admin_api(admin):
+    doc = admin.get("/api/openapi.json").get_json()
+    assert "/api/admin/conflicts/{conflict_id}/resolve" in doc["paths"]
+    assert "adminBasic" in doc["components"]["securitySchemes"]
+    assert doc["paths"]["/api/admin/conferences/{slug}/nodes"]["post"]["tags"] == ["admin"]
