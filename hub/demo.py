@@ -4,11 +4,12 @@ from __future__ import annotations
 import argparse
 import os
 
-from hub import management, registration
+from hub import admins, management, registration
 from hub.bootstrap import HubConfig, bootstrap
 from hub.management_queries import conference_by_slug
 
 DEMO_SLUG = "contoso26"
+DEMO_ADMIN = ("admin@contoso.example", "demo-admin-password")
 DEMO_CONFERENCE = {
     "name": "Contoso Conference 2026", "slug": DEMO_SLUG,
     "description": "Two days of CQRS, event sourcing and offline-first systems.",
@@ -54,6 +55,13 @@ def seed(hub, orders: int) -> str:
     return code
 
 
+def seed_admin(hub) -> None:
+    """The demo's hub admin, once (a real hub gets its admins from `contoso hub create-admin`)."""
+    A = hub.models.AdminUser
+    if A.get_or_none(A.email == DEMO_ADMIN[0]) is None:
+        admins.create_admin(hub, *DEMO_ADMIN)
+
+
 def _register(hub, n: int, seat_types) -> None:
     ga, workshop, cocktail = seat_types
     wanted = [{"seat_type": ga.id, "quantity": 1 + n % 3}]
@@ -83,12 +91,14 @@ def run(args) -> int:
     hub = bootstrap(config)
     print("Preparing the demo data (once; `make demo-reset` starts again)...", flush=True)
     code = seed(hub, args.orders)
+    seed_admin(hub)
     hub.close()
     base = f"http://{args.host}:{args.port}"
     print(f"""
 Contoso demo is running. Ctrl-C stops it.
   Registration site:    {base}/conferences/{DEMO_SLUG}
   Organisers' pages:    {base}/manage/  (owner email and access code below)
+  Hub admin console:    {base}/admin/  ({DEMO_ADMIN[0]} / {DEMO_ADMIN[1]})
   Hub API description:  {base}/api/openapi.json
   Published conference: {base}/api/conferences/{DEMO_SLUG}
   Business customer:    {base}/api/conferences/{DEMO_SLUG}/manage

@@ -42,6 +42,10 @@ class Replica:
         self.readers = [self.views, SalesViews(self.models)]
         self.store.create_tables()
         self.db.create_tables(self.models.all, safe=True)
+        # Until the hub or a peer confirms our log is not behind theirs for our origin, we may
+        # be a restored copy: selling then could sell seats already sold (see SalesDesk).
+        self.epoch_confirmed = False
+        self.known_own_seq = self.store.version_vector().get(self.origin, 0)
 
     @property
     def conference_id(self) -> str:
@@ -58,6 +62,8 @@ class Replica:
                              "new epoch from the hub before recording anything.")
         stored = self.store.append(f"edge-{self.origin}", None, messages, origin=self.origin,
                                    conference=self.conference_id)
+        if stored:
+            self.known_own_seq = stored[-1].seq
         self.project()
         return stored
 

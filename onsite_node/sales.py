@@ -39,6 +39,14 @@ class SalesDesk:
         creds = self.replica.credentials
         return creds["node_id"], creds["epoch"]
 
+    def _require_confirmed_epoch(self) -> None:
+        """A node that may be a restored copy must not sell: it could sell seats already sold."""
+        if not self.replica.epoch_confirmed:
+            raise DomainError(
+                "records_unconfirmed",
+                "This door has not yet checked its records with the hub or another door since "
+                "it started. Connect it to the venue network; sales open within seconds.")
+
     def holdings(self) -> dict[str, Holding]:
         """What this node (in its current epoch) may still sell, per seat type."""
         L = self.replica.models.LedgerView
@@ -63,6 +71,7 @@ class SalesDesk:
              payment_reference: str = "", buyer_seat_id: str = "", by: str) -> sales.OnSiteSaleMade:
         """Sell seats of the allocation; two planners at once can never both sell the last seat."""
         node_id, epoch = self.me
+        self._require_confirmed_epoch()
         with self.replica.db.atomic():
             lines = sales.price_sale(wanted, self.prices())
             sales.decide_sale(self.holdings(), lines, buyer=buyer,
@@ -106,6 +115,7 @@ class SalesDesk:
     def hand_over(self, to_node_id: str, seat_type: str, quantity: int, *, by: str) -> None:
         """Give seats to a peer door (it may sell them once the fact reaches it)."""
         node_id, epoch = self.me
+        self._require_confirmed_epoch()
         to_epoch = self._epoch_of(to_node_id)
         with self.replica.db.atomic():
             self.replica.record(allocations.hand_over(
@@ -117,6 +127,7 @@ class SalesDesk:
     def give_back(self, seat_type: str, quantity: int, *, by: str, return_id: str = "") -> None:
         """Lower our limit durably (the fact), then the hub frees the seats when it syncs."""
         node_id, epoch = self.me
+        self._require_confirmed_epoch()
         with self.replica.db.atomic():
             self.replica.record(allocations.give_back(
                 self.holdings(), return_id=return_id or uuid7(),

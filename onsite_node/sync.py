@@ -51,8 +51,9 @@ class HubSync:
 
     def _check_epoch(self, hub_vector: dict[str, int]) -> bool:
         """A log behind what the hub acknowledged for our origin was restored from a copy."""
-        mine = self.replica.store.version_vector().get(self.replica.origin, 0)
-        if hub_vector.get(self.replica.origin, 0) <= mine:
+        mine = self.replica.known_own_seq
+        if hub_vector.get(self.replica.origin, 0) <= mine and not self.replica.get_state("stale_epoch"):
+            self.replica.epoch_confirmed = True
             return False
         log.warning("log behind the hub for %s: starting a new epoch", self.replica.origin)
         self.replica.set_state("stale_epoch", True)
@@ -62,7 +63,9 @@ class HubSync:
                                                 "venue_key")}}
         creds_file.save(self.replica.data_dir, credentials)
         self.replica.credentials = credentials
+        self.replica.known_own_seq = self.replica.store.version_vector().get(credentials["origin"], 0)
         self.replica.set_state("stale_epoch", False)
+        self.replica.epoch_confirmed = True
         return True
 
     def _push(self, hub_vector: dict[str, int], report: SyncReport) -> None:
@@ -134,6 +137,16 @@ class PeerSync:
     def __init__(self, replica: Replica, client: SyncClient, *, batch: int = DEFAULT_BATCH):
         self.replica, self.client, self.batch = replica, client, batch
 
+    def _check_epoch(self, peer_vector: dict[str, int]) -> None:
+        """A peer holding more of our origin than we do means our data was restored from a
+        copy: record nothing until the hub gives us a new epoch."""
+        origin = self.replica.origin
+        if peer_vector.get(origin, 0) > self.replica.known_own_seq:
+            log.warning("a peer holds more of %s than we do: stale epoch", origin)
+            self.replica.set_state("stale_epoch", True)
+        elif not self.replica.get_state("stale_epoch"):
+            self.replica.epoch_confirmed = True
+
     def cycle(self) -> SyncReport:
         report = SyncReport()
         store, conference = self.replica.store, self.replica.conference_id
@@ -147,6 +160,7 @@ class PeerSync:
             if not reply["has_more"] or not result.stored:
                 break
         peer_vector = reply["vector"]
+        self._check_epoch(peer_vector)
         while True:
             missing = events_missing_from(store, peer_vector, conference=conference, limit=self.batch)
             if not missing:

@@ -213,3 +213,33 @@ def test_a_reused_card_receipt_and_a_faulty_node_overselling_are_conflicts(door,
     hub.pump()
     kinds = sorted(c.kind for c in hub.hub.models.Conflict.select())
     assert kinds == ["payment_reference_reused", "sale_beyond_allocation"]
+
+
+def test_a_door_restored_from_an_old_copy_never_resells_what_it_sold(hub, tmp_path):
+    import shutil
+    enroll(hub, tmp_path / "a", "Door A")
+    node = node_service(tmp_path / "a")
+    allocate(hub, node, 2)
+    node.sync_hub()
+    node.close()
+    shutil.copytree(tmp_path / "a", tmp_path / "backup")       # the SD card is copied
+    node = node_service(tmp_path / "a")
+    with pytest.raises(DomainError) as refused:
+        sell(node, hub, 1)                                     # just started: not confirmed
+    assert refused.value.code == "records_unconfirmed"
+    node.sync_hub()
+    sell(node, hub, 2)
+    node.sync_hub()
+    node.close()
+    shutil.rmtree(tmp_path / "a")
+    shutil.copytree(tmp_path / "backup", tmp_path / "a")       # ...and restored later
+    node = node_service(tmp_path / "a")
+    node.sync_hub()                                            # a new epoch, no allocation in it
+    assert node.replica.credentials["epoch"] == 2
+    with pytest.raises(DomainError) as refused:
+        sell(node, hub, 1)
+    assert refused.value.code == "allocation_exhausted"
+    hub.pump()
+    L = hub.hub.models.NodeLedger
+    assert sum(r.sold for r in L.select()) == 2
+    node.close()
