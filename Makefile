@@ -8,7 +8,7 @@ DEMO_DIR ?= demo-data
 # Debian packages the tests need; installed only when missing and only as root.
 DEB_PACKAGES := libzbar0 fonts-dejavu-core fonts-wqy-microhei chromium
 
-.PHONY: test demo demo-reset venv system-packages clean screenshots
+.PHONY: test demo demo-reset venv system-packages clean screenshots bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ test: venv system-packages
 # Main pages of the hub and the kiosk as PNGs (docs/screenshots/, not committed).
 screenshots: venv system-packages
 	SCREENSHOT_DIR=docs/screenshots $(PY) -m pytest -q tests/browser/test_hub_browser.py tests/browser/test_kiosk_browser.py
+
+# Timed figures against baselines run alongside (docs/performance.md); QUICK=1: small sizes.
+bench: venv
+	QUICK=$(QUICK) $(PY) -m benchmarks.run
 
 demo: venv
 	$(VENV)/bin/contoso demo --data-dir $(DEMO_DIR)

@@ -23,7 +23,8 @@ import time
 
 from benchmarks.figures import (PI_ZERO_2_W_MB, cleanup, emit, note, sized, workdir)
 from benchmarks.venue import (Process, enroll_node, free_port, node_database, python_module,
-                              read_db, run_child, seed_hub, start_hub, start_node)
+                              read_db, record_offline_scans, run_child, seed_hub,
+                              start_hub, start_node)
 
 
 def first_sync(work: str, hub, hub_url: str, node_dir: str) -> None:
@@ -54,37 +55,8 @@ def first_sync(work: str, hub, hub_url: str, node_dir: str) -> None:
          requests=ours["requests"])
 
 
-def record_offline(node_dir: str, hub, scans: int) -> int:
-    """`scans` admitted scans recorded at the node while offline: 2 events each."""
-    from benchmarks.dataset import bulk_append
-    from onsite_node import credentials as creds_file
-    from onsite_node.replica import Replica
-    from shared_domain import checkin
-
-    credentials = creds_file.load(node_dir)
-    replica = Replica(node_dir, credentials)
-    origin, node_id = credentials["origin"], credentials["node_id"]
-    made = hub.attendees
-    at = replica.clock().isoformat()
-
-    def facts():
-        for i in range(scans):
-            code, nonce = made.codes[i], f"bench-scan-{i:06d}"
-            digest = checkin.code_digest(code)
-            yield f"edge-{origin}", checkin.TicketScanned(nonce, digest, made.seats[i], node_id,
-                                                          at, "admitted", "admitted")
-            yield f"edge-{origin}", checkin.AttendeeCheckedIn(made.seats[i], node_id, at, nonce,
-                                                              made.names[i], digest)
-
-    written = bulk_append(replica.store, facts(), origin=origin,
-                          conference=credentials["conference"]["id"])
-    replica.project()
-    replica.close()
-    return written
-
-
 def push(work: str, hub, hub_url: str, node_dir: str, events: int) -> None:
-    written = record_offline(node_dir, hub, events // 2)
+    written = record_offline_scans(node_dir, hub.attendees, range(events // 2))
     note(f"push: {written} offline events to the hub")
     ours = run_child(python_module("benchmarks.node_sync", "--data-dir", node_dir))
     note("push baseline: bare POSTs + executemany")

@@ -183,6 +183,35 @@ def start_node(data_dir: str, hub_url: str, log_dir: str, *, sync_interval: floa
                    port, os.path.join(log_dir, f"{name}.log")).wait_ready("/status")
 
 
+def record_offline_scans(node_dir: str, attendees: Attendees, which) -> int:
+    """Admitted scans of these attendees' tickets, recorded at a stopped node as its own facts
+    (TicketScanned + AttendeeCheckedIn each, as `CheckInDesk.scan` records them), written in
+    bulk and projected; return how many events."""
+    from onsite_node import credentials as creds_file
+    from onsite_node.replica import Replica
+    from shared_domain import checkin
+
+    credentials = creds_file.load(node_dir)
+    replica = Replica(node_dir, credentials)
+    origin, node_id = credentials["origin"], credentials["node_id"]
+    at = replica.clock().isoformat()
+
+    def facts():
+        for i in which:
+            code, seat, name = attendees.codes[i], attendees.seats[i], attendees.names[i]
+            nonce, digest = f"{node_id[-8:]}-scan-{i:06d}", checkin.code_digest(code)
+            yield f"edge-{origin}", checkin.TicketScanned(nonce, digest, seat, node_id, at,
+                                                          "admitted", "admitted")
+            yield f"edge-{origin}", checkin.AttendeeCheckedIn(seat, node_id, at, nonce, name,
+                                                              digest)
+
+    written = bulk_append(replica.store, facts(), origin=origin,
+                          conference=credentials["conference"]["id"])
+    replica.project()
+    replica.close()
+    return written
+
+
 # --- reading a replica while its process runs (WAL allows it) ---------------------------
 
 def read_db(path: str, query: str, params=()) -> list[tuple]:

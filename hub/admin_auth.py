@@ -64,7 +64,7 @@ def session_admin(*, touch: bool = True):
 
 
 def api_admin():
-    """The admin calling the JSON API (session or Basic); else 401. Session writes need the CSRF header."""
+    """The admin calling the API (session or Basic), else 401; session changes need the CSRF header."""
     credentials = basic_auth()
     if credentials is not None:
         return admins.sign_in(current_hub(), *credentials, client_address())

@@ -32,7 +32,7 @@ def resolve(hub, conflict_id: str, resolution: str, comment: str, by: str) -> di
 
 
 def bulk_resolve(hub, conference_id: str, kind: str, comment: str, by: str) -> int:
-    """Accept the automatic outcome of every open conflict of one info-level kind; return how many."""
+    """Accept every open conflict of one info-level kind as detected; return how many."""
     open_ones = conflict_queries.find_conflicts(hub, conference_id=conference_id, kind=kind,
                                                 status=conflicts.OPEN)
     for severity in {c.severity for c in open_ones} or {severity_of(kind)}:

@@ -80,7 +80,8 @@ def timeline(entries: dict[str, tuple], now: dt.datetime) -> dict:
 def seat_type_figures(hub, conference_id: str) -> list[dict]:
     """Per seat type: capacity, sold online and on site, allocated to nodes, remaining."""
     T, V = hub.models.SeatType, hub.models.SeatTypeView
-    available = {v.seat_type_id: v.available for v in V.select().where(V.conference_id == conference_id)}
+    available = {v.seat_type_id: v.available
+                 for v in V.select().where(V.conference_id == conference_id)}
     online = seats_sold_online(hub, conference_id)
     on_site = on_site_seats(hub, conference_id)
     return [{"id": t.id, "name": t.name, "quantity": t.quantity,

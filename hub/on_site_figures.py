@@ -7,7 +7,7 @@ from __future__ import annotations
 
 
 def allocation_summary(hub, node) -> list[dict] | None:
-    """Per seat type of the node's current epoch: {"name", "allocated", "sold", "left"}; None: no allocations."""
+    """Per seat type of the node's epoch: {"name", "allocated", "sold", "left"}; None: none."""
     return None
 
 

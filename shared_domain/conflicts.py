@@ -57,7 +57,7 @@ def resolutions_for(kind: str) -> tuple[str, ...]:
 
 def decide_resolution(*, conflict_id: str, kind: str, status: str, resolution: str,
                       comment: str, by: str, now: str, other_side: str = "") -> ConflictResolved:
-    """Resolve an open conflict once, with a resolution its kind allows; 'reviewed' needs a comment."""
+    """Resolve an open conflict once, as its kind allows; 'reviewed' needs a comment."""
     comment = (comment or "").strip()
     if status != OPEN:
         raise DomainError("already_resolved", "This conflict has already been resolved.")

@@ -1,4 +1,4 @@
-"""The conflict inbox: filter, look at both sides, resolve one, or accept info-level ones in bulk."""
+"""The conflict inbox: filter, see both sides, resolve one, or accept info-level ones in bulk."""
 from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, request, url_for

@@ -7,16 +7,11 @@ from hub import admins
 from hub.admin_auth import client_address, end_session, session_admin, start_session
 from hub.app import current_hub
 from hub.errors import ApiError
-from hub.web.admin_session import safe_next
+from hub.web.admin_session import not_cached, safe_next
 from hub.web.csrf import page_blueprint
 
 bp = page_blueprint("admin_login", __name__, url_prefix="/admin")
-
-
-@bp.after_request
-def _not_cached(response):
-    response.headers["Cache-Control"] = "no-store"
-    return response
+bp.after_request(not_cached)
 
 
 @bp.get("/login")

@@ -18,7 +18,7 @@ def admin_blueprint(name: str, import_name: str, **options) -> Blueprint:
     bp = Blueprint(name, import_name, **options)
     bp.before_request(require_admin)
     bp.before_request(require_csrf_token)
-    bp.after_request(_not_cached)
+    bp.after_request(not_cached)
     return bp
 
 
@@ -47,6 +47,7 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
-def _not_cached(response):
+def not_cached(response):
+    """Admin pages hold codes and personal data: never kept by the browser or a proxy."""
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -1,5 +1,6 @@
 """The admin's nodes: create with a one-time code and QR, list as last reported, revoke, rotate."""
 import base64
+import datetime as dt
 import io
 import re
 
@@ -36,7 +37,8 @@ def admin(tmp_path, clock):
 def create_node(admin, name="Door A"):
     r = admin.post(NODES, {"name": name})
     assert r.status_code == 200, visible(r)[:300]
-    return admin.hub.models.Node.get(admin.hub.models.Node.name == name), enrollment_code(text(r)), r
+    node = admin.hub.models.Node.get(admin.hub.models.Node.name == name)
+    return node, enrollment_code(text(r)), r
 
 
 def qr_text(page) -> str:
@@ -65,8 +67,7 @@ def test_the_list_shows_each_node_as_last_reported(admin, clock):
     nodes.enroll(admin.hub, code, "pk", "0.1.0")
     N = admin.hub.models.Node
     N.update(clock_offset=-2.5, events_waiting=7, software_version="0.1.0", protocol_version=1,
-             oldest_unsynced=(clock() - __import__("datetime").timedelta(minutes=12)).isoformat(),
-             ).where(N.id == node.id).execute()
+             oldest_unsynced=(clock() - dt.timedelta(minutes=12)).isoformat()).where(N.id == node.id).execute()
     page = visible(admin.get(NODES))
     assert "Door A" in page and "Online" in page and "Not enrolled yet" in page
     assert "-2.5 s" in page and "12 min ago" in page and "protocol v1" in page
