@@ -37,13 +37,17 @@ NOTES = {   # the extra keys worth a glance in the table
 
 def machine() -> dict:
     """What the figures were taken on."""
-    cpu = platform.processor() or platform.machine()
+    info: dict[str, str] = {}
     try:
         with open("/proc/cpuinfo") as f:
-            cpu = next((line.split(":", 1)[1].strip() for line in f
-                        if line.lower().startswith(("model name", "hardware", "model\t"))), cpu)
+            for line in f:
+                key, _, value = line.partition(":")
+                info.setdefault(key.strip().lower(), value.strip())
     except OSError:
         pass
+    # x86: "model name"; a Raspberry Pi: "Model" (the board) and "Hardware" (the SoC).
+    cpu = (info.get("model name") or info.get("model") or info.get("hardware")
+           or platform.processor() or platform.machine())
     try:
         with open("/proc/meminfo") as f:
             ram_gb = round(int(f.readline().split()[1]) / 2**20, 1)

@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import json
 
+import peewee
+
 from hub.checkins import conflict_id
 from shared_domain import allocations, payments, sales, seat_assignments, seats_availability
 
 from sync_protocol.store import StoredEvent
 
 LEDGER_FIELDS = {"granted", "handed_in", "handed_out", "returned", "sold"}
+OWN_LEDGER_TYPES = ["AllocationHandedOver", "AllocationReturned", "OnSiteSaleMade",
+                    "OnSiteSaleCancelled"]
+RECEIVED_LEDGER_TYPES = ["SeatsAllocatedToNode", "AllocationHandedOver"]
 
 
 class OnSiteSales:
@@ -40,6 +45,8 @@ class OnSiteSales:
             self._sale_made(m, event)
         elif isinstance(m, sales.OnSiteSaleCancelled):
             self._sale_cancelled(m, event)
+        if not event.origin.startswith("hub/") and self.m.PendingSaleCheck.select().exists():
+            self._judge_pending(event.position)
 
     # --- the ledger --------------------------------------------------------------------
 
@@ -63,7 +70,7 @@ class OnSiteSales:
                  sold_at=m.sold_at)
         for line in m.lines:
             self._ledger(m.conference_id, m.node_id, m.epoch, line.seat_type, "sold", line.quantity)
-            self._check_capacity(m, line.seat_type, event)
+        self._judge_or_defer(m, event)
         self._check_payment_reference(m, event)
         self._record_order(m, event)
 
@@ -101,18 +108,49 @@ class OnSiteSales:
 
     # --- conflicts ------------------------------------------------------------------------
 
-    def _check_capacity(self, m: sales.OnSiteSaleMade, seat_type: str, event) -> None:
-        """Only a faulty node sells beyond its allocation: the sale stands, the seats are flagged."""
-        L = self.m.NodeLedger
-        row = L.get((L.node_id == m.node_id) & (L.epoch == m.epoch) & (L.seat_type == seat_type))
-        limit = row.granted + row.handed_in - row.handed_out - row.returned
-        if row.sold <= limit:
-            return
-        self._conflict("sale_beyond_allocation", m.conference_id, m.sale_id, [event.id],
-                       [{"sale_id": m.sale_id, "node_id": m.node_id, "seat_type": seat_type,
-                         "sold": row.sold, "allocated": limit, "sold_at": m.sold_at}],
-                       f"The sale stands; {row.sold - limit} seat(s) over the node's allocation "
-                       f"are flagged. Review: refund, or raise the capacity.", [m.node_id])
+    def _judge_or_defer(self, m: sales.OnSiteSaleMade, event: StoredEvent) -> None:
+        """Judge a sale against the facts its seller held, once the hub holds them all."""
+        if self._holds(sales.parse_context(m.causal_context), event.position):
+            self._judge(m, event, event.position)
+        else:
+            self.m.PendingSaleCheck.insert(sale_id=m.sale_id, event_id=event.id).on_conflict_ignore().execute()
+
+    def _judge_pending(self, position: int) -> None:
+        P, E = self.m.PendingSaleCheck, self.hub.store.models.EventRecord
+        for pending in list(P.select()):
+            stored = self.hub.store._stored(E.get(E.id == pending.event_id))
+            if self._holds(sales.parse_context(stored.message.causal_context), position):
+                P.delete().where(P.sale_id == pending.sale_id).execute()
+                self._judge(stored.message, stored, position)
+
+    def _holds(self, context: dict[str, int], position: int) -> bool:
+        E = self.hub.store.models.EventRecord
+        return all((E.select(peewee.fn.MAX(E.seq)).where((E.origin == origin)
+                                                          & (E.position <= position)).scalar() or 0) >= seq
+                   for origin, seq in context.items())
+
+    def _judge(self, m: sales.OnSiteSaleMade, event: StoredEvent, position: int) -> None:
+        """Only a faulty node sells beyond its allocation: the sale stands, the seats are flagged.
+        Judged at the sale's causal cut: the seller's own facts up to the sale, and every grant
+        and hand-over the hub has received, so the order of arrival changes nothing."""
+        E = self.hub.store.models.EventRecord
+        own = E.select().where((E.origin == event.origin) & (E.seq <= event.seq)
+                               & E.type.in_(OWN_LEDGER_TYPES))
+        received = E.select().where((E.position <= position) & (E.origin != event.origin)
+                                    & (E.conference == event.conference)
+                                    & E.type.in_(RECEIVED_LEDGER_TYPES))
+        messages = [self.hub.store._stored(row).message for row in [*own, *received]]
+        holdings = allocations.holdings_from(messages, m.node_id, m.epoch)
+        for line in m.lines:
+            held = holdings.get(line.seat_type, allocations.Holding())
+            if held.sold > held.limit:
+                self._conflict("sale_beyond_allocation", m.conference_id, m.sale_id, [event.id],
+                               [{"sale_id": m.sale_id, "node_id": m.node_id,
+                                 "seat_type": line.seat_type, "sold": held.sold,
+                                 "allocated": held.limit, "sold_at": m.sold_at}],
+                               f"The sale stands; {held.sold - held.limit} seat(s) over the node's "
+                               f"allocation are flagged. Review: refund, or raise the capacity.",
+                               [m.node_id])
 
     def _check_payment_reference(self, m: sales.OnSiteSaleMade, event) -> None:
         reference = m.payment_reference.strip()

@@ -36,4 +36,13 @@ def sales_models(Base) -> dict:
         class Meta:
             table_name = "sale_record"
 
-    return {"NodeLedger": NodeLedger, "SaleRecord": SaleRecord}
+    class PendingSaleCheck(Base):
+        """A sale whose seller relied on facts the hub has not received yet: judged on arrival."""
+        sale_id = peewee.CharField(max_length=36, primary_key=True)
+        event_id = peewee.CharField(max_length=36)
+
+        class Meta:
+            table_name = "pending_sale_check"
+
+    return {"NodeLedger": NodeLedger, "SaleRecord": SaleRecord,
+            "PendingSaleCheck": PendingSaleCheck}

@@ -37,6 +37,11 @@ def add_commands(parser: argparse.ArgumentParser) -> None:
     run.add_argument("--no-discovery", action="store_true", help="do not use zeroconf")
     run.add_argument("--reentry", action="store_true",
                      help="admit a ticket again after its first check-in (default: once)")
+    run.add_argument("--top-up-ceiling", type=int, default=0, metavar="N",
+                     help="ask the hub for more seats when few are left, up to N per seat type "
+                          "(default 0: never ask)")
+    run.add_argument("--top-up-low-water", type=int, default=2, metavar="N",
+                     help="ask when N or fewer seats are left (default 2)")
     run.add_argument("--zeroconf-interface", action="append", default=None,
                      help="announce and browse on this interface address only (repeatable)")
     device_cli.add_device_options(run)
@@ -92,7 +97,8 @@ def run_node(args) -> int:
                         discovery=not args.no_discovery, sync_interval=args.sync_interval,
                         max_backoff=args.max_backoff, peers=args.peer,
                         zeroconf_interfaces=args.zeroconf_interface, reentry=args.reentry,
-                        **device)
+                        top_up_ceiling=args.top_up_ceiling,
+                        top_up_low_water=args.top_up_low_water, **device)
     try:
         service = NodeService(config)
     except creds_file.NotEnrolled as e:

@@ -81,7 +81,8 @@ class SalesDesk:
                 sale_id, self.replica.conference_id, node_id, epoch, buyer, buyer_seat_id, lines,
                 sum(line.line_total_cents for line in lines), payment_method,
                 payment_reference.strip(), self.replica.clock().isoformat(), by,
-                self._sign_seats(sale_id, buyer, lines))
+                self._sign_seats(sale_id, buyer, lines),
+                sales.causal_context(self.replica.store.version_vector(), self.replica.origin))
             self.replica.record([sale])
         return sale
 

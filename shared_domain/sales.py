@@ -46,6 +46,9 @@ class OnSiteSaleMade:
     sold_at: str
     by: str
     seats: tuple[SoldSeat, ...] = ()
+    # "<origin>@<seq>" of every other node's facts the seller held when it sold: the hub
+    # judges the sale against exactly those facts (a peer's hand-over may arrive later).
+    causal_context: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,16 @@ def decide_sale(holdings: Mapping[str, Holding], lines: tuple[SaleLine, ...], *,
                           "Enter the card terminal's receipt number or the invoice number.")
     for line in lines:
         require_left(holdings, line.seat_type, line.quantity, line.name)
+
+
+def causal_context(vector: Mapping[str, int], own_origin: str) -> tuple[str, ...]:
+    """The other nodes' facts a decision saw, as "<origin>@<seq>" (the hub's are always known)."""
+    return tuple(f"{origin}@{seq}" for origin, seq in sorted(vector.items())
+                 if origin != own_origin and not origin.startswith("hub/"))
+
+
+def parse_context(context: tuple[str, ...]) -> dict[str, int]:
+    return {origin: int(seq) for origin, _, seq in (item.rpartition("@") for item in context)}
 
 
 def cancel_sale(sale: OnSiteSaleMade, cancelled: bool, *, at: str, by: str,

@@ -83,7 +83,7 @@ class Venue:
         contoso("node", "enroll", "--hub", self.hub.url, "--code", code, "--data-dir", str(data_dir))
         return str(data_dir)
 
-    def start_node(self, name, *, hub_url=None, peers=(), port=None, data_dir=None):
+    def start_node(self, name, *, hub_url=None, peers=(), port=None, data_dir=None, extra=()):
         data_dir = data_dir or str(self.tmp / name.replace(" ", "_"))
         port = port or free_port()
         args = ["node", "run", "--data-dir", data_dir, "--port", str(port),
@@ -91,6 +91,7 @@ class Venue:
                 "--no-discovery"]
         for peer in peers:
             args += ["--peer", peer]
+        args += list(extra)
         node = Service(args, port, self.tmp / f"{name}.log").wait_ready("/status")
         node.data_dir = data_dir
         self.nodes[name] = node
