@@ -60,6 +60,10 @@ def catch_up(store: EventStore, reader, *, batch: int = 500,
         if progress:
             total = total or store.last_position() - start
             progress(handled, max(total, handled))
+        if len(events) < batch:
+            # The log ended inside this batch: asking again would only open another write
+            # transaction to read nothing. Events committed since are the next call's.
+            return handled
 
 
 def rebuild(store: EventStore, projection: Projection, *, batch: int = 2000,

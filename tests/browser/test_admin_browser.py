@@ -68,6 +68,10 @@ def sign_in(page, shoot, expect):
 
 
 def resolve_the_reassigned_seat(page, shoot, expect):
+    page.get_by_role("navigation", name="Admin").get_by_role("link", name="Conferences").click()
+    expect(page.locator(".data-table")).to_contain_text("3 open")
+    shoot(page, "admin-home")
+    page.get_by_role("link", name="Conflict inbox").click()
     page.get_by_label("Conference").select_option(label="CQRS Summit")
     page.get_by_role("button", name="Filter").click()
     table = page.locator(".conflict-table")
