@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 DEMO_DIR ?= demo-data
 # Debian packages the tests need; installed only when missing and only as root.
-DEB_PACKAGES := libzbar0 fonts-dejavu-core fonts-wqy-microhei chromium
+DEB_PACKAGES := libzbar0 fonts-dejavu-core fonts-wqy-microhei chromium postgresql
 
 .PHONY: test demo demo-reset venv system-packages clean screenshots bench
 

@@ -36,14 +36,22 @@ def registry():
     return registry
 
 
-@pytest.fixture
-def store(tmp_path, registry):
-    store = EventStore(open_database(str(tmp_path / "log.sqlite3")), registry)
+@pytest.fixture(params=["sqlite", "postgres"])
+def store(request, tmp_path, registry):
+    """The same storage tests run against every backend."""
+    if request.param == "sqlite":
+        target = str(tmp_path / "log.sqlite3")
+    else:
+        target = request.getfixturevalue("postgres_cluster").new_database()
+    store = EventStore(open_database(target), registry)
     store.create_tables()
-    return store
+    yield store
+    store.db.close()
 
 
 def test_database_file_uses_wal_and_full_sync(store, tmp_path):
+    if store.db.param != "?":
+        pytest.skip("SQLite pragmas")
     assert store.db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert store.db.execute_sql("PRAGMA synchronous").fetchone()[0] == 2  # FULL
 
@@ -139,8 +147,10 @@ class SizeTotals:
     def apply(self, event):
         if event.message.size == self.fail_on:
             raise RuntimeError("projection bug")
+        p = self.store.db.param
         self.store.db.execute_sql(
-            "INSERT INTO size_total VALUES (?, ?) ON CONFLICT(thing) DO UPDATE SET total = total + excluded.total",
+            f"INSERT INTO size_total VALUES ({p}, {p}) ON CONFLICT(thing) "
+            "DO UPDATE SET total = size_total.total + excluded.total",
             (event.message.thing_id, event.message.size))
 
     def reset(self):
