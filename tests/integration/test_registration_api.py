@@ -305,3 +305,19 @@ def test_malformed_and_oversized_bodies_are_refused(api, conference):
     assert api.http.get("/api/orders/does-not-exist").status_code == 404
     r = api.http.post("/api/orders/find", json={"email": 3})
     assert r.status_code == 400
+
+
+def test_seats_availability_is_loaded_from_a_snapshot_and_the_events_after_it(api, conference):
+    from shared_domain import seats_availability as sa
+    slug, ids, _ = conference
+    hub = api.hub
+    conference_id = hub.models.Conference.get(hub.models.Conference.slug == slug).id
+    for _ in range(120):
+        hub.bus.handle(sa.AddSeats(conference_id, ids[GA], 1))
+    stream = sa.stream_id(conference_id)
+    version, memento = hub.store.load_snapshot(stream)
+    assert version >= 100
+    from_snapshot = sa.fold((e.message for e in hub.store.load(stream, after_version=version)),
+                            sa.from_snapshot(memento))
+    assert from_snapshot == sa.fold(e.message for e in hub.store.load(stream))
+    assert from_snapshot.remaining()[ids[GA]] == 220
