@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 
-from flask import Blueprint, jsonify, url_for
+from flask import Blueprint, jsonify, request, url_for
 
 from hub import registration
 from hub.app import current_hub, wake_worker
@@ -89,6 +89,16 @@ def list_seats(order_id):
 def assign_seat(order_id, position):
     registration.assign_seat(current_hub(), order_id, position, json_body())
     return jsonify(seats=registration.seats_json(current_hub(), order_id))
+
+
+@bp.get("/orders/<order_id>/seats/<int:position>/ticket.png")
+def ticket_png(order_id, position):
+    """The seat's ticket as a QR image (show it on a phone at the door, or download it)."""
+    from flask import Response
+    download = {"Content-Disposition": f'attachment; filename="ticket-{position + 1}.png"'} \
+        if "download" in request.args else {}
+    return Response(registration.ticket_png(current_hub(), order_id, position),
+                    mimetype="image/png", headers=download)
 
 
 @bp.delete("/orders/<order_id>/seats/<int:position>")

@@ -77,6 +77,13 @@ OPENAPI_PATHS = {
         {"type": "object", "properties": {"email": {"type": "string"},
                                           "access_code": {"type": "string"}}},
         {"email": "ada@example.org", "access_code": "K7QX2M"})},
+    "/api/orders/{order_id}/seats/{position}/ticket.png": {"get": {
+        "summary": "The seat's ticket as a QR code image (?download=1 to save it)",
+        "tags": ["registration"],
+        "parameters": [{"name": "order_id", "in": "path", "required": True, "schema": {"type": "string"}},
+                       {"name": "position", "in": "path", "required": True, "schema": {"type": "integer"}}],
+        "responses": {"200": {"description": "PNG", "content": {"image/png": {}}},
+                      "404": {"description": "No ticket yet", **_json(_ref("Error"))}}}},
     "/api/orders/{order_id}/seats/{position}": {
         "put": _op("Assign an attendee to a seat (changing the email reassigns it)",
                    {200: "Seats", **BAD}, PERSON,

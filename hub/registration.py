@@ -180,16 +180,35 @@ def order_json(hub, order_id: str) -> dict:
 
 
 def seats_json(hub, order_id: str) -> list[dict]:
-    S, T = hub.models.SeatAssignmentView, hub.models.SeatType
+    S, T, K = hub.models.SeatAssignmentView, hub.models.SeatType, hub.models.TicketView
     names = {}
     rows = list(S.select().where(S.order_id == order_id).order_by(S.position))
+    codes = {t.position: t.code for t in K.select().where(K.order_id == order_id)}
     if rows:
         names = {t.id: t.name for t in T.select().where(T.conference == rows[0].conference_id)}
     return [{"position": r.position, "seat_type": r.seat_type,
              "seat_type_name": names.get(r.seat_type, ""),
+             "ticket_code": codes.get(r.position) if r.email else None,
              "attendee": {"first_name": r.first_name, "last_name": r.last_name,
                           "email": r.email, "company": r.company} if r.email else None}
             for r in rows]
+
+
+def ticket_png(hub, order_id: str, position: int) -> bytes:
+    """The seat's current ticket as a QR code image, for a phone screen or to print."""
+    import io
+
+    import qrcode
+    K = hub.models.TicketView
+    ticket = K.get_or_none((K.order_id == order_id) & (K.position == position))
+    if ticket is None:
+        raise ApiError(404, "ticket_not_found",
+                       "This seat has no ticket yet: assign an attendee to it first.")
+    image = qrcode.make(ticket.code, error_correction=qrcode.constants.ERROR_CORRECT_M,
+                        box_size=6, border=3)
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
 
 
 def assign_seat(hub, order_id: str, position: int, body: dict) -> None:

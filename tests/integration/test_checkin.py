@@ -172,3 +172,21 @@ def test_the_node_scan_api_decides_and_refuses_bad_bodies(hub, tmp_path):
     r = client.post("/api/attendees/nobody:0/check-in", headers=staff)
     assert r.status_code == 409 and r.get_json()["error"]["code"] == "unknown_seat"
     door.close()
+
+
+def test_registrants_get_their_ticket_as_a_qr_image_that_decodes_to_the_code(hub):
+    import io
+
+    import numpy
+    from PIL import Image
+    from pyzbar.pyzbar import decode
+    ticket = tickets(hub)["Att0 Endee"]
+    seats = hub.http.get(f"/api/orders/{ticket.order_id}/seats").get_json()["seats"]
+    assert seats[0]["ticket_code"] == ticket.code and seats[1]["ticket_code"] is None
+    r = hub.http.get(f"/api/orders/{ticket.order_id}/seats/0/ticket.png?download=1")
+    assert r.mimetype == "image/png" and "attachment" in r.headers["Content-Disposition"]
+    grey = numpy.array(Image.open(io.BytesIO(r.data)).convert("L"))
+    assert decode(grey)[0].data.decode() == ticket.code
+    assert hub.http.get(f"/api/orders/{ticket.order_id}/seats/1/ticket.png").status_code == 404
+    page = hub.http.get(f"/orders/{ticket.order_id}/seats")
+    assert b"ticket.png" in page.data
