@@ -13,6 +13,8 @@ KIND_LABELS = {
     "double_check_in": "Same ticket checked in at two doors",
     "checkin_reassigned_seat": "Check-in of a seat reassigned meanwhile",
     "checkin_cancelled_order": "Check-in of a cancelled or refunded order",
+    "sale_beyond_allocation": "On-site sale beyond the node's allocation",
+    "payment_reference_reused": "Same payment or receipt number used twice",
 }
 REVOCATION_WORDS = {"reassigned": "the seat was reassigned", "renamed": "the name was corrected",
                     "refunded": "the order was refunded",

@@ -94,9 +94,11 @@ def seat_type_figures(hub, conference_id: str) -> list[dict]:
 
 def seats_sold_online(hub, conference_id: str) -> dict[str, int]:
     """Seats of confirmed orders per seat type."""
-    A = hub.models.SeatAssignmentView
+    A, O = hub.models.SeatAssignmentView, hub.models.OrderView
     rows = (A.select(A.seat_type, peewee.fn.COUNT(A.id).alias("n"))
-            .where(A.conference_id == conference_id).group_by(A.seat_type))
+            .join(O, on=(A.order_id == O.order_id))
+            .where((A.conference_id == conference_id) & (O.sold_on_site_by == ""))
+            .group_by(A.seat_type))
     return {row.seat_type: row.n for row in rows}
 
 

@@ -26,6 +26,8 @@ RESOLUTIONS_BY_KIND = {
     "double_check_in": (ACCEPT, OTHER_SIDE, REVIEWED),
     "checkin_reassigned_seat": (ACCEPT, OTHER_SIDE, REFUND, REVIEWED),
     "checkin_cancelled_order": (ACCEPT, REFUND, REVIEWED),
+    "sale_beyond_allocation": (ACCEPT, REVIEWED),
+    "payment_reference_reused": (ACCEPT, REVIEWED),
 }
 DEFAULT_RESOLUTIONS = (ACCEPT, REVIEWED)
 MAX_COMMENT = 2000

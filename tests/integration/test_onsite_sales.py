@@ -243,3 +243,19 @@ def test_a_door_restored_from_an_old_copy_never_resells_what_it_sold(hub, tmp_pa
     L = hub.hub.models.NodeLedger
     assert sum(r.sold for r in L.select()) == 2
     node.close()
+
+
+def test_the_admin_console_sees_allocations_and_on_site_sales(door, hub):
+    from hub import on_site_figures
+    from hub.dashboard import seats_sold_online
+    allocate(hub, door, 4)
+    door.sync_hub()
+    sell(door, hub, 3)
+    door.sync_hub()
+    hub.pump()
+    [summary] = on_site_figures.allocation_summary(hub.hub, node_row(hub, door))
+    assert (summary["allocated"], summary["sold"], summary["left"]) == (4, 3, 1)
+    figures = on_site_figures.on_site_seats(hub.hub, door.replica.conference_id)
+    assert figures[seat_type(hub)] == {"sold": 3, "allocated": 1}
+    online = seats_sold_online(hub.hub, door.replica.conference_id)
+    assert seat_type(hub) not in online   # on-site seats are not counted as sold online
