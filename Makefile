@@ -6,9 +6,10 @@ PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 DEMO_DIR ?= demo-data
 # Debian packages the tests need; installed only when missing and only as root.
-DEB_PACKAGES := libzbar0 fonts-dejavu-core fonts-wqy-microhei chromium postgresql
+# shellcheck and systemd (systemd-analyze) check deploy/raspberrypi/.
+DEB_PACKAGES := libzbar0 fonts-dejavu-core fonts-wqy-microhei chromium shellcheck systemd postgresql
 
-.PHONY: test demo demo-reset venv system-packages clean screenshots bench
+.PHONY: test demo demo-reset demo-venue-day venv system-packages clean screenshots bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,16 +25,22 @@ system-packages:
 test: venv system-packages
 	$(PY) -m pytest -q
 
-# Main pages of the hub and the kiosk as PNGs (docs/screenshots/, not committed).
+# Pages of the hub, the admin console, the kiosk and the planner as PNGs
+# (docs/screenshots/, not committed).
 screenshots: venv system-packages
-	SCREENSHOT_DIR=docs/screenshots $(PY) -m pytest -q tests/browser/test_hub_browser.py tests/browser/test_kiosk_browser.py
+	SCREENSHOT_DIR=docs/screenshots $(PY) -m pytest -q tests/browser
 
 # Timed figures against baselines run alongside (docs/performance.md); QUICK=1: small sizes.
 bench: venv
 	QUICK=$(QUICK) $(PY) -m benchmarks.run
 
+# A hub and two doors on loopback until Ctrl-C; the data stays in $(DEMO_DIR) for the next run.
 demo: venv
 	$(VENV)/bin/contoso demo --data-dir $(DEMO_DIR)
+
+# A venue morning played against the running demo (from a second terminal).
+demo-venue-day: venv
+	$(VENV)/bin/contoso demo --scenario venue-day --data-dir $(DEMO_DIR)
 
 demo-reset:
 	rm -rf $(DEMO_DIR)

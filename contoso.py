@@ -13,10 +13,10 @@ def main(argv: list[str] | None = None) -> int:
     hub_cli.add_commands(commands.add_parser("hub", help="run and manage the hub"))
     from onsite_node import cli as node_cli
     node_cli.add_commands(commands.add_parser("node", help="enroll and run an on-site node"))
-    demo = commands.add_parser("demo", help="start the system on embedded defaults")
-    from hub import demo as hub_demo
-    hub_demo.add_arguments(demo)
-    demo.set_defaults(run=hub_demo.run)
+    demo = commands.add_parser("demo", help="a hub and two doors on this machine, on embedded "
+                                            "defaults; or a scenario played against them")
+    import contoso_demo
+    contoso_demo.add_arguments(demo)
 
     args = parser.parse_args(argv)
     return args.run(args) or 0

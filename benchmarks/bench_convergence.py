@@ -113,8 +113,13 @@ def our_convergence(work: str, hub, scans: int) -> tuple[float, dict]:
         healed = time.perf_counter()
         link.signal(signal.SIGUSR1)
 
+        milestones: dict[str, float] = {}
+
         def agree():
             hub_view = summary(hub.database, hub.conference_id)
+            if "hub_has_all_s" not in milestones and all(
+                    hub_view.get(o, (0, 0))[1] == 2 * scans for o in origins.values()):
+                milestones["hub_has_all_s"] = round(time.perf_counter() - healed, 2)
             return all(summary(node_database(d), hub.conference_id) == hub_view
                        for d in dirs.values())
         wait_for(agree, 300)
@@ -125,7 +130,8 @@ def our_convergence(work: str, hub, scans: int) -> tuple[float, dict]:
         time.sleep(1.0)  # the hub's check-in rules run after it acknowledged
         conflicts = read_db(hub.database, "SELECT COUNT(*) FROM conflict WHERE kind = "
                                           "'double_check_in'")[0][0]
-        return seconds, {"identical": identical, "double_check_ins_found": conflicts,
+        return seconds, {**milestones, "identical": identical,
+                         "double_check_ins_found": conflicts,
                          "dirs": dirs, "origins": origins}
     finally:
         for node in nodes.values():

@@ -53,7 +53,9 @@ def machine() -> dict:
             ram_gb = round(int(f.readline().split()[1]) / 2**20, 1)
     except (OSError, ValueError, IndexError):
         ram_gb = None
+    load = os.getloadavg() if hasattr(os, "getloadavg") else None
     return {"nproc": os.cpu_count(), "cpu": cpu, "ram_gb": ram_gb,
+            "load_avg_1m": round(load[0], 2) if load else None,
             "python": platform.python_version(), "sqlite": sqlite3.sqlite_version,
             "system": f"{platform.system()} {platform.release()}", "quick": quick()}
 
@@ -107,19 +109,22 @@ def table(figures: dict, host: dict, seconds: float) -> str:
     lines.append(f"ratio = our cost / the baseline's cost for the same work (lower is better); "
                  f"{'QUICK sizes' if host['quick'] else 'full sizes'}, {seconds:.0f} s in all")
     lines.append(f"machine: {host['nproc']} cores, {host['cpu']}, {host['ram_gb']} GB RAM, "
-                 f"Python {host['python']}, SQLite {host['sqlite']}, {host['system']}")
+                 f"Python {host['python']}, SQLite {host['sqlite']}, {host['system']}; "
+                 f"load average {host.get('load_at_start')} at the start, {host['load_avg_1m']} at the end")
     return "\n".join(lines)
 
 
 def main() -> int:
     started = time.monotonic()
+    load_at_start = round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None
     figures: dict = {}
     failures: list[str] = []
     only = sys.argv[1:] or SCRIPTS
     for script in only:
         run(script, figures, failures)
     print()
-    print(table(figures, machine(), time.monotonic() - started))
+    host = {**machine(), "load_at_start": load_at_start}
+    print(table(figures, host, time.monotonic() - started))
     for failure in failures:
         print(f"FAILED: {failure}")
     return 1 if failures else 0

@@ -1,11 +1,12 @@
-"""`contoso demo`: a hub on loopback with a demo conference and registered orders."""
+"""The demo's hub data: a conference, paid orders with named attendees, an admin, door nodes.
+
+Run in-process against the hub's database by `contoso demo` (contoso_demo/), which then
+starts the hub and the nodes as separate processes. Every step can run again: it adds only
+what is missing, so an interrupted first start carries on where it stopped.
+"""
 from __future__ import annotations
 
-import argparse
-import os
-
-from hub import admins, management, registration
-from hub.bootstrap import HubConfig, bootstrap
+from hub import admins, allocations, management, nodes, registration
 from hub.management_queries import conference_by_slug
 
 DEMO_SLUG = "contoso26"
@@ -24,6 +25,10 @@ DEMO_SEAT_TYPES = [
     {"name": "Additional cocktail party", "description": "Evening reception", "quantity": 300,
      "price": 50},
 ]
+DEMO_DOORS = ("Door A", "Door B")
+# What the first door may sell on site (seats moved from the hub's stock to the node).
+DEMO_ALLOCATION = ("Door A", {"General admission": 20, "CQRS Workshop": 10,
+                              "Additional cocktail party": 30})
 FIRST = ["Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Margaret", "Tim", "Radia",
          "Ken", "Frances", "John", "Hedy", "Dennis", "Katherine", "Niklaus", "Sophie", "José"]
 LAST = ["Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Knuth", "Hamilton", "Berners-Lee",
@@ -31,35 +36,32 @@ LAST = ["Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Knuth", "Hamilton
         "Wilson", "Müller"]
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data-dir", default="demo-data")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8000)
-    parser.add_argument("--orders", type=int, default=200)
+def seed(hub, orders: int, progress=print) -> str:
+    """Create the demo conference and up to `orders` paid orders; return the owner's access code."""
+    # Seeding is thousands of small commits of disposable data: skip the fsync of each
+    # (this connection only; the hub process keeps synchronous=FULL). A power cut while
+    # seeding means `make demo-reset`.
+    hub.db.execute_sql("PRAGMA synchronous=OFF")
+    conference = conference_by_slug(hub, DEMO_SLUG) or _create_conference(hub)
+    T, O = hub.models.SeatType, hub.models.OrderView
+    by_name = {t.name: t for t in T.select().where(T.conference == conference.id)}
+    seat_types = [by_name[s["name"]] for s in DEMO_SEAT_TYPES]
+    done = O.select().where(O.conference_id == conference.id).count()
+    for n in range(done, orders):
+        _register(hub, n, seat_types)
+        if n % 20 == 19 or n == orders - 1:
+            progress(f"  {n + 1}/{orders} demo orders")
+    hub.run_until_idle()
+    return conference.access_code
 
 
-def seed(hub, orders: int) -> str:
-    """Create the demo conference and its orders once; return the owner's access code."""
-    existing = conference_by_slug(hub, DEMO_SLUG)
-    if existing is not None:
-        return existing.access_code
-    conference, code = management.create_conference(hub, DEMO_CONFERENCE)
-    seat_types = [management.create_seat_type(hub, conference, s) for s in DEMO_SEAT_TYPES]
+def _create_conference(hub):
+    conference, _ = management.create_conference(hub, DEMO_CONFERENCE)
+    for fields in DEMO_SEAT_TYPES:
+        management.create_seat_type(hub, conference, fields)
     management.publish(hub, conference)
     hub.run_until_idle()
-    for n in range(orders):
-        _register(hub, n, seat_types)
-        if n % 20 == 19:
-            print(f"  {n + 1}/{orders} demo orders", flush=True)
-    hub.run_until_idle()
-    return code
-
-
-def seed_admin(hub) -> None:
-    """The demo's hub admin, once (a real hub gets its admins from `contoso hub create-admin`)."""
-    A = hub.models.AdminUser
-    if A.get_or_none(A.email == DEMO_ADMIN[0]) is None:
-        admins.create_admin(hub, *DEMO_ADMIN)
+    return conference
 
 
 def _register(hub, n: int, seat_types) -> None:
@@ -86,31 +88,33 @@ def _register(hub, n: int, seat_types) -> None:
             "email": f"attendee{n}-{p}@example.org", "company": "Contoso" if p else "Fabrikam"})
 
 
-def run(args) -> int:
-    config = HubConfig(data_dir=os.path.join(args.data_dir, "hub"))
-    hub = bootstrap(config)
-    print("Preparing the demo data (once; `make demo-reset` starts again)...", flush=True)
-    code = seed(hub, args.orders)
-    seed_admin(hub)
-    hub.close()
-    base = f"http://{args.host}:{args.port}"
-    print(f"""
-Contoso demo is running. Ctrl-C stops it.
-  Registration site:    {base}/conferences/{DEMO_SLUG}
-  Organisers' pages:    {base}/manage/  (owner email and access code below)
-  Hub admin console:    {base}/admin/  ({DEMO_ADMIN[0]} / {DEMO_ADMIN[1]})
-  Hub API description:  {base}/api/openapi.json
-  Published conference: {base}/api/conferences/{DEMO_SLUG}
-  Business customer:    {base}/api/conferences/{DEMO_SLUG}/manage
-                        (HTTP Basic: {DEMO_CONFERENCE['owner_email']} / {code})
-  Attendee list (CSV):  {base}/api/conferences/{DEMO_SLUG}/attendees?format=csv
-""", flush=True)
-    from hub.app import create_app
-    app = create_app(config)
-    try:
-        app.run(host=args.host, port=args.port, threaded=True, use_reloader=False)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        app.extensions["contoso_worker"].stop()
-    return 0
+def seed_admin(hub) -> None:
+    """The demo's hub admin, once (a real hub gets its admins from `contoso hub create-admin`)."""
+    A = hub.models.AdminUser
+    if A.get_or_none(A.email == DEMO_ADMIN[0]) is None:
+        admins.create_admin(hub, *DEMO_ADMIN)
+
+
+def enrollment_code(hub, name: str) -> str:
+    """A one-time code for the demo door `name`: the node is created the first time."""
+    conference = conference_by_slug(hub, DEMO_SLUG)
+    N = hub.models.Node
+    node = N.get_or_none((N.conference_id == conference.id) & (N.name == name))
+    if node is None:
+        return nodes.create_node(hub, conference, name)[1]
+    return nodes.new_enrollment_code(hub, node)
+
+
+def allocate_once(hub) -> dict[str, int]:
+    """Give the selling door its seats, unless its current epoch already holds some."""
+    name, wanted = DEMO_ALLOCATION
+    conference = conference_by_slug(hub, DEMO_SLUG)
+    N, T = hub.models.Node, hub.models.SeatType
+    node = N.get(N.conference_id == conference.id, N.name == name)
+    held = {row["name"]: row["allocated"] for row in allocations.allocation_summary(hub, node)}
+    if not any(held.values()):
+        types = {t.name: t for t in T.select().where(T.conference == conference.id)}
+        held = {seat_type: allocations.allocate(hub, node, types[seat_type].id, quantity)
+                for seat_type, quantity in wanted.items()}
+        hub.run_until_idle()
+    return held

@@ -62,7 +62,7 @@ def feed():
         check_version({"protocol": request.args.get("protocol")})
     after = _int_arg("after", 0, 0, 2**62)
     limit = _int_arg("limit", DEFAULT_BATCH, 1, MAX_BATCH)
-    events = hub.store.read_all(after, limit, conference=node.conference_id)
+    events = hub.store.read_all(after, limit, conference=node.conference_id, decode=False)
     last = events[-1].position if events else after
     E = hub.store.models.EventRecord
     remaining = (E.select().where((E.conference == node.conference_id) & (E.position > last))

@@ -1,4 +1,5 @@
-"""The node's web UI: attendee self check-in, the staff desk and the node's status page.
+"""The node's web UI: attendee self check-in, the staff desk, the planner's sales and the
+node's status page.
 
 Flask blueprints and Jinja templates, one stylesheet, a little inline script, no build
 step. `mount(app, service)` registers them on the node's app; `service` is anything
@@ -28,7 +29,8 @@ class KioskUI:
 def mount(app: Flask, service: NodeForKiosk, *, idle_timeout_s: float = 300.0,
           clock: Callable[[], float] = time.time) -> None:
     """Register the kiosk, staff and status pages on the node's app."""
-    from kiosk_ui import attendee, node_status, staff_access, staff_desk, texts
+    from kiosk_ui import (allocation, attendee, node_status, sales_list, sell, staff_access,
+                          staff_desk, texts)
     if not app.secret_key:
         raise ValueError("The kiosk's sessions need app.secret_key.")
     app.extensions["kiosk_ui"] = KioskUI(service, idle_timeout_s, clock)
@@ -36,6 +38,9 @@ def mount(app: Flask, service: NodeForKiosk, *, idle_timeout_s: float = 300.0,
     app.register_blueprint(staff_access.bp)
     app.register_blueprint(staff_desk.bp)
     app.register_blueprint(node_status.bp)
+    app.register_blueprint(sell.bp)
+    app.register_blueprint(sales_list.bp)
+    app.register_blueprint(allocation.bp)
     texts.register_filters(app)
 
 

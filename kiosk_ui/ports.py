@@ -39,8 +39,98 @@ class History(TypedDict):
     waiting: list[dict]    # this door's unprinted jobs: queued_at, state, reprint, by, problem
 
 
-class NodeForKiosk(Protocol):
-    """The node service the kiosk, the staff desk and the status page are given."""
+class SeatOffer(TypedDict):
+    """A seat type this door may sell: its price and this door's allocation of it."""
+    seat_type: str         # the seat type's id
+    name: str
+    price_cents: int
+    allocated: int         # granted + handed in - handed out - returned
+    sold: int
+    left: int
+
+
+class Buyer(TypedDict):
+    seat_id: str           # the seat they already hold ("" for a walk-in)
+    first_name: str
+    last_name: str
+    email: str
+    company: str
+    holds: list[str]       # names of the seat types they hold (found by email)
+
+
+class Quote(TypedDict):
+    lines: list[dict]      # seat_type, name, quantity, unit_price_cents, line_total_cents
+    total_cents: int
+
+
+class PrintShown(TypedDict):
+    job_id: str
+    state: str             # waiting | printed | failed
+    problem: str           # why it waits, in words, or ""
+
+
+class Sale(TypedDict):
+    sale_id: str
+    receipt_number: str    # short, printed on the receipt
+    buyer_name: str
+    buyer_email: str
+    buyer_company: str
+    buyer_seat_id: str     # the seat whose badge shows this sale ("" if none)
+    lines: list[dict]      # as in Quote
+    total_cents: int
+    payment_method: str    # cash | card_terminal | invoice
+    payment_reference: str
+    sold_at: str
+    by: str
+    cancelled: bool
+    tickets: list[dict]    # seat_id, seat_type (its name), code (the provisional ticket)
+    receipt: PrintShown | None    # the newest receipt job at this door
+    badge: PrintShown | None      # the newest badge job of buyer_seat_id at this door
+
+
+class Door(TypedDict):
+    node_id: str
+    name: str              # the door's name if known, else its id shortened
+
+
+class NodeForSales(Protocol):
+    """The planner's part of the node: sell from this door's allocation, cancel, move seats."""
+
+    def sale_offer(self) -> list[SeatOffer]: ...
+
+    def quote(self, wanted: dict[str, int]) -> Quote:
+        """Lines and total for the quantities wanted (seat type id -> quantity)."""
+
+    def buyer_of_code(self, code: str) -> Buyer:
+        """The holder of a genuine ticket this door knows; forged or revoked codes are refused."""
+
+    def buyer_of_seat(self, seat_id: str) -> Buyer | None: ...
+
+    def sell(self, buyer: Buyer, wanted: dict[str, int], *, payment_method: str,
+             payment_reference: str, by: str) -> str:
+        """Sell in one transaction with the receipt and the buyer's badge queued; the sale id."""
+
+    def sale(self, sale_id: str) -> Sale | None: ...
+
+    def sales(self) -> list[Sale]:
+        """This door's sales, newest first."""
+
+    def cancel_sale(self, sale_id: str, *, refund_method: str, by: str) -> None: ...
+
+    def print_receipt(self, sale_id: str, *, by: str) -> str:
+        """Queue the sale's receipt again; return the job id."""
+
+    def doors(self) -> list[Door]:
+        """The other doors this replica has heard of (seats can be handed to them)."""
+
+    def hand_over(self, to_node_id: str, seat_type: str, quantity: int, *, by: str) -> None: ...
+
+    def give_back(self, seat_type: str, quantity: int, *, by: str) -> None: ...
+
+
+class NodeForKiosk(NodeForSales, Protocol):
+    """The node service the kiosk, the staff desk, the planner's sales and the status page
+    are given."""
 
     def conference_name(self) -> str: ...
 
@@ -51,7 +141,7 @@ class NodeForKiosk(Protocol):
         """The newest camera scan's number, and its decision if newer than `after` and recent."""
 
     def badge_of_job(self, job_id: str) -> bytes | None:
-        """The PNG a print job prints (the kiosk's preview)."""
+        """The PNG a print job prints (a badge or a receipt: the previews)."""
 
     def search(self, text: str) -> list[Attendee]: ...
 

@@ -6,7 +6,10 @@ import datetime as dt
 from flask import Flask, url_for
 
 from kiosk_ui.ports import Decision, History
+from printers.receipt import money
 from shared_domain.checkin import MESSAGES, NEXT_STEP, first_name
+
+PAYMENT_LABELS = {"cash": "Cash", "card_terminal": "Card terminal", "invoice": "Invoice"}
 
 TRY_AGAIN = "Please try again, or see the staff desk."
 TRY_AGAIN_REASONS = {"malformed", "altered"}
@@ -82,6 +85,13 @@ def day_and_time(iso: str) -> str:
     return f"{local:%a} {local.day} {local:%b}, {local:%H:%M:%S}"
 
 
+def paid_by(method: str, reference: str = "") -> str:
+    """'Cash', 'Card terminal T-1001', 'Invoice INV-7'."""
+    return " ".join(filter(None, [PAYMENT_LABELS.get(method, method), reference]))
+
+
 def register_filters(app: Flask) -> None:
     app.jinja_env.filters["clock_time"] = clock_time
     app.jinja_env.filters["day_and_time"] = day_and_time
+    app.jinja_env.filters["money"] = lambda cents: money(cents, "EUR")
+    app.jinja_env.filters["paid_by"] = paid_by

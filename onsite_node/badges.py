@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 
+import peewee
+from peewee import fn
 from PIL import Image
 
 from onsite_node.checkin import CheckInDesk
@@ -34,19 +37,41 @@ class BadgeMaker:
         return row.name if row and row.name else self.replica.credentials["conference"]["name"]
 
     def company(self, seat_id: str) -> str:
+        row = self.attendee_row(seat_id)
+        return row.company if row else ""
+
+    def attendee_row(self, seat_id: str):
         A = self.replica.models.AttendeeView
         order_id, _, position = seat_id.rpartition(":")
         if not position.isdigit():
-            return ""
-        row = A.get_or_none((A.order_id == order_id) & (A.position == int(position)))
-        return row.company if row else ""
+            return None
+        return A.get_or_none((A.order_id == order_id) & (A.position == int(position)))
 
     def seat_badge(self, code: str) -> Image.Image:
-        """The badge a verified ticket code prints: its name and seat types, our conference."""
+        """The badge a verified ticket code prints: its name, our conference, and a ribbon for
+        every seat type its holder holds (seats bought later, on site too, show on a reprint)."""
         ticket = read_ticket(code, self.desk.public_keys())
         content = BadgeContent.from_ticket(ticket, code, self.conference_name(),
                                            self.company(ticket.seat_id))
-        return render_badge(content, self.width)
+        held = self.seat_types_held(self.email(ticket.seat_id))
+        ribbons = tuple(dict.fromkeys([*ticket.seat_types, *held]))
+        return render_badge(replace(content, seat_types=ribbons), self.width)
+
+    def email(self, seat_id: str) -> str:
+        row = self.attendee_row(seat_id)
+        return row.email if row else ""
+
+    def seat_types_held(self, email: str) -> list[str]:
+        """Names of the seat types of every confirmed seat assigned to this email."""
+        if not email.strip():
+            return []
+        m = self.replica.models
+        A, O, T = m.AttendeeView, m.OrderView, m.SeatTypeView
+        rows = (A.select(A.seat_type, T.name).join(O, on=(A.order_id == O.order_id))
+                .join(T, peewee.JOIN.LEFT_OUTER, on=(A.seat_type == T.seat_type_id))
+                .where((fn.LOWER(A.email) == email.strip().lower()) & (O.status == "confirmed"))
+                .order_by(A.order_id, A.position).objects())
+        return list(dict.fromkeys(row.name or row.seat_type for row in rows))
 
     def test_badge(self, node_name: str) -> Image.Image:
         """A badge that proves the printer works, with no attendee on it."""

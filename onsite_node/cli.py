@@ -10,7 +10,7 @@ import threading
 import requests
 
 from onsite_node import credentials as creds_file
-from onsite_node import device_cli, settings
+from onsite_node import config_file, device_cli, settings
 from sync_protocol.wire import PROTOCOL_VERSION
 
 
@@ -47,6 +47,8 @@ def add_commands(parser: argparse.ArgumentParser) -> None:
     device_cli.add_device_options(run)
     run.set_defaults(run=run_node)
     device_cli.add_device_commands(commands)
+    for name in ("run", "enroll", "set-staff-pin", "test-print"):
+        config_file.read_with(commands.choices[name])
 
 
 def run_enroll(args) -> int:

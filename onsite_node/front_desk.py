@@ -1,4 +1,5 @@
-"""The node as its kiosk UI sees it (kiosk_ui.ports.NodeForKiosk): check-in, badges, status."""
+"""The node as its kiosk UI sees it (kiosk_ui.ports.NodeForKiosk): check-in, badges, the
+planner's sales (onsite_node.sales_counter), status."""
 from __future__ import annotations
 
 import logging
@@ -7,11 +8,12 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict
 
-from kiosk_ui.ports import Attendee, Decision, History
+from kiosk_ui.ports import Attendee, Buyer, Decision, Door, History, Quote, Sale, SeatOffer
 from onsite_node import settings
 from onsite_node.badges import BadgeMaker, png_bytes
 from onsite_node.checkin import CheckInDesk, ScanOutcome
 from onsite_node.printing import PrintQueue
+from onsite_node.sales_counter import SalesCounter
 from shared_domain.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -22,9 +24,10 @@ class FrontDesk:
     """Check-in with badges for the kiosk and the staff desk, and the camera's last decision."""
 
     def __init__(self, desk: CheckInDesk, prints: PrintQueue, badges: BadgeMaker, *,
-                 status: Callable[[], dict], staff_pin_hash: str | None = None,
-                 tick: Callable[[], float] = time.monotonic):
+                 status: Callable[[], dict], counter: SalesCounter,
+                 staff_pin_hash: str | None = None, tick: Callable[[], float] = time.monotonic):
         self.desk = desk
+        self.counter = counter
         self.replica = desk.replica
         self.prints = prints
         self.badges = badges
@@ -136,6 +139,46 @@ class FrontDesk:
 
     def badge_preview(self, seat_id: str) -> bytes:
         return png_bytes(self.badges.seat_badge(self.badges.code_for(seat_id)))
+
+    # --- the planner's sales ------------------------------------------------------------
+
+    def sale_offer(self) -> list[SeatOffer]:
+        return self.counter.offer()
+
+    def quote(self, wanted: dict[str, int]) -> Quote:
+        return self.counter.quote(wanted)
+
+    def buyer_of_code(self, code: str) -> Buyer:
+        return self.counter.buyer_of_code(code)
+
+    def buyer_of_seat(self, seat_id: str) -> Buyer | None:
+        return self.counter.buyer_of_seat(seat_id)
+
+    def sell(self, buyer: Buyer, wanted: dict[str, int], *, payment_method: str,
+             payment_reference: str, by: str) -> str:
+        return self.counter.sell(buyer, wanted, payment_method=payment_method,
+                                 payment_reference=payment_reference, by=by)
+
+    def sale(self, sale_id: str) -> Sale | None:
+        return self.counter.sale(sale_id)
+
+    def sales(self) -> list[Sale]:
+        return self.counter.sales()
+
+    def cancel_sale(self, sale_id: str, *, refund_method: str, by: str) -> None:
+        self.counter.cancel_sale(sale_id, refund_method=refund_method, by=by)
+
+    def print_receipt(self, sale_id: str, *, by: str) -> str:
+        return self.counter.print_receipt(sale_id, by=by)
+
+    def doors(self) -> list[Door]:
+        return self.counter.doors()
+
+    def hand_over(self, to_node_id: str, seat_type: str, quantity: int, *, by: str) -> None:
+        self.counter.hand_over(to_node_id, seat_type, quantity, by=by)
+
+    def give_back(self, seat_type: str, quantity: int, *, by: str) -> None:
+        self.counter.give_back(seat_type, quantity, by=by)
 
     # --- the node ---------------------------------------------------------------------
 

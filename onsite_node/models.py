@@ -141,9 +141,9 @@ def print_job_model(Base) -> type:
 
     class PrintJob(Base):
         job_id = peewee.CharField(max_length=64, primary_key=True)   # uuid7: queue order
-        kind = peewee.CharField(max_length=10, default="badge")     # "badge" | "test"
+        kind = peewee.CharField(max_length=10, default="badge")     # "badge" | "receipt" | "test"
         seat_id = peewee.CharField(max_length=60, default="", index=True)
-        code = peewee.TextField(default="")          # the ticket code the badge carries
+        code = peewee.TextField(default="")          # the badge's ticket code; a receipt's sale id
         reprint = peewee.BooleanField(default=False)
         by = peewee.CharField(max_length=100, default="kiosk")
         queued_at = peewee.CharField(max_length=40)

@@ -1,4 +1,5 @@
-"""The print queue: badges wait in SQLite until the printer takes them; every print is a fact.
+"""The print queue: badges (and sale receipts) wait in SQLite until the printer takes them;
+every badge print is a fact.
 
 A job is queued in the transaction of the check-in that asks for it, so a check-in never
 loses its badge to a crash. The worker prints waiting jobs in queue order; when the
@@ -46,10 +47,12 @@ class PrintQueue:
     """Durable badge jobs for one node's printer."""
 
     def __init__(self, replica: Replica, printer: BadgePrinter, badges: BadgeMaker, *,
+                 receipts: Callable[[str], Image.Image] | None = None,
                  tick: Callable[[], float] = time.monotonic, longest_wait: float = 30.0):
         self.replica = replica
         self.printer = printer
         self.badges = badges
+        self.receipts = receipts         # a sale id -> its receipt (onsite_node.receipts)
         self.tick = tick                 # a monotonic clock: the wall clock of a Pi jumps
         self.longest_wait = longest_wait
         self.failures = 0
@@ -67,6 +70,10 @@ class PrintQueue:
         if reprint:
             checkin.check_reprint(by)
         return self._add(kind="badge", seat_id=seat_id, code=code, by=by, reprint=reprint)
+
+    def add_receipt(self, sale_id: str, *, by: str) -> str:
+        """Queue a sale's receipt (paper only: a receipt is not a badge in the print log)."""
+        return self._add(kind="receipt", code=sale_id, by=by)
 
     def add_test(self, *, by: str) -> str:
         """Queue a test badge (no attendee, nothing recorded in the log)."""
@@ -104,6 +111,8 @@ class PrintQueue:
     def _render(self, job) -> Image.Image:
         if job.kind == "test":
             return self.badges.test_badge(self.replica.credentials.get("name", ""))
+        if job.kind == "receipt":
+            return self.receipts(job.code)
         return self.badges.seat_badge(job.code)
 
     def waiting(self) -> list:

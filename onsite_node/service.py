@@ -16,7 +16,9 @@ from onsite_node.checkin import CheckInDesk
 from onsite_node.sales import SalesDesk, TopUpPolicy
 from onsite_node.front_desk import FrontDesk
 from onsite_node.printing import PrintQueue, PrintWorker
+from onsite_node.receipts import ReceiptMaker
 from onsite_node.replica import Replica
+from onsite_node.sales_counter import SalesCounter
 from onsite_node.sync import HubSync, PeerSync, SyncReport
 from printers.output import printer_from_config
 from shared_domain import checkin
@@ -68,9 +70,12 @@ class NodeService:
                                                          config.top_up_low_water))
         self.printer = printer_from_config(config.printer)
         self.badges = BadgeMaker(self.desk, int(config.printer.get("paper_width_mm", 58)))
-        self.prints = PrintQueue(self.replica, self.printer, self.badges)
+        self.prints = PrintQueue(self.replica, self.printer, self.badges,
+                                 receipts=ReceiptMaker(self.badges).receipt)
         self.front_desk = FrontDesk(self.desk, self.prints, self.badges, status=self.status,
-                                    staff_pin_hash=config.staff_pin_hash)
+                                    staff_pin_hash=config.staff_pin_hash,
+                                    counter=SalesCounter(self.sales, self.desk, self.prints,
+                                                         self.badges))
         self.print_worker = PrintWorker(self.prints)
         self.camera = None                # a CodeScanner while a camera is configured
         self.discovered_hub: str | None = None

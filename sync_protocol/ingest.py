@@ -129,11 +129,11 @@ def _check_duplicate(store: EventStore, envelope: dict, source: str,
 
 
 def events_of(store: EventStore, origin: str, after_seq: int, limit: int) -> list[StoredEvent]:
-    """One origin's events after a seq, in seq order."""
+    """One origin's events after a seq, in seq order, as sent: not decoded (`message` None)."""
     E = store.models.EventRecord
     rows = (E.select().where((E.origin == origin) & (E.seq > after_seq))
             .order_by(E.seq).limit(limit))
-    return [store._stored(row) for row in rows]
+    return [store._stored(row, decode=False) for row in rows]
 
 
 def events_missing_from(store: EventStore, vector: dict[str, int], *, conference: str | None,

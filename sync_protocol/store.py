@@ -151,13 +151,18 @@ class EventStore:
         return [self._stored(row) for row in rows]
 
     def read_all(self, after_position: int = 0, limit: int = 500,
-                 conference: str | None = None) -> list[StoredEvent]:
-        """The feed: events after a position, in commit order."""
+                 conference: str | None = None, *, decode: bool = True) -> list[StoredEvent]:
+        """The feed: events after a position, in commit order.
+
+        `decode=False` leaves `message` None: what goes on the wire needs only the envelope,
+        and decoding every event into its class was a good part of serving the feed.
+        """
         E = self.models.EventRecord
         query = E.select().where(E.position > after_position)
         if conference is not None:
             query = query.where(E.conference == conference)
-        return [self._stored(row) for row in query.order_by(E.position).limit(limit)]
+        return [self._stored(row, decode=decode)
+                for row in query.order_by(E.position).limit(limit)]
 
     def last_position(self) -> int:
         E = self.models.EventRecord
@@ -178,9 +183,9 @@ class EventStore:
             query = query.where(O.conference == conference)
         return {row.origin: row.seq for row in query}
 
-    def _stored(self, row, message=None) -> StoredEvent:
+    def _stored(self, row, message=None, *, decode: bool = True) -> StoredEvent:
         data = json.loads(row.data)
-        if message is None:
+        if message is None and decode:
             message = self.registry.decode(row.type, row.schema, data)
         return StoredEvent(id=row.id, origin=row.origin, seq=row.seq, stream=row.stream,
                            version=row.version, type=row.type, schema=row.schema,

@@ -1,13 +1,14 @@
-"""Ingest writes a batch's new events together, and readers stop at the end of the log:
-the rules of docs/sync-protocol.md section 3 hold whatever the batching."""
+"""The log's fast paths keep its rules: ingest writes a batch's new events together (the
+rules of docs/sync-protocol.md section 3 hold whatever the batching), readers stop at the
+end of the log, and events read for the wire are sent as stored without being decoded."""
 import pytest
 
 from sync_protocol.database import open_database
-from sync_protocol.ingest import INSERT_ROWS, ingest
+from sync_protocol.ingest import INSERT_ROWS, events_of, ingest
 from sync_protocol.readers import catch_up
 from sync_protocol.registry import EventRegistry, UnknownEvent
 from sync_protocol.store import EventStore
-from sync_protocol.wire import ProtocolError
+from sync_protocol.wire import ProtocolError, to_wire
 
 ORIGIN = "019393a0-1111-7000-8000-000000000001:1"
 
@@ -87,3 +88,14 @@ def test_catch_up_reads_to_the_end_of_the_log_in_one_transaction_per_batch(store
     # batches of 2, 2 and 1: the short one ends it, no transaction just to read nothing
     assert sum(s.startswith("BEGIN") for s in statements) == 3
     assert catch_up(store, reader, batch=2) == 0 and reader.seen == [1, 2, 3, 4, 5]
+
+
+def test_events_read_for_the_wire_are_the_stored_envelopes_without_decoding(store):
+    store.append("s", None, [UnknownEvent("TestFactObserved", 1, {"n": 1})], origin=ORIGIN,
+                 conference="c")
+    [decoded] = store.read_all(0, 10)
+    [for_wire] = store.read_all(0, 10, decode=False)
+    [of_origin] = events_of(store, ORIGIN, 0, 10)
+    assert decoded.message == UnknownEvent("TestFactObserved", 1, {"n": 1})
+    assert for_wire.message is None and of_origin.message is None
+    assert to_wire(for_wire) == to_wire(of_origin) == to_wire(decoded)

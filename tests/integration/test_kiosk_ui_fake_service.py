@@ -9,16 +9,14 @@ from flask import Flask
 import kiosk_ui
 from kiosk_ui.ports import NodeForKiosk
 from shared_domain.errors import DomainError
+from tests.support.fake_sales import FakeSalesCounter
 from tests.support.kiosk_node import TOKEN
 
 KIOSK_DIR = Path(kiosk_ui.__file__).parent
 
 
-class FakeNode:
+class FakeNode(FakeSalesCounter):
     """Remembers what the pages asked for."""
-
-    def __init__(self):
-        self.calls = []
 
     def conference_name(self):
         return "Fake Conf"

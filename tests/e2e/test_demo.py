@@ -1,0 +1,74 @@
+"""`contoso demo` end to end: start it, play the venue day against it, Ctrl-C; nothing is left."""
+import json
+import os
+import signal
+import subprocess
+import sys
+
+import pytest
+import requests
+
+from tests.support.e2e_venue import read_db
+from tests.support.processes import ROOT, free_port, wait_for
+
+pytestmark = pytest.mark.slow
+
+
+def contoso(*args, **kwargs):
+    return subprocess.Popen([sys.executable, "-m", "contoso", *args], cwd=ROOT, **kwargs)
+
+
+def running_demo(data_dir):
+    try:
+        with open(data_dir / "demo.json") as f:
+            return json.load(f)
+    except FileNotFoundError:
+        return None
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_demo_plays_a_venue_day_and_stops_everything_on_ctrl_c(tmp_path):
+    data_dir = tmp_path / "demo"
+    hub, network, door_a, door_b = (free_port() for _ in range(4))
+    with open(tmp_path / "demo.out", "wb") as out:
+        demo = contoso("demo", "--data-dir", str(data_dir), "--orders", "12", "--port", str(hub),
+                       "--network-port", str(network), "--node-ports", str(door_a), str(door_b),
+                       stdout=out, stderr=subprocess.STDOUT)
+    state = None
+    try:
+        state = wait_for(lambda: demo.poll() is None and running_demo(data_dir), timeout=75,
+                         interval=0.2)
+        assert state, (tmp_path / "demo.out").read_text()
+        printed = (tmp_path / "demo.out").read_text()
+        for url in (f"http://127.0.0.1:{hub}/conferences/contoso26",
+                    f"http://127.0.0.1:{hub}/manage/", f"http://127.0.0.1:{hub}/admin/",
+                    f"http://127.0.0.1:{door_a}/kiosk", f"http://127.0.0.1:{door_b}/staff"):
+            assert url in printed
+            assert requests.get(url, timeout=10).status_code == 200, url
+        assert "admin@contoso.example / demo-admin-password" in printed
+        assert "staff PIN 2468" in printed and "access code " in printed
+
+        scenario = subprocess.run([sys.executable, "-m", "contoso", "demo", "--scenario",
+                                   "venue-day", "--data-dir", str(data_dir)], cwd=ROOT,
+                                  capture_output=True, text=True, timeout=90)
+        assert scenario.returncode == 0, scenario.stdout + scenario.stderr
+        assert "refused: This ticket was already used" in scenario.stdout   # LAN gossip
+
+        hub_db = data_dir / "hub" / "hub.sqlite3"
+        kinds = {kind for (kind,) in read_db(hub_db, "SELECT kind FROM conflict")}
+        assert {"double_check_in", "checkin_reassigned_seat"} <= kinds
+        sold = read_db(hub_db, "SELECT COUNT(*) FROM rm_order WHERE sold_on_site_by = 'Door A'")
+        assert sold[0][0] == 1
+    finally:
+        demo.send_signal(signal.SIGINT)
+        demo.wait(60)
+    assert demo.returncode == 0, (tmp_path / "demo.out").read_text()
+    assert state and not any(alive(pid) for pid in state["pids"].values())
+    assert running_demo(data_dir) is None
