@@ -38,8 +38,16 @@ def run(data_dir: str) -> int:
         print(f"\nThe scenario stopped: {e}")
         return 1
     finally:
-        venue.network(internet=True, lan=True)       # never leave the demo cut off
+        restore_network(venue)
     return 0
+
+
+def restore_network(venue: Venue) -> None:
+    """Never leave the demo cut off, whatever stopped the scenario."""
+    try:
+        venue.network(internet=True, lan=True)
+    except ScenarioFailed:
+        pass                                          # the demo itself is gone
 
 
 def step(clock: str, text: str) -> None:

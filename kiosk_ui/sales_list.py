@@ -10,7 +10,7 @@ from flask import Blueprint, Response, abort, flash, g, redirect, request, url_f
 from kiosk_ui import ui
 from kiosk_ui.csrf import require_csrf_token
 from kiosk_ui.staff_access import require_staff, staff_page
-from kiosk_ui.texts import PAYMENT_LABELS
+from kiosk_ui.texts import CURRENCY, PAYMENT_LABELS
 from kiosk_ui.ticket_qr import qr_svg
 from printers.receipt import money
 from shared_domain.errors import DomainError
@@ -46,7 +46,7 @@ def cancel(sale_id):
         abort(404)
     ui().service.cancel_sale(sale_id, refund_method=refund_method, by=g.staff)
     seats = sum(line["quantity"] for line in found["lines"])
-    flash(f"Sale cancelled: refund {money(found['total_cents'], 'EUR')} "
+    flash(f"Sale cancelled: refund {money(found['total_cents'], CURRENCY)} "
           f"({PAYMENT_LABELS[refund_method].lower()}). {seats} seat{'s' if seats != 1 else ''} "
           "went back to this door's allocation; the tickets no longer admit.", "ok")
     return redirect(url_for("sales_list.sale", sale_id=sale_id))

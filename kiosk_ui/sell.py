@@ -12,7 +12,7 @@ from kiosk_ui import sale_form, ui
 from kiosk_ui.csrf import require_csrf_token
 from kiosk_ui.ports import Buyer
 from kiosk_ui.staff_access import require_staff, staff_page
-from kiosk_ui.texts import paid_by
+from kiosk_ui.texts import CURRENCY, paid_by
 from printers.receipt import money
 from shared_domain.errors import DomainError
 from shared_domain.sales import PAYMENT_METHODS
@@ -73,12 +73,12 @@ def sell():
         return seats_page(buyer, offer, quantities, quote=quote)
     if sale_form.shown_total(request.form) != quote["total_cents"]:
         return seats_page(buyer, offer, quantities, quote=quote, refusal=(
-            f"The total is {money(quote['total_cents'], 'EUR')}. Check it with the buyer, "
+            f"The total is {money(quote['total_cents'], CURRENCY)}. Check it with the buyer, "
             "then press Sell again.")), 409
     method, reference = sale_form.payment_from(request.form)
     sale_id = ui().service.sell(buyer, wanted, payment_method=method,
                                 payment_reference=reference, by=g.staff)
-    flash(f"Sold for {money(quote['total_cents'], 'EUR')} ({paid_by(method, reference)}).", "ok")
+    flash(f"Sold for {money(quote['total_cents'], CURRENCY)} ({paid_by(method, reference)}).", "ok")
     return redirect(url_for("sales_list.sale", sale_id=sale_id))
 
 

@@ -9,6 +9,7 @@ from kiosk_ui.ports import Decision, History
 from printers.receipt import money
 from shared_domain.checkin import MESSAGES, NEXT_STEP, first_name
 
+CURRENCY = "USD"   # the hub prices seats in dollars
 PAYMENT_LABELS = {"cash": "Cash", "card_terminal": "Card terminal", "invoice": "Invoice"}
 
 TRY_AGAIN = "Please try again, or see the staff desk."
@@ -93,5 +94,5 @@ def paid_by(method: str, reference: str = "") -> str:
 def register_filters(app: Flask) -> None:
     app.jinja_env.filters["clock_time"] = clock_time
     app.jinja_env.filters["day_and_time"] = day_and_time
-    app.jinja_env.filters["money"] = lambda cents: money(cents, "EUR")
+    app.jinja_env.filters["money"] = lambda cents: money(cents, CURRENCY)
     app.jinja_env.filters["paid_by"] = paid_by

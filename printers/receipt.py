@@ -18,11 +18,11 @@ class ReceiptContent:
     lines: tuple[OrderLine, ...]
     total_cents: int
     payment_method: str             # "card", "cash", ...
-    currency: str = "EUR"
+    currency: str = "USD"
 
 
 def money(cents: int, currency: str) -> str:
-    """Integer cents as '1234.50 EUR' (never through a float)."""
+    """Integer cents as "1234.50 USD" (never through a float)."""
     sign = "-" if cents < 0 else ""
     return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d} {currency}"
 

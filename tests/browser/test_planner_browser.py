@@ -88,17 +88,17 @@ def test_a_walk_in_buys_a_seat_gets_receipt_badge_and_ticket_then_the_sale_is_ca
     expect(row).to_contain_text("3 left at this door")
     row.get_by_role("button", name=f"One more {COCKTAIL}").click()
     row.get_by_role("button", name=f"One more {COCKTAIL}").click()
-    expect(page.locator("#total")).to_have_text("100.00 EUR")      # live, before any request
+    expect(page.locator("#total")).to_have_text("100.00 USD")      # live, before any request
     page.get_by_text("Card terminal", exact=True).click()
     page.get_by_role("button", name="Sell", exact=True).click()
     expect(page.locator(".field-message")).to_contain_text("card terminal's receipt number")
-    expect(page.locator("#total")).to_have_text("100.00 EUR")
+    expect(page.locator("#total")).to_have_text("100.00 USD")
     shoot(page, "planner-seats-refused")
     page.get_by_label("Card terminal receipt or invoice number").fill("T-4711")
     shoot(page, "planner-seats")
     page.get_by_role("button", name="Sell", exact=True).click()
 
-    expect(page.locator(".notice-ok")).to_contain_text("Sold for 100.00 EUR (Card terminal T-4711)")
+    expect(page.locator(".notice-ok")).to_contain_text("Sold for 100.00 USD (Card terminal T-4711)")
     expect(page.locator("#tickets svg.ticket-qr")).to_have_count(2)
     expect(page.locator("#sale-lines")).to_contain_text(f"2 × {COCKTAIL}")
     assert wait_for(lambda: page.reload() and "Printed" in page.locator("#receipt").inner_text()
@@ -115,7 +115,7 @@ def test_a_walk_in_buys_a_seat_gets_receipt_badge_and_ticket_then_the_sale_is_ca
     page.get_by_role("link", name="Cancel…").click()
     page.locator("#cancel").get_by_text("Cash", exact=True).click()
     page.get_by_role("button", name="Cancel sale and refund").click()
-    expect(page.locator(".notice-ok")).to_contain_text("Sale cancelled: refund 100.00 EUR (cash)")
+    expect(page.locator(".notice-ok")).to_contain_text("Sale cancelled: refund 100.00 USD (cash)")
     expect(page.locator("#sale-state")).to_have_text("Cancelled")
 
     page.get_by_role("link", name="Allocation").click()
@@ -140,7 +140,7 @@ def test_a_scanned_badge_buys_an_add_on_and_a_sale_beyond_the_allocation_is_refu
     expect(page.locator("#buyer")).to_contain_text("Att0 Endee")
     expect(page.locator("#buyer")).to_contain_text("General admission")
     page.locator(".seat-line", has_text=COCKTAIL).locator("input").fill("5")
-    expect(page.locator("#total")).to_have_text("250.00 EUR")
+    expect(page.locator("#total")).to_have_text("250.00 USD")
     page.get_by_role("button", name="Sell", exact=True).click()
     expect(page.locator("#refusal")).to_have_text(
         f"Only 3 seats of {COCKTAIL} left on this node. Ask the hub admin to raise this node's "
@@ -149,7 +149,7 @@ def test_a_scanned_badge_buys_an_add_on_and_a_sale_beyond_the_allocation_is_refu
     page.locator(".seat-line", has_text=COCKTAIL).locator("input").fill("1")
     shoot(page, "planner-seats-pi")
     page.get_by_role("button", name="Sell", exact=True).click()
-    expect(page.locator(".notice-ok")).to_contain_text("Sold for 50.00 EUR (Cash)")
+    expect(page.locator(".notice-ok")).to_contain_text("Sold for 50.00 USD (Cash)")
     assert wait_for(lambda: page.reload() and "Printed" in page.locator("#badge").inner_text())
     shoot(page, "planner-sale-pi")
     fits = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

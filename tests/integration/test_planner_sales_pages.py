@@ -121,7 +121,7 @@ def test_a_valid_walk_in_goes_on_to_the_seats_this_door_may_sell(desk):
     r = desk.post("/staff/sell/walk-in", data={"csrf_token": desk.token, **WALK_IN})
     page = html(r)
     assert r.status_code == 200 and "Wanda Walker" in page and "New walk-in" in page
-    assert COCKTAIL in page and "3 left at this door" in page and "50.00 EUR" in page
+    assert COCKTAIL in page and "3 left at this door" in page and "50.00 USD" in page
     assert 'type="hidden" name="email" value="wanda@example.org"' in page
 
 
@@ -181,7 +181,7 @@ def test_a_walk_in_sale_queues_receipt_and_badge_and_shows_the_tickets(desk, nod
     assert (sale.by, sale.total_cents, sale.payment_reference) == ("Pat Planner", 10000, "T-4711")
     assert sale.buyer.company == "Fabrikam" and sale.buyer_seat_id == ""
     page = html(desk.get(r.headers["Location"]))
-    assert "Sold for 100.00 EUR (Card terminal T-4711)" in page
+    assert "Sold for 100.00 USD (Card terminal T-4711)" in page
     assert page.count('<svg class="ticket-qr"') == 2 and "2 × Additional cocktail party" in page
     receipt, badge = node.prints.waiting()
     assert (receipt.kind, receipt.code, receipt.by) == ("receipt", sale.sale_id, "Pat Planner")
@@ -243,11 +243,11 @@ def test_bad_quantities_are_refused(desk, node, hub, quantity, message):
 
 def test_the_server_recomputes_the_total_and_a_different_one_is_shown_before_selling(desk, node, hub):
     r = sell_walk_in(desk, hub, 2, shown_total=5000)
-    assert r.status_code == 409 and "The total is 100.00 EUR. Check it with the buyer" in html(r)
+    assert r.status_code == 409 and "The total is 100.00 USD. Check it with the buyer" in html(r)
     assert 'name="shown_total" id="shown-total" value="10000"' in html(r)
     assert my_facts(node, OnSiteSaleMade) == []
     quote = desk.post("/staff/sell/seats", data={**sale_form(desk, hub, 2), "action": "quote"})
-    assert quote.status_code == 200 and 'id="total">100.00 EUR' in html(quote)
+    assert quote.status_code == 200 and 'id="total">100.00 USD' in html(quote)
     assert sell_walk_in(desk, hub, 2).status_code == 302
 
 
@@ -289,7 +289,7 @@ def test_cancelling_a_sale_refunds_it_and_gives_the_seats_back(desk, node, hub, 
     assert node.front_desk.sale_offer()[0]["left"] == 1
     r = desk.post(f"{sale_url}/cancel", data={"csrf_token": desk.token, "refund_method": "cash"},
                   follow_redirects=True)
-    assert "Sale cancelled: refund 100.00 EUR (cash). 2 seats went back" in html(r)
+    assert "Sale cancelled: refund 100.00 USD (cash). 2 seats went back" in html(r)
     assert 'id="sale-state">Cancelled' in html(r) and "Cancel sale and refund" not in html(r)
     [cancelled] = my_facts(node, OnSiteSaleCancelled)
     assert (cancelled.sale_id, cancelled.by, cancelled.refund_method) == (sale_id, "Pat Planner", "cash")
@@ -313,7 +313,7 @@ def test_the_sales_list_shows_this_doors_sales_and_the_receipt_prints_again(desk
                             payment_reference="INV-7").headers["Location"]
     page = html(desk.get("/staff/sales"))
     assert "Wanda Walker" in page and "1 × Additional cocktail party" in page
-    assert "50.00 EUR" in page and "Invoice" in page and "Pat Planner" in page
+    assert "50.00 USD" in page and "Invoice" in page and "Pat Planner" in page
     desk.post(f"{sale_url}/receipt", data={"csrf_token": desk.token})
     receipts = [j for j in node.prints.jobs.select() if j.kind == "receipt"]
     assert len(receipts) == 2 and receipts[1].by == "Pat Planner"

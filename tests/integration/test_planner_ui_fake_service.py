@@ -49,7 +49,7 @@ def test_a_scanned_code_becomes_the_buyer_and_a_forged_one_is_refused(client):
 def test_the_seats_page_shows_the_offer_the_buyer_and_what_they_hold(client):
     html = page(client.get("/staff/sell/seats?seat=o1:0"))
     assert "Ada Lovelace" in html and "General admission" in html
-    assert "Workshop" in html and "120.00 EUR" in html and "2 left at this door" in html
+    assert "Workshop" in html and "120.00 USD" in html and "2 left at this door" in html
     assert 'max="2"' in html and 'data-price="12000"' in html     # for the live total
 
 
@@ -59,7 +59,7 @@ def test_a_sale_goes_to_the_service_under_the_staff_name_then_shows_the_sale(cli
     assert r.headers["Location"] == "/staff/sales/s1"
     assert fake.calls == [("sell", "ada@example.org", {"ws": 1}, "card_terminal", "T-9", "Kim")]
     html = page(client.get("/staff/sales/s1"))
-    assert "Sold for 120.00 EUR (Card terminal T-9)" in html
+    assert "Sold for 120.00 USD (Card terminal T-9)" in html
     assert "Waiting for the printer" in html and "Out of paper." in html
     assert '<svg class="ticket-qr"' in html and "No badge printed at this door." in html
 
@@ -72,7 +72,7 @@ def test_a_refusal_of_the_service_is_shown_on_the_seats_form(client, fake):
 
 def test_a_total_that_differs_from_the_one_shown_is_confirmed_before_selling(client, fake):
     r = post(client, "/staff/sell/seats", **sale_form("2", total="12000"))
-    assert r.status_code == 409 and "The total is 240.00 EUR." in page(r)
+    assert r.status_code == 409 and "The total is 240.00 USD." in page(r)
     assert fake.calls == []
 
 

@@ -204,6 +204,6 @@ def test_a_receipt_lists_lines_and_total_at_the_paper_width():
         ReceiptContent("C", "1", "now", lines[1:], 2500, "cash"), 384).height
 
 
-@pytest.mark.parametrize("cents, text", [(11500, "115.00 EUR"), (5, "0.05 EUR"), (-250, "-2.50 EUR")])
+@pytest.mark.parametrize("cents, text", [(11500, "115.00 USD"), (5, "0.05 USD"), (-250, "-2.50 USD")])
 def test_money_is_printed_from_integer_cents(cents, text):
-    assert money(cents, "EUR") == text
+    assert money(cents, "USD") == text
