@@ -68,6 +68,17 @@ def rotate_secret(slug: str, node_id: str):
     return jsonify(_enrollment(hub, hub.models.Node.get_by_id(node.id), code))
 
 
+@bp.put("/conferences/<slug>/staff-pin")
+def set_staff_pin(slug: str):
+    """Set the PIN that opens the staff pages at every door of the conference (synced hashed)."""
+    from hub import staff_pin
+    hub = current_hub()
+    fields = require_object_fields(json_body(), {"pin": str})
+    staff_pin.set_staff_pin(hub, conference_or_404(hub, slug).id, fields.get("pin", ""),
+                            by=getattr(g.admin, "email", "admin"))
+    return jsonify(staff_pin_set=True)
+
+
 def _enrollment(hub, node, code: str) -> dict:
     return {"node": node_admin.node_row(hub, node, hub.clock()), "enrollment_code": code,
             "valid_hours": int(nodes.ENROLLMENT_VALIDITY.total_seconds() // 3600),

@@ -27,6 +27,13 @@ def add_commands(parser: argparse.ArgumentParser) -> None:
     node.add_argument("--name", required=True, help="e.g. 'Door A'")
     node.set_defaults(run=create_node)
 
+    pin = commands.add_parser("set-staff-pin",
+                              help="set the staff PIN of every door of a conference (synced hashed)")
+    _database_options(pin)
+    pin.add_argument("--conference", required=True, help="the conference's slug")
+    pin.add_argument("--pin-stdin", action="store_true", help="read the PIN from standard input")
+    pin.set_defaults(run=set_staff_pin)
+
     allocate = commands.add_parser("allocate", help="move seats of a seat type to a node to sell")
     _database_options(allocate)
     allocate.add_argument("--conference", required=True, help="the conference's slug")
@@ -95,6 +102,28 @@ def advertise(args):
     discovery.advertise(service_info(HUB_SERVICE, f"contoso-hub-{args.port}", args.host,
                                      args.port, {"protocol": PROTOCOL_VERSION}))
     return discovery
+
+
+def set_staff_pin(args) -> int:
+    import getpass
+
+    from hub import staff_pin
+    from hub.management_queries import conference_by_slug
+    from shared_domain.errors import DomainError
+    pin = sys.stdin.readline().strip() if args.pin_stdin else getpass.getpass("Staff PIN: ")
+    hub = bootstrap(config_from(args))
+    conference = conference_by_slug(hub, args.conference)
+    if conference is None:
+        print(f"No conference with the slug '{args.conference}'.", file=sys.stderr)
+        return 2
+    try:
+        staff_pin.set_staff_pin(hub, conference.id, pin, by="command line")
+    except DomainError as e:
+        print(e.message, file=sys.stderr)
+        return 2
+    print(f"Staff PIN set for {conference.name}; the doors learn it at their next sync.")
+    hub.close()
+    return 0
 
 
 def allocate_seats(args) -> int:

@@ -197,8 +197,12 @@ class FrontDesk:
             status["printer"] = asdict(self.prints.check_printer())
         return status
 
+    def _pin_hash(self) -> str | None:
+        """The node's own PIN if one was set here, else the conference's, set by the hub admin."""
+        return self.staff_pin_hash or self.desk.replica.get_state("hub_staff_pin_hash")
+
     def staff_pin_is_set(self) -> bool:
-        return bool(self.staff_pin_hash)
+        return bool(self._pin_hash())
 
     def check_staff_pin(self, pin: str) -> bool:
-        return settings.pin_matches(self.staff_pin_hash, pin)
+        return settings.pin_matches(self._pin_hash(), pin)

@@ -1,7 +1,9 @@
 """The node's projections of its replica: the conference, seat types, orders, attendees."""
 from __future__ import annotations
 
-from shared_domain import checkin, conferences, orders, seat_assignments
+import json
+
+from shared_domain import checkin, conferences, orders, seat_assignments, staff
 from sync_protocol.store import StoredEvent
 
 
@@ -26,6 +28,7 @@ class NodeViews:
             seat_assignments.SeatAssigned: self._seat_assigned,
             seat_assignments.SeatAssignmentUpdated: self._seat_assigned,
             seat_assignments.SeatUnassigned: self._seat_unassigned,
+            staff.StaffPinSet: self._staff_pin_set,
         }
         self.envelope_handlers = {
             checkin.AttendeeCheckedIn: self._checked_in,
@@ -128,3 +131,11 @@ class NodeViews:
         self.m.PrintView.insert(job_id=e.job_id, seat_id=e.seat_id, node_id=e.node_id,
                                 printed_at=e.printed_at, reprint=e.reprint,
                                 by=e.by).on_conflict_ignore().execute()
+
+    # --- the staff PIN set by the hub admin --------------------------------------------
+
+    def _staff_pin_set(self, e):
+        S = self.m.SyncState
+        value = json.dumps(e.pin_hash)
+        S.insert(key="hub_staff_pin_hash", value=value).on_conflict(
+            conflict_target=[S.key], update={S.value: value}).execute()

@@ -9,12 +9,13 @@ from shared_domain.orders import ORDER_COMMANDS, ORDER_EVENTS
 from shared_domain.payments import PAYMENT_COMMANDS, PAYMENT_EVENTS
 from shared_domain.registration_process import PROCESS_COMMANDS
 from shared_domain.sales import SALE_EVENTS
+from shared_domain.staff import STAFF_EVENTS
 from shared_domain.seat_assignments import ASSIGNMENT_COMMANDS, ASSIGNMENT_EVENTS
 from shared_domain.seats_availability import AVAILABILITY_COMMANDS, AVAILABILITY_EVENTS
 
 ALL_EVENTS: tuple[type, ...] = (
     ORDER_EVENTS + AVAILABILITY_EVENTS + ASSIGNMENT_EVENTS + PAYMENT_EVENTS + CONFERENCE_EVENTS
-    + CHECKIN_EVENTS + ALLOCATION_EVENTS + SALE_EVENTS + CONFLICT_EVENTS
+    + CHECKIN_EVENTS + ALLOCATION_EVENTS + SALE_EVENTS + STAFF_EVENTS + CONFLICT_EVENTS
 )
 ALL_COMMANDS: tuple[type, ...] = (
     ORDER_COMMANDS + AVAILABILITY_COMMANDS + ASSIGNMENT_COMMANDS + PAYMENT_COMMANDS

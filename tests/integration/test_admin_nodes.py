@@ -153,3 +153,14 @@ def test_the_openapi_document_describes_the_admin_api(admin):
     assert "/api/admin/conflicts/{conflict_id}/resolve" in doc["paths"]
     assert "adminBasic" in doc["components"]["securitySchemes"]
     assert doc["paths"]["/api/admin/conferences/{slug}/nodes"]["post"]["tags"] == ["admin"]
+
+
+def test_the_admin_sets_the_doors_staff_pin_over_the_api_and_only_its_hash_is_logged(admin):
+    url = "/api/admin/conferences/cqrs2026/staff-pin"
+    assert admin.api.http.put(url, json={"pin": "1357"}).status_code == 401
+    r = admin.api.http.put(url, json={"pin": "12"}, headers=admin_basic())
+    assert r.status_code == 400 and r.get_json()["error"]["code"] == "invalid_pin"
+    r = admin.api.http.put(url, json={"pin": "1357"}, headers=admin_basic())
+    assert r.status_code == 200
+    [event] = [e for e in admin.hub.store.read_all(0, 1000) if e.type == "StaffPinSet"]
+    assert "1357" not in str(event.data) and event.data["pin_hash"].startswith("scrypt:")

@@ -190,3 +190,18 @@ def test_registrants_get_their_ticket_as_a_qr_image_that_decodes_to_the_code(hub
     assert hub.http.get(f"/api/orders/{ticket.order_id}/seats/1/ticket.png").status_code == 404
     page = hub.http.get(f"/orders/{ticket.order_id}/seats")
     assert b"ticket.png" in page.data
+
+
+def test_the_staff_pin_set_by_the_hub_admin_opens_the_staff_api_at_the_doors(door, hub):
+    from hub import staff_pin
+    client = create_node_app(door).test_client()
+    headers = {"X-Staff-Pin": "8642", "X-Staff-Name": "Sam"}
+    assert client.get("/api/attendees?q=att", headers=headers).status_code == 403
+    with pytest.raises(Exception):
+        staff_pin.set_staff_pin(hub.hub, door.replica.conference_id, "12ab", by="admin")
+    staff_pin.set_staff_pin(hub.hub, door.replica.conference_id, "8642", by="admin")
+    door.sync_hub()
+    assert client.get("/api/attendees?q=att", headers=headers).status_code == 200
+    assert client.get("/api/attendees?q=att", headers={**headers, "X-Staff-Pin": "0000"}).status_code == 403
+    S = door.replica.store.models.EventRecord
+    assert "8642" not in "".join(r.data for r in S.select())   # only the salted hash travels
