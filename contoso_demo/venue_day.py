@@ -136,7 +136,7 @@ def sell_on_site(venue: Venue) -> None:
     seat_type = next((s for s in offer if s["name"] == "CQRS Workshop"), offer[0])
     sale = venue.sell(A, seat_type["seat_type"], WALK_IN)
     say(f"A planner at Door A sells a {seat_type['name']} seat to Sam Walk-in "
-        f"({sale['total_cents'] / 100:.2f}, cash) from the door's own allocation: "
+        f"(${sale['total_cents'] / 100:.2f}, cash) from the door's own allocation: "
         f"{seat_type['left'] - 1} left there.")
 
 

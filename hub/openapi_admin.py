@@ -146,6 +146,16 @@ OPENAPI_PATHS = {
                                 "contact (idempotent)", {
             "200": ok("The revoked node", ref("Node"), {**NODE_EXAMPLE, "state": "revoked"}),
             "404": _no_node}, parameters=[SLUG, NODE_ID])},
+    "/api/admin/conferences/{slug}/staff-pin": {
+        "put": admin_operation("Set the staff PIN of every door of the conference (4 to 12 "
+                               "digits; the doors learn only its salted hash, by sync)", {
+            "200": {"description": "Set"},
+            "400": {"description": "invalid_pin", "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/Error"}}}}},
+            body=({"type": "object", "required": ["pin"],
+                   "properties": {"pin": {"type": "string", "pattern": "^[0-9]{4,12}$"}}},
+                  {"pin": "2468"})),
+    },
     "/api/admin/conferences/{slug}/nodes/{node_id}/rotate": {
         "post": admin_operation("Rotate the node's secret: a new enrollment code (older unused "
                                 "ones stop working); enrolling gives a new secret and epoch", {
