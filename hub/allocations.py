@@ -20,6 +20,19 @@ def allocate(hub, node, seat_type_id: str, quantity: int) -> int:
     return granted[0].quantity if granted else 0
 
 
+def change(hub, node, seat_type_id: str, quantity: int) -> str:
+    """Raise a node's allocation (quantity > 0) or ask seats back (< 0); say what happens."""
+    if quantity > 0:
+        granted = allocate(hub, node, seat_type_id, quantity)
+        return (f"{node.name} may sell {granted} more seat(s)"
+                + ("." if granted == quantity else f": only {granted} were free."))
+    if quantity < 0:
+        request_reduction(hub, node, seat_type_id, -quantity)
+        return (f"{node.name} is asked to give back up to {-quantity} unsold seat(s); "
+                "it does at its next sync.")
+    raise ApiError(400, "invalid_quantity", "Give a number of seats other than 0.")
+
+
 def request_reduction(hub, node, seat_type_id: str, quantity: int) -> None:
     """Ask a node to give seats back: it returns what it has not sold at its next sync."""
     _require_seat_type(hub, node, seat_type_id)

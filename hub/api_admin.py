@@ -68,6 +68,18 @@ def rotate_secret(slug: str, node_id: str):
     return jsonify(_enrollment(hub, hub.models.Node.get_by_id(node.id), code))
 
 
+@bp.post("/conferences/<slug>/nodes/<node_id>/allocation")
+def change_allocation(slug: str, node_id: str):
+    """Give a node seats of a seat type (quantity > 0) or ask unsold ones back (< 0)."""
+    from hub import allocations
+    hub = current_hub()
+    node = node_or_404(hub, conference_or_404(hub, slug), node_id)
+    fields = require_object_fields(json_body(), {"seat_type": str, "quantity": int})
+    message = allocations.change(hub, node, fields.get("seat_type", ""), fields.get("quantity", 0))
+    wake_worker()
+    return jsonify(message=message, allocation=allocations.allocation_summary(hub, node))
+
+
 @bp.put("/conferences/<slug>/staff-pin")
 def set_staff_pin(slug: str):
     """Set the PIN that opens the staff pages at every door of the conference (synced hashed)."""

@@ -118,7 +118,7 @@ def _order(row, lines: list[dict]) -> dict:
                            "email": row.registrant_email},
             "total": money(row.total_cents), "total_cents": row.total_cents,
             "is_free_of_charge": row.is_free_of_charge, "payment_status": row.payment_status,
-            "lines": lines}
+            "sold_on_site_by": row.sold_on_site_by, "lines": lines}
 
 
 def _order_line(line) -> dict:

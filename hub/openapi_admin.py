@@ -146,6 +146,17 @@ OPENAPI_PATHS = {
                                 "contact (idempotent)", {
             "200": ok("The revoked node", ref("Node"), {**NODE_EXAMPLE, "state": "revoked"}),
             "404": _no_node}, parameters=[SLUG, NODE_ID])},
+    "/api/admin/conferences/{slug}/nodes/{node_id}/allocation": {
+        "post": admin_operation("Give a node seats of a seat type to sell on site (quantity > 0: "
+                                "at most what is free), or ask unsold seats back (< 0: the node "
+                                "returns them at its next sync)", {
+            "200": {"description": "What happens, and the node's allocation as the hub knows it"},
+            "404": _no_node},
+            body=({"type": "object", "required": ["seat_type", "quantity"],
+                   "properties": {"seat_type": {"type": "string"},
+                                  "quantity": {"type": "integer"}}},
+                  {"seat_type": "<seat type id>", "quantity": 20})),
+    },
     "/api/admin/conferences/{slug}/staff-pin": {
         "put": admin_operation("Set the staff PIN of every door of the conference (4 to 12 "
                                "digits; the doors learn only its salted hash, by sync)", {

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, request, url_for
 
-from hub import node_admin, nodes
+from hub import allocations, node_admin, nodes
 from hub.admin_lookups import conference_or_404, node_or_404
 from hub.app import current_hub
 from hub.errors import ApiError
+from shared_domain.errors import DomainError
 from hub.web.admin_session import admin_blueprint
 
 bp = admin_blueprint("admin_nodes", __name__, url_prefix="/admin/conferences/<slug>/nodes")
@@ -67,11 +68,30 @@ def rotate(node_id: str):
     return _enrollment_page(hub.models.Node.get_by_id(node.id), code, created=False)
 
 
-def _list_page(name: str, error: str):
+@bp.post("/allocation")
+def change_allocation():
+    """Give a node seats to sell on site, or ask unsold ones back (it returns them at its next sync)."""
     hub = current_hub()
+    node = node_or_404(hub, g.conference, request.form.get("node_id", ""))
+    try:
+        quantity = int(request.form.get("quantity", ""))
+        message = allocations.change(hub, node, request.form.get("seat_type", ""),
+                                     quantity if request.form.get("direction") != "back" else -quantity)
+    except ValueError:
+        return _list_page(name="", error="", allocation_error="Give a whole number of seats."), 400
+    except (ApiError, DomainError) as refusal:
+        return _list_page(name="", error="", allocation_error=refusal.message), 400
+    flash(message, "success")
+    return redirect(url_for(".index"))
+
+
+def _list_page(name: str, error: str, allocation_error: str = ""):
+    hub = current_hub()
+    T = hub.models.SeatType
     return render_template("admin/nodes.html", conference=g.conference,
                            nodes=node_admin.node_rows(hub, g.conference.id), name=name,
-                           error=error)
+                           error=error, allocation_error=allocation_error,
+                           seat_types=T.select().where(T.conference == g.conference.id))
 
 
 def _enrollment_page(node, code: str, created: bool):

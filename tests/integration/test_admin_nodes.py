@@ -164,3 +164,28 @@ def test_the_admin_sets_the_doors_staff_pin_over_the_api_and_only_its_hash_is_lo
     assert r.status_code == 200
     [event] = [e for e in admin.hub.store.read_all(0, 1000) if e.type == "StaffPinSet"]
     assert "1357" not in str(event.data) and event.data["pin_hash"].startswith("scrypt:")
+
+
+def test_the_admin_gives_a_node_seats_and_asks_them_back(admin):
+    node, code, _ = create_node(admin)
+    T = admin.hub.models.SeatType
+    workshop = T.get(T.name == "CQRS Workshop").id
+    r = admin.post(NODES + "allocation", {"node_id": node.id, "seat_type": workshop,
+                                          "quantity": "5", "direction": "give"})
+    assert r.status_code == 400 and "enrolled" in visible(r)        # not enrolled yet
+    nodes.enroll(admin.hub, code, "pk", "0.1.0")
+    r = admin.post(NODES + "allocation", {"node_id": node.id, "seat_type": workshop,
+                                          "quantity": "5", "direction": "give"})
+    assert r.status_code == 302
+    admin.hub.run_until_idle()
+    assert "CQRS Workshop: 0 of 5 sold" in visible(admin.get(NODES))
+    r = admin.post(NODES + "allocation", {"node_id": node.id, "seat_type": workshop,
+                                          "quantity": "x", "direction": "give"})
+    assert r.status_code == 400 and "whole number" in visible(r)
+    api = f"{API_NODES}/{node.id}/allocation"
+    r = admin.api.http.post(api, json={"seat_type": workshop, "quantity": -2}, headers=admin_basic())
+    assert r.status_code == 200 and "give back up to 2" in r.get_json()["message"]
+    [asked] = [e for e in admin.hub.store.read_all(0, 5000) if e.type == "AllocationReductionRequested"]
+    assert asked.data["quantity"] == 2 and asked.data["node_id"] == node.id
+    r = admin.api.http.post(api, json={"seat_type": "nope", "quantity": 1}, headers=admin_basic())
+    assert r.status_code == 400 and r.get_json()["error"]["code"] == "unknown_seat_type"

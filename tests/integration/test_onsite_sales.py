@@ -110,6 +110,8 @@ def test_a_walk_in_is_admitted_with_the_provisional_ticket_and_the_hub_reissues_
     assert "walk.in@example.org" in str(hub.http.get(
         "/api/conferences/cqrs2026/attendees",
         headers=_owner(hub)).get_json())
+    orders = hub.http.get("/api/conferences/cqrs2026/orders", headers=_owner(hub)).get_json()
+    assert [o["sold_on_site_by"] for o in orders if o["order_id"] == sale.sale_id] == ["Door A"]
     assert door.desk.scan(ticket.code).admitted          # the re-issued code works too
     other.close()
 
