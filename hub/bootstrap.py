@@ -18,6 +18,7 @@ from hub.router import IntegrationRouter
 from hub.tickets import TicketIssuer
 from shared_domain.catalog import ALL_COMMANDS, ALL_EVENTS
 from sync_protocol.database import open_database
+from sync_protocol.ids import uuid7
 from sync_protocol.readers import catch_up
 from sync_protocol.registry import EventRegistry
 from sync_protocol.store import EventStore, utc_now
@@ -74,6 +75,17 @@ class Hub:
         self.readers = [IntegrationRouter(self), self.processes, OnSiteSales(self),
                         TicketIssuer(self), CheckInRules(self), self.read_models]
         self._pump_lock = threading.Lock()
+
+    @property
+    def hub_id(self) -> str:
+        """This hub's identity on the LAN: nodes adopt only the hub they enrolled with."""
+        path = os.path.join(self.config.data_dir, "hub_id")
+        if not os.path.exists(path):
+            os.makedirs(self.config.data_dir, exist_ok=True)
+            with open(path, "w") as f:
+                f.write(uuid7())
+        with open(path) as f:
+            return f.read().strip()
 
     def create_tables(self) -> None:
         self.store.create_tables()

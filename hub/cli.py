@@ -76,6 +76,7 @@ def run_hub(args) -> int:
 
     from hub.app import create_app
     app = create_app(config_from(args))
+    args.hub_id = app.extensions["contoso_hub"].hub_id
     server = make_server(args.host, args.port, app, threaded=True)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -100,7 +101,8 @@ def advertise(args):
     from sync_protocol.wire import PROTOCOL_VERSION
     discovery = Discovery(args.zeroconf_interface)
     discovery.advertise(service_info(HUB_SERVICE, f"contoso-hub-{args.port}", args.host,
-                                     args.port, {"protocol": PROTOCOL_VERSION}))
+                                     args.port, {"protocol": PROTOCOL_VERSION,
+                                                 "hub_id": getattr(args, "hub_id", "")}))
     return discovery
 
 

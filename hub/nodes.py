@@ -92,6 +92,7 @@ def credentials(hub, node) -> dict:
     """What a node stores after enrolling: who it is, its secret, and the conference's keys."""
     conference = hub.models.Conference.get_by_id(node.conference_id)
     return {"node_id": node.id, "name": node.name, "secret": node.secret, "epoch": node.epoch,
+            "hub_id": hub.hub_id,
             "origin": origin_of(node.id, node.epoch),
             "conference": {"id": conference.id, "slug": conference.slug, "name": conference.name},
             "ticket_public_keys": ticket_public_keys(hub, conference.id),

@@ -21,7 +21,10 @@ def node_discovery(service, interfaces=None) -> Discovery:
             service.peers[props["node_id"]] = found["url"]
 
     def found_hub(found):
-        if found["properties"].get("protocol") == str(PROTOCOL_VERSION):
+        props = found["properties"]
+        # A LAN may hold several hubs (a test hub, another event's): only ours will do.
+        ours = not creds.get("hub_id") or props.get("hub_id") == creds["hub_id"]
+        if props.get("protocol") == str(PROTOCOL_VERSION) and ours:
             service.discovered_hub = found["url"]
 
     discovery.watch(NODE_SERVICE, found_node)
