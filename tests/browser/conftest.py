@@ -11,6 +11,8 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-network
                   "--disable-component-update", "--no-first-run", "--disable-sync"]
 LAPTOP = {"width": 1280, "height": 860}
 PHONE = {"width": 390, "height": 844}
+PI_SCREEN = {"width": 800, "height": 480}       # the Raspberry Pi 7" touch display
+KIOSK_SCREEN = {"width": 1280, "height": 800}
 
 
 def unavailable(reason: str):
@@ -41,3 +43,13 @@ def screenshot_dir():
     path = os.environ.get("SCREENSHOT_DIR") or tempfile.mkdtemp(prefix="contoso-screenshots-")
     os.makedirs(path, exist_ok=True)
     return os.path.abspath(path)
+
+
+@pytest.fixture
+def venue(tmp_path):
+    """A hub with paid orders served over real HTTP from this process (for node processes)."""
+    from tests.support.venue import WallClock, venue_hub
+    api, server = venue_hub(tmp_path, WallClock())
+    yield api
+    server.stop()
+    api.hub.close()

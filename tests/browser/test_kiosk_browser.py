@@ -9,20 +9,16 @@ import requests
 
 from tests.support.kiosk_node import tickets
 from tests.support.processes import Service, free_port, wait_for
-from tests.support.venue import WallClock, enroll, venue_hub
+from tests.browser.conftest import KIOSK_SCREEN, PI_SCREEN
+from tests.support.venue import enroll
 
 pytestmark = pytest.mark.slow
 PIN = "2468"
-PI_SCREEN = {"width": 800, "height": 480}       # the Raspberry Pi 7" touch display
-KIOSK_SCREEN = {"width": 1280, "height": 800}
 
 
 @pytest.fixture
-def hub(tmp_path):
-    api, server = venue_hub(tmp_path, WallClock())
-    yield api
-    server.stop()
-    api.hub.close()
+def hub(venue):
+    return venue
 
 
 @pytest.fixture

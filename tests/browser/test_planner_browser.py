@@ -11,21 +11,17 @@ import requests
 from hub import allocations
 from tests.support.kiosk_node import tickets
 from tests.support.processes import Service, free_port, wait_for
-from tests.support.venue import WallClock, enroll, venue_hub
+from tests.browser.conftest import KIOSK_SCREEN, PI_SCREEN
+from tests.support.venue import enroll
 
 pytestmark = pytest.mark.slow
 PIN = "2468"
-PI_SCREEN = {"width": 800, "height": 480}
-KIOSK_SCREEN = {"width": 1280, "height": 800}
 COCKTAIL = "Additional cocktail party"
 
 
 @pytest.fixture
-def hub(tmp_path):
-    api, server = venue_hub(tmp_path, WallClock())
-    yield api
-    server.stop()
-    api.hub.close()
+def hub(venue):
+    return venue
 
 
 @pytest.fixture
