@@ -20,7 +20,6 @@ import json
 import os
 import random
 import shutil
-import sqlite3
 import time
 
 from benchmarks.bare import connect
@@ -69,7 +68,8 @@ class BareDoor:
         db, now, nonce = self.db, time.time(), uuid7()
         order_id = seat_id.rsplit(":", 1)[0]
         db.execute("BEGIN IMMEDIATE")
-        status = db.execute("SELECT status FROM rm_order WHERE order_id = ?", (order_id,)).fetchone()
+        status = db.execute("SELECT status FROM rm_order WHERE order_id = ?",
+                            (order_id,)).fetchone()
         revoked = db.execute("SELECT 1 FROM rm_revoked_code WHERE code_digest = ?",
                              (digest,)).fetchone()
         last = db.execute("SELECT scan_nonce FROM rm_check_in WHERE seat_id = ? AND undone = 0 "

@@ -21,13 +21,16 @@ from __future__ import annotations
 import os
 import time
 
-from benchmarks.figures import (PI_ZERO_2_W_MB, cleanup, emit, note, sized, workdir)
+import requests
+
+from benchmarks.figures import PI_ZERO_2_W_MB, cleanup, emit, note, sized, workdir
 from benchmarks.venue import (Process, enroll_node, free_port, node_database, python_module,
                               read_db, record_offline_scans, run_child, seed_hub,
                               start_hub, start_node)
+from onsite_node import credentials as creds_file
 
 
-def first_sync(work: str, hub, hub_url: str, node_dir: str) -> None:
+def first_sync(work: str, hub, node_dir: str) -> None:
     note("first sync: node pulling the conference")
     ours = run_child(python_module("benchmarks.node_sync", "--data-dir", node_dir))
     held = read_db(node_database(node_dir), "SELECT COUNT(*) FROM event")[0][0]
@@ -55,12 +58,11 @@ def first_sync(work: str, hub, hub_url: str, node_dir: str) -> None:
          requests=ours["requests"])
 
 
-def push(work: str, hub, hub_url: str, node_dir: str, events: int) -> None:
+def push(work: str, hub, node_dir: str, events: int) -> None:
     written = record_offline_scans(node_dir, hub.attendees, range(events // 2))
     note(f"push: {written} offline events to the hub")
     ours = run_child(python_module("benchmarks.node_sync", "--data-dir", node_dir))
     note("push baseline: bare POSTs + executemany")
-    from onsite_node import credentials as creds_file
     origin = creds_file.load(node_dir)["origin"]
     bare_port = free_port()
     server = Process(python_module("benchmarks.bare", "serve", "--db",
@@ -73,7 +75,8 @@ def push(work: str, hub, hub_url: str, node_dir: str, events: int) -> None:
             "--source", node_database(node_dir), "--origin", origin))
     finally:
         server.stop()
-    hub_holds = read_db(hub.database, "SELECT COUNT(*) FROM event WHERE origin = ?", (origin,))[0][0]
+    hub_holds = read_db(hub.database, "SELECT COUNT(*) FROM event WHERE origin = ?",
+                        (origin,))[0][0]
     emit("push", round(ours["pushed"] / ours["push_seconds"]), "events/s",
          round(bare["uploaded"] / bare["seconds"]),
          round(ours["push_seconds"] / bare["seconds"], 2),
@@ -92,7 +95,7 @@ def memory(work: str, hub_url: str, node_dir: str, idle_seconds: float) -> None:
         while time.monotonic() < deadline:
             time.sleep(0.5)
             samples.append(node.memory_kb())
-        status = __import__("requests").get(node.url + "/status", timeout=10).json()
+        status = requests.get(node.url + "/status", timeout=10).json()
     finally:
         node.stop()
     rss_mb = samples[-1]["VmRSS"] / 1024
@@ -116,8 +119,8 @@ def main() -> None:
         try:
             node_dir = os.path.join(work, "door-a")
             enroll_node(hub, server.url, "Door A", node_dir)
-            first_sync(work, hub, server.url, node_dir)
-            push(work, hub, server.url, node_dir, offline)
+            first_sync(work, hub, node_dir)
+            push(work, hub, node_dir, offline)
             memory(work, server.url, node_dir, sized(12, 4))
         finally:
             server.stop()

@@ -112,7 +112,8 @@ def order_events(conference_id: str, seat_type: SeatTypeInfo, attendees: int, ke
         people = []
         for p in range(size):
             person = PersonalInfo(FIRST[(n + p) % len(FIRST)], LAST[(n * 7 + p) % len(LAST)],
-                                  f"attendee{n}-{p}@example.org", COMPANIES[(n + p) % len(COMPANIES)])
+                                  f"attendee{n}-{p}@example.org",
+                                  COMPANIES[(n + p) % len(COMPANIES)])
             people.append(person)
             yield assignments, seat_assignments.SeatAssigned(order_id, p, seat_type.id, person)
         for p, person in enumerate(people):

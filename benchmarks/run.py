@@ -110,7 +110,8 @@ def table(figures: dict, host: dict, seconds: float) -> str:
                  f"{'QUICK sizes' if host['quick'] else 'full sizes'}, {seconds:.0f} s in all")
     lines.append(f"machine: {host['nproc']} cores, {host['cpu']}, {host['ram_gb']} GB RAM, "
                  f"Python {host['python']}, SQLite {host['sqlite']}, {host['system']}; "
-                 f"load average {host.get('load_at_start')} at the start, {host['load_avg_1m']} at the end")
+                 f"load average {host.get('load_at_start')} at the start, "
+                 f"{host['load_avg_1m']} at the end")
     return "\n".join(lines)
 
 

@@ -48,7 +48,8 @@ class Process:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"{self.url} exited with {self.proc.returncode}; see {self.log.name}")
+                raise RuntimeError(f"{self.url} exited with {self.proc.returncode}; "
+                                   f"see {self.log.name}")
             try:
                 if requests.get(self.url + path, timeout=2).status_code < 500:
                     return self
