@@ -19,6 +19,7 @@ command path's wall-clock time over the time of those appends alone.
 """
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import threading
@@ -111,13 +112,17 @@ class Registrant:
 
 def sold_per_seat_type(database: str, conference_id: str) -> dict[str, int]:
     """Seats of confirmed orders, from the log: every SeatAssignmentsCreated's slots."""
-    import json
     sold: dict[str, int] = {}
     for (data,) in read_db(database, "SELECT data FROM event WHERE conference = ? AND "
                                      "type = 'SeatAssignmentsCreated'", (conference_id,)):
         for slot in json.loads(data)["slots"]:
             sold[slot["seat_type"]] = sold.get(slot["seat_type"], 0) + 1
     return sold
+
+
+def assignments(database: str, conference_id: str) -> int:
+    return read_db(database, "SELECT COUNT(*) FROM event WHERE conference = ? AND type = "
+                             "'SeatAssignmentsCreated'", (conference_id,))[0][0]
 
 
 def raw_appends(database: str, after: int, work: str) -> tuple[float, int, int]:
@@ -179,10 +184,7 @@ def main() -> None:
             confirmed = sum(1 for o, _ in outcomes if o in ("confirmed", "partial"))
             # Seat assignments follow confirmation through the pump: let it finish.
             deadline = time.monotonic() + 60
-            while (sum(sold_per_seat_type(database, conference_id).values()) == 0
-                   or len(read_db(database, "SELECT 1 FROM event WHERE conference = ? AND type "
-                                            "= 'SeatAssignmentsCreated'", (conference_id,)))
-                   < confirmed) and time.monotonic() < deadline:
+            while assignments(database, conference_id) < confirmed and time.monotonic() < deadline:
                 time.sleep(0.2)
         finally:
             server.stop()
