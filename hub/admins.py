@@ -2,19 +2,19 @@
 per email and per client address, and logged."""
 from __future__ import annotations
 
-import datetime as dt
 import logging
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from hub import guesses
 from hub.errors import ApiError
 from sync_protocol.ids import uuid7
 
 log = logging.getLogger("hub.admin")
 
 MIN_PASSWORD_LENGTH = 10
-MAX_FAILURES = 5
-FAILURE_WINDOW = dt.timedelta(minutes=15)
+MAX_FAILURES = guesses.MAX_FAILURES
+FAILURE_WINDOW = guesses.FAILURE_WINDOW
 # Checked when the email is unknown, so a wrong email takes as long as a wrong password.
 _UNKNOWN_EMAIL_HASH = generate_password_hash("no admin has this password")
 
@@ -48,41 +48,19 @@ def admin_by_id(hub, admin_id: str):
 def sign_in(hub, email: str, password: str, client: str):
     """The admin with this email and password; a wrong pair is 401, too many failures 429."""
     email, client = normalise_email(email)[:254], (client or "unknown")[:64]
-    if _too_many_failures(hub, email, client):
-        _remember(hub, email, client, succeeded=False)
+    try:
+        guesses.refuse_if_guessing(hub, email, client, "sign-ins")
+    except ApiError:
         log.warning("admin sign-in refused (rate limit) for %r from %s", email, client)
-        raise ApiError(429, "too_many_attempts",
-                       f"Too many failed sign-ins. Wait {_minutes(FAILURE_WINDOW)} minutes, "
-                       "then try again.")
+        raise
     A = hub.models.AdminUser
     admin = A.get_or_none(A.email == email)
     if not check_password_hash(admin.password_hash if admin else _UNKNOWN_EMAIL_HASH,
                                password or ""):
-        _remember(hub, email, client, succeeded=False)
+        guesses.remember(hub, email, client, succeeded=False)
         log.warning("admin sign-in failed for %r from %s", email, client)
         raise ApiError(401, "unauthorized", "The email or password is wrong.")
-    _remember(hub, email, client, succeeded=True)
+    guesses.remember(hub, email, client, succeeded=True)
     A.update(last_sign_in=hub.clock().isoformat()).where(A.id == admin.id).execute()
     log.info("admin %s signed in from %s", email, client)
     return admin
-
-
-def _too_many_failures(hub, email: str, client: str) -> bool:
-    """Five failures for the email, or from the address, within the window, lock both out."""
-    S = hub.models.SignInAttempt
-    since = (hub.clock() - FAILURE_WINDOW).isoformat()
-    failures = S.select().where((S.at > since) & (S.succeeded == False))  # noqa: E712
-    return (failures.where(S.email == email).count() >= MAX_FAILURES
-            or failures.where(S.client == client).count() >= MAX_FAILURES)
-
-
-def _remember(hub, email: str, client: str, *, succeeded: bool) -> None:
-    S = hub.models.SignInAttempt
-    with hub.db.atomic():
-        S.create(email=email, client=client, at=hub.clock().isoformat(), succeeded=succeeded)
-        # Old attempts count for nothing; keep the table small.
-        S.delete().where(S.at < (hub.clock() - 4 * FAILURE_WINDOW).isoformat()).execute()
-
-
-def _minutes(delta: dt.timedelta) -> int:
-    return int(delta.total_seconds() // 60)

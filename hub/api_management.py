@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, request, url_for
 
 from hub import management, management_queries as queries
+from hub.admin_auth import client_address
 from hub.app import current_hub, wake_worker
 from hub.errors import ApiError
 from hub.http import basic_auth, basic_auth_challenge, json_body, query_text, \
@@ -25,7 +26,8 @@ def owned_conference(slug: str):
     if credentials is None:
         raise unauthorized("Sign in with the owner email and the access code.")
     conference = queries.conference_by_slug(current_hub(), slug)
-    if conference is None or not management.opens(conference, *credentials):
+    if not management.opens_guarded(current_hub(), conference, *credentials,
+                                    client=client_address()):
         raise unauthorized("The owner email or access code is wrong.")
     return conference
 
@@ -64,7 +66,7 @@ def locate_conference():
     fields = require_object_fields(json_body(), LOCATE_TYPES)
     hub = current_hub()
     conference = management.locate(hub, fields.get("owner_email", ""),
-                                   fields.get("access_code", ""))
+                                   fields.get("access_code", ""), client=client_address())
     if conference is None:
         raise unauthorized("No conference has this owner email and access code.")
     return jsonify(queries.managed_conference(hub, conference))

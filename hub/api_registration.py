@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request, url_for
 
 from hub import registration
+from hub.admin_auth import client_address
 from hub.app import current_hub, wake_worker
 from hub.http import json_body
 from hub.openapi_registration import OPENAPI_PATHS  # noqa: F401  (merged by hub.openapi)
@@ -76,7 +77,8 @@ def reject_payment(payment_id):
 @bp.post("/orders/find")
 def find_order():
     body = json_body()
-    order_id = registration.find_order(current_hub(), body.get("email"), body.get("access_code"))
+    order_id = registration.find_order(current_hub(), body.get("email"), body.get("access_code"),
+                                       client=client_address())
     return jsonify(order_id=order_id, order_url=url_for(".get_order", order_id=order_id))
 
 

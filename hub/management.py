@@ -7,6 +7,7 @@ import os
 
 import peewee
 
+from hub import guesses
 from hub.errors import ApiError
 from shared_domain import conferences as rules
 from shared_domain.conferences import (
@@ -85,12 +86,26 @@ def _set_published(hub, conference, published: bool):
     return conference
 
 
-def locate(hub, owner_email: str, access_code: str):
-    """The conference this owner email and access code open, or None."""
+def locate(hub, owner_email: str, access_code: str, *, client: str = ""):
+    """The conference this owner email and access code open, or None (guesses are limited)."""
     C = hub.models.Conference
     email = (owner_email or "").strip()
+    key = f"owner:{email.lower()}"
+    guesses.refuse_if_guessing(hub, key, client, "tries of the access code")
     candidates = C.select().where(peewee.fn.LOWER(C.owner_email) == email.lower())
-    return next((c for c in candidates if opens(c, email, access_code)), None)
+    found = next((c for c in candidates if opens(c, email, access_code)), None)
+    guesses.remember(hub, key, client, succeeded=found is not None)
+    return found
+
+
+def opens_guarded(hub, conference, owner_email: str, access_code: str, *, client: str) -> bool:
+    """`opens`, with failed tries counted and refused once they look like guessing."""
+    key = f"owner:{(owner_email or '').strip().lower()}"
+    guesses.refuse_if_guessing(hub, key, client, "tries of the access code")
+    ok = conference is not None and opens(conference, owner_email, access_code)
+    if not ok:
+        guesses.remember(hub, key, client, succeeded=False)
+    return ok
 
 
 def opens(conference, owner_email: str, access_code: str) -> bool:

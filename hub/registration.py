@@ -8,6 +8,7 @@ from shared_domain.errors import DomainError
 from shared_domain.people import PersonalInfo, require_email, require_name
 from shared_domain.seats import SeatQuantity
 from sync_protocol.ids import uuid7
+from hub import guesses
 from hub.errors import ApiError
 
 # Registrants buy at most this many of one seat type in one order (the picker's cap).
@@ -138,13 +139,16 @@ def payment_json(hub, payment_id: str) -> dict:
             "method": p.method, "description": p.description, "total_cents": p.total_cents}
 
 
-def find_order(hub, email, access_code) -> str:
+def find_order(hub, email, access_code, *, client: str = "") -> str:
     """Registrants find their order again by their email and the order's access code."""
     if not isinstance(email, str) or not isinstance(access_code, str):
         raise ApiError(400, "invalid_fields", "Give the email and the access code.")
+    key = f"order:{email.strip().lower()}"
+    guesses.refuse_if_guessing(hub, key, client, "tries of the access code")
     O = hub.models.OrderView
     row = O.get_or_none((O.registrant_email == email.strip().lower())
                         & (O.access_code == access_code.strip().upper()))
+    guesses.remember(hub, key, client, succeeded=row is not None)
     if row is None:
         raise ApiError(404, "order_not_found", "No order matches that email and access code.")
     return row.order_id

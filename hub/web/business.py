@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 
 from hub import management
+from hub.admin_auth import client_address
 from hub.app import current_hub
 from hub.errors import ApiError
 from hub.web import owner_session
@@ -26,7 +27,11 @@ def locate():
     form = form_fields(LOCATE_FIELDS)
     errors = {name: "This field is required." for name in LOCATE_FIELDS if not form.get(name)}
     if not errors:
-        conference = management.locate(current_hub(), form["owner_email"], form["access_code"])
+        try:
+            conference = management.locate(current_hub(), form["owner_email"],
+                                           form["access_code"], client=client_address())
+        except ApiError as refusal:     # too many wrong codes: wait
+            return _index_page(form=form, errors={FORM_ERROR: refusal.message}), refusal.status
         if conference is not None:
             owner_session.remember(conference)
             return redirect(url_for("conference_admin.dashboard", slug=conference.slug))

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 
 from hub import registration
+from hub.admin_auth import client_address
 from hub.app import current_hub
 from hub.errors import ApiError
 from hub.web.csrf import page_blueprint
@@ -28,7 +29,8 @@ def locate():
               if not form.get(name)}
     if not errors:
         try:
-            order_id = registration.find_order(current_hub(), form["email"], form["access_code"])
+            order_id = registration.find_order(current_hub(), form["email"], form["access_code"],
+                                               client=client_address())
             return redirect(url_for(".order", order_id=order_id))
         except ApiError as refusal:
             errors = refusal_errors(refusal)

@@ -375,3 +375,17 @@ def test_odd_bodies_never_cause_a_server_error(client, owned, body):
                                     headers=auth)
         assert 200 <= r.status_code < 500, (url, r.get_json())
         assert r.is_json
+
+
+def test_guessing_a_conference_access_code_is_stopped_after_five_failures(client):
+    r = client.post("/api/conferences", json={
+        "name": "Guarded", "slug": "guarded", "description": "d", "location": "l",
+        "start_date": "2026-06-01", "end_date": "2026-06-02", "owner_name": "O",
+        "owner_email": "guard@example.org"})
+    code = r.get_json()["access_code"]
+    for _ in range(5):
+        assert client.post("/api/conferences/locate", json={
+            "owner_email": "guard@example.org", "access_code": "AAAAAA"}).status_code == 401
+    r = client.post("/api/conferences/locate", json={"owner_email": "guard@example.org",
+                                                     "access_code": code})
+    assert r.status_code == 429

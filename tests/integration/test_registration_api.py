@@ -321,3 +321,15 @@ def test_seats_availability_is_loaded_from_a_snapshot_and_the_events_after_it(ap
                             sa.from_snapshot(memento))
     assert from_snapshot == sa.fold(e.message for e in hub.store.load(stream))
     assert from_snapshot.remaining()[ids[GA]] == 220
+
+
+def test_guessing_order_access_codes_is_stopped_after_five_failures(api, conference):
+    slug, ids, _ = conference
+    order_id = reserved_order(api, slug, {ids[GA]: 1})
+    code = api.get_order(order_id)["access_code"]
+    for _ in range(5):
+        r = api.http.post("/api/orders/find", json={"email": "ada@example.org",
+                                                    "access_code": "ZZZZZZ"})
+        assert r.status_code == 404
+    r = api.http.post("/api/orders/find", json={"email": "ada@example.org", "access_code": code})
+    assert r.status_code == 429 and r.get_json()["error"]["code"] == "too_many_attempts"
