@@ -12,10 +12,11 @@ def allocate(hub, node, seat_type_id: str, quantity: int) -> int:
     if node.epoch < 1 or node.revoked_at:
         raise ApiError(409, "node_not_active", "Only an enrolled, unrevoked node gets seats.")
     allocation_id = uuid7()
+    stream = seats_availability.stream_id(node.conference_id)
+    before = hub.store.stream_version(stream)
     hub.bus.handle(seats_availability.AllocateSeatsToNode(
         node.conference_id, node.id, node.epoch, seat_type_id, quantity, allocation_id))
-    stream = seats_availability.stream_id(node.conference_id)
-    granted = [e.message for e in hub.store.load(stream)
+    granted = [e.message for e in hub.store.load(stream, after_version=before)
                if getattr(e.message, "allocation_id", None) == allocation_id]
     return granted[0].quantity if granted else 0
 

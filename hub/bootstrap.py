@@ -104,6 +104,14 @@ class Hub:
                 done += work
             return done
 
+    def append_consequences(self, stream: str, events: list, cause,
+                            correlation: str | None = None) -> None:
+        """Append hub events that a logged event caused, under the conference's hub origin."""
+        if events:
+            self.store.append(stream, self.store.stream_version(stream), events,
+                              origin=f"hub/{cause.conference}", conference=cause.conference,
+                              causation=cause.id, correlation=correlation or stream)
+
     def refresh_read_models(self) -> None:
         """Bring the read models up to the log now, so a caller reads its own writes."""
         catch_up(self.store, self.read_models)

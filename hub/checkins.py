@@ -18,6 +18,17 @@ def conflict_id(kind: str, event_ids) -> str:
     return hashlib.sha256("|".join([kind, *sorted(event_ids)]).encode()).hexdigest()
 
 
+def record_conflict(hub, kind, severity, conference_id, subject, event_ids, sides, outcome,
+                    node_ids) -> None:
+    """Store a conflict with both sides; detecting it again records nothing more."""
+    hub.models.Conflict.insert(
+        id=conflict_id(kind, event_ids), kind=kind, severity=severity,
+        conference_id=conference_id, subject=subject[:100],
+        nodes=",".join(sorted(set(node_ids))), sides=json.dumps(sides),
+        automatic_outcome=outcome, detected_at=hub.clock().isoformat(),
+    ).on_conflict_ignore().execute()
+
+
 class CheckInRules:
     """A reader of the log applying the check-in conflict rules."""
 
@@ -88,11 +99,8 @@ class CheckInRules:
                      outcome, {record.node_id})
 
     def _record(self, kind, severity, conference_id, subject, event_ids, sides, outcome, node_ids):
-        self.m.Conflict.insert(
-            id=conflict_id(kind, event_ids), kind=kind, severity=severity,
-            conference_id=conference_id, subject=subject, nodes=",".join(sorted(node_ids)),
-            sides=json.dumps(sides), automatic_outcome=outcome,
-            detected_at=self.hub.clock().isoformat()).on_conflict_ignore().execute()
+        record_conflict(self.hub, kind, severity, conference_id, subject, event_ids, sides,
+                        outcome, node_ids)
 
     def _corrected_time(self, record) -> dt.datetime:
         """The node's clock moved by the offset it reported: hub time."""

@@ -3,13 +3,10 @@ per node is kept, and a sale beyond a node's allocation or a reused payment numb
 conflict (DESIGN.md sections 6 and 7)."""
 from __future__ import annotations
 
-import json
-
 import peewee
 
-from hub.checkins import conflict_id
+from hub.checkins import record_conflict
 from shared_domain import allocations, payments, sales, seat_assignments, seats_availability
-
 from sync_protocol.store import StoredEvent
 
 LEDGER_FIELDS = {"granted", "handed_in", "handed_out", "returned", "sold"}
@@ -102,9 +99,7 @@ class OnSiteSales:
             m.sale_id, m.sale_id, m.refund_cents, "on_site_sale_cancelled")], event)
 
     def _append(self, stream: str, events: list, cause: StoredEvent) -> None:
-        self.hub.store.append(stream, self.hub.store.stream_version(stream), events,
-                              origin=f"hub/{cause.conference}", conference=cause.conference,
-                              causation=cause.id, correlation=stream)
+        self.hub.append_consequences(stream, events, cause)
 
     # --- conflicts ------------------------------------------------------------------------
 
@@ -169,11 +164,7 @@ class OnSiteSales:
                            "used twice.", [m.node_id, other.node_id])
 
     def _conflict(self, kind, conference_id, subject, event_ids, sides, outcome, node_ids):
-        self.m.Conflict.insert(
-            id=conflict_id(kind, event_ids), kind=kind, severity="review",
-            conference_id=conference_id, subject=subject[:100],
-            nodes=",".join(sorted(set(node_ids))), sides=json.dumps(sides),
-            automatic_outcome=outcome, detected_at=self.hub.clock().isoformat(),
-        ).on_conflict_ignore().execute()
+        record_conflict(self.hub, kind, "review", conference_id, subject, event_ids, sides,
+                        outcome, node_ids)
 
 

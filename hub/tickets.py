@@ -64,11 +64,8 @@ class TicketIssuer:
                 for seat in seats if seat in live]
 
     def _append(self, cause: StoredEvent, order_id: str, events: list) -> None:
-        if events:
-            stream = STREAM_PREFIX + order_id
-            self.hub.store.append(stream, self.hub.store.stream_version(stream), events,
-                                  origin=f"hub/{cause.conference}", conference=cause.conference,
-                                  causation=cause.id, correlation=order_id)
+        self.hub.append_consequences(STREAM_PREFIX + order_id, events, cause,
+                                     correlation=order_id)
 
     def _signing_key(self, conference_id: str):
         nodes.ensure_conference_keys(self.hub, conference_id)

@@ -1,5 +1,4 @@
 import datetime as dt
-import sqlite3
 import threading
 from dataclasses import dataclass
 

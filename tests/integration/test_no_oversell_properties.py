@@ -1,7 +1,6 @@
 """Hypothesis stateful test: sold never exceeds capacity, under any interleaving of online
 orders, allocations, top-ups, returns, hand-overs, offline sales, lost requests and replies,
 duplicate deliveries, node restarts, and a node restored from an old copy."""
-import base64
 import itertools
 import shutil
 import tempfile

@@ -11,11 +11,9 @@ import requests
 import contoso
 from hub import nodes
 from onsite_node import credentials as creds_file
-from onsite_node.service import NodeConfig, NodeService
 from sync_protocol.client import SyncClient
 from sync_protocol.registry import UnknownEvent
 from sync_protocol.signing import signed_headers
-from sync_protocol.store import utc_now
 from sync_protocol.wire import ProtocolError
 from tests.support.servers import ThreadedServer
 from tests.support.venue import enroll, node_service
