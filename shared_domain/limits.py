@@ -1,0 +1,15 @@
+"""The longest text a person may type into each field: one table the API, the forms, the
+sync ingest and the badges agree on (docs/api.md, "Input limits")."""
+from __future__ import annotations
+
+PERSON_NAME_MAX = 60        # first name, last name: fits a badge line at the smallest type
+COMPANY_MAX = 100
+EMAIL_MAX = 254             # RFC 5321's longest forward path less its angle brackets
+CONFERENCE_NAME_MAX = 200
+SLUG_MAX = 100
+SEAT_TYPE_NAME_MAX = 70
+SEAT_TYPE_DESCRIPTION_MAX = 250
+STAFF_NAME_MAX = 60         # who did it, on every staff action at a door
+REFERENCE_MAX = 100         # a card terminal's or invoice's number
+COMMENT_MAX = 2000          # an admin's comment when resolving a conflict
+TEXT_MAX = 2000             # any other text field of an event from outside
