@@ -1,6 +1,7 @@
-"""Who is the hub admin of this request: the admin session (pages and API, idle timeout) or
-HTTP Basic with an admin's email and password (API scripts). Nothing else opens admin
-pages: a business customer's access code or conference session never does."""
+"""Who is the hub admin of this request: the admin session (pages and API, idle timeout,
+kept on the server so signing out ends it) or HTTP Basic with an admin's email and
+password (API scripts). Nothing else opens admin pages: a business customer's access code
+or conference session never does."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,7 +9,7 @@ import secrets
 
 from flask import current_app, g, request, session
 
-from hub import admins
+from hub import admins, browser_sessions
 from hub.app import current_hub
 from hub.errors import ApiError
 from hub.http import basic_auth
@@ -31,11 +32,12 @@ def client_address() -> str:
 def start_session(admin) -> None:
     """A fresh session for the admin: nothing from before signing in is kept."""
     session.clear()
-    session[SESSION_KEY] = {"id": admin.id, "seen": current_hub().clock().isoformat()}
+    session[SESSION_KEY] = browser_sessions.start(current_hub(), "admin", admin.id)
 
 
 def end_session() -> None:
-    session.pop(SESSION_KEY, None)
+    """Sign out on the server too: a copy of this cookie opens nothing afterwards."""
+    browser_sessions.end(current_hub(), session.pop(SESSION_KEY, None))
 
 
 def session_admin(*, touch: bool = True):
@@ -44,22 +46,16 @@ def session_admin(*, touch: bool = True):
     With touch, this request counts as activity. A dashboard's background poll does not,
     so an unattended screen still signs out.
     """
-    held = session.get(SESSION_KEY)
-    if not isinstance(held, dict):
+    token = session.get(SESSION_KEY)
+    if token is None:
         return None
     hub = current_hub()
-    now = hub.clock()
-    try:
-        seen = dt.datetime.fromisoformat(held.get("seen", ""))
-    except (TypeError, ValueError):
-        seen = None
-    admin = admins.admin_by_id(hub, str(held.get("id", "")))
-    if seen is None or now - seen > idle_timeout() or admin is None:
+    held, idle = browser_sessions.check(hub, token, "admin", idle_timeout(), touch=touch)
+    admin = admins.admin_by_id(hub, held.subject) if held is not None else None
+    if admin is None:
         end_session()
-        g.admin_session_expired = seen is not None
+        g.admin_session_expired = idle
         return None
-    if touch:
-        session[SESSION_KEY] = {"id": admin.id, "seen": now.isoformat()}
     return admin
 
 

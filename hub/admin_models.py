@@ -1,4 +1,5 @@
-"""The hub's tables for its admins: accounts and sign-in attempts (for rate limiting)."""
+"""The hub's tables for signing in: admin accounts, attempts (for guessing limits) and the
+server side of browser sessions (so signing out ends a session everywhere)."""
 from __future__ import annotations
 
 import peewee
@@ -27,4 +28,16 @@ def admin_models(Base) -> dict:
         class Meta:
             table_name = "admin_sign_in_attempt"
 
-    return {"AdminUser": AdminUser, "SignInAttempt": SignInAttempt}
+    class WebSession(Base):
+        """One signed-in browser session; the cookie holds only the token whose hash is id."""
+        id = peewee.CharField(max_length=64, primary_key=True)   # sha256 hex of the token
+        kind = peewee.CharField(max_length=16)                   # "admin" or "owner"
+        subject = peewee.CharField(max_length=36, default="")    # the admin's id
+        created_at = peewee.CharField(max_length=40)
+        seen_at = peewee.CharField(max_length=40, index=True)
+        ended_at = peewee.CharField(max_length=40, null=True)
+
+        class Meta:
+            table_name = "web_session"
+
+    return {"AdminUser": AdminUser, "SignInAttempt": SignInAttempt, "WebSession": WebSession}

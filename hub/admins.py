@@ -1,5 +1,5 @@
-"""Hub admin accounts: werkzeug password hashes, sign-in checks, failed sign-ins rate-limited
-per email and per client address, and logged."""
+"""Hub admin accounts: werkzeug password hashes, sign-in checks, failed sign-ins limited by
+hub.guesses (per account and address, per address, per account) and logged."""
 from __future__ import annotations
 
 import logging
@@ -48,8 +48,9 @@ def admin_by_id(hub, admin_id: str):
 def sign_in(hub, email: str, password: str, client: str):
     """The admin with this email and password; a wrong pair is 401, too many failures 429."""
     email, client = normalise_email(email)[:254], (client or "unknown")[:64]
+    key = f"admin:{email}"
     try:
-        guesses.refuse_if_guessing(hub, email, client, "sign-ins")
+        guesses.refuse_if_guessing(hub, key, client, "sign-ins")
     except ApiError:
         log.warning("admin sign-in refused (rate limit) for %r from %s", email, client)
         raise
@@ -57,10 +58,10 @@ def sign_in(hub, email: str, password: str, client: str):
     admin = A.get_or_none(A.email == email)
     if not check_password_hash(admin.password_hash if admin else _UNKNOWN_EMAIL_HASH,
                                password or ""):
-        guesses.remember(hub, email, client, succeeded=False)
+        guesses.remember(hub, key, client, succeeded=False)
         log.warning("admin sign-in failed for %r from %s", email, client)
         raise ApiError(401, "unauthorized", "The email or password is wrong.")
-    guesses.remember(hub, email, client, succeeded=True)
+    guesses.remember(hub, key, client, succeeded=True)
     A.update(last_sign_in=hub.clock().isoformat()).where(A.id == admin.id).execute()
     log.info("admin %s signed in from %s", email, client)
     return admin

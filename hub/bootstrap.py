@@ -34,6 +34,7 @@ class HubConfig:
     release_buffer: dt.timedelta = dt.timedelta(minutes=5)
     secret_key: str | None = None     # None: kept in data_dir/secret.key, made on first start
     max_body_bytes: int = 1_000_000
+    secure_cookies: bool = False      # True behind HTTPS: session cookies get Secure
 
     @property
     def database(self) -> str:

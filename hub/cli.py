@@ -16,6 +16,8 @@ def add_commands(parser: argparse.ArgumentParser) -> None:
     run.add_argument("--port", type=int, default=8000)
     run.add_argument("--no-discovery", action="store_true",
                      help="do not announce the hub on the LAN with zeroconf")
+    run.add_argument("--secure-cookies", action="store_true",
+                     help="mark session cookies Secure (serve behind HTTPS)")
     run.add_argument("--zeroconf-interface", action="append", default=None,
                      help="announce on this interface address only (repeatable)")
     run.set_defaults(run=run_hub)
@@ -64,7 +66,8 @@ def _database_options(parser: argparse.ArgumentParser) -> None:
 
 
 def config_from(args) -> HubConfig:
-    return HubConfig(data_dir=args.data_dir, db_url=args.db)
+    return HubConfig(data_dir=args.data_dir, db_url=args.db,
+                     secure_cookies=getattr(args, "secure_cookies", False))
 
 
 def run_hub(args) -> int:
