@@ -39,6 +39,12 @@ class TooManyGuesses(ApiError):
         self.retry_after = retry_after
 
 
+def retry_headers(refusal: Exception) -> dict:
+    """The Retry-After header a page answering this refusal sends (none for other errors)."""
+    wait = getattr(refusal, "retry_after", None)
+    return {"Retry-After": str(wait)} if wait else {}
+
+
 def wait_words(seconds: int) -> str:
     if seconds < 60:
         return f"{seconds} second{'s' if seconds != 1 else ''}"

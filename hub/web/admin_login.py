@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
-from hub import admins
+from hub import admins, guesses
 from hub.admin_auth import client_address, end_session, session_admin, start_session
 from hub.app import current_hub
 from hub.errors import ApiError
@@ -28,7 +28,8 @@ def sign_in():
         admin = admins.sign_in(current_hub(), email, request.form.get("password", ""),
                                client_address())
     except ApiError as refusal:
-        return _login_page(email=email, error=refusal.message), refusal.status
+        return (_login_page(email=email, error=refusal.message), refusal.status,
+                guesses.retry_headers(refusal))
     start_session(admin)
     return redirect(safe_next(request.args.get("next")) or url_for("admin_home.index"))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 
-from hub import management
+from hub import guesses, management
 from hub.admin_auth import client_address
 from hub.app import current_hub
 from hub.errors import ApiError
@@ -31,7 +31,8 @@ def locate():
             conference = management.locate(current_hub(), form["owner_email"],
                                            form["access_code"], client=client_address())
         except ApiError as refusal:     # too many wrong codes: wait
-            return _index_page(form=form, errors={FORM_ERROR: refusal.message}), refusal.status
+            return (_index_page(form=form, errors={FORM_ERROR: refusal.message}), refusal.status,
+                    guesses.retry_headers(refusal))
         if conference is not None:
             owner_session.remember(conference)
             return redirect(url_for("conference_admin.dashboard", slug=conference.slug))
