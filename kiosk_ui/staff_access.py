@@ -1,35 +1,33 @@
-"""The staff PIN: who is at the desk, locked again after a short idle time or at the kiosk."""
+"""The staff PIN: who is at the desk, locked again after a short idle time or at the kiosk.
+Wrong PINs are limited by the door's one PinGuard (shared with the node's JSON API); the
+session lives on the node (StaffSessions), the cookie holds only its token."""
 from __future__ import annotations
 
-from flask import Blueprint, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
 
-from kiosk_ui import ui
+from kiosk_ui import pin_guard, staff_sessions, ui
 from kiosk_ui.csrf import require_csrf_token
 
 bp = Blueprint("staff_access", __name__, template_folder="templates")
 bp.before_request(require_csrf_token)
-STAFF_KEY = "staff"
-MAX_PIN_FAILURES = 5         # wrong PINs at this node within PIN_LOCK_S ...
-PIN_LOCK_S = 60.0            # ... lock the PIN for this long: guessing takes days, not minutes
+STAFF_KEY = "staff"           # the cookie holds the staff session's token, nothing else
 NAME_LENGTH = 60
 
 
 def lock() -> None:
-    """End the staff session in this browser."""
-    session.pop(STAFF_KEY, None)
+    """End the staff session: on the node too, so a copy of the cookie opens nothing."""
+    staff_sessions.for_app(current_app).end(session.pop(STAFF_KEY, None), ui().clock())
 
 
 def current_staff() -> str | None:
     """The staff member logged in here, unless idle longer than the timeout (then locked)."""
-    staff = session.get(STAFF_KEY)
-    if not staff:
+    token = session.get(STAFF_KEY)
+    if token is None:
         return None
-    now = ui().clock()
-    if now - staff["seen"] > ui().idle_timeout_s:
-        lock()
-        return None
-    session[STAFF_KEY] = {**staff, "seen": now}
-    return staff["name"]
+    name = staff_sessions.for_app(current_app).name_of(token, ui().clock(), ui().idle_timeout_s)
+    if name is None:
+        session.pop(STAFF_KEY, None)
+    return name
 
 
 def require_staff():
@@ -61,16 +59,24 @@ def log_in():
     service = ui().service
     if not service.staff_pin_is_set():
         return form(), 403
-    if pin_locked():
-        return form(error="Too many wrong PINs. Wait a minute, then try again."), 429
+    guard, address, now = pin_guard.for_app(current_app), client_address(), ui().clock()
+    wait = guard.seconds_to_wait(address, now)
+    if wait:
+        return (form(error=f"Too many wrong PINs. Wait {pin_guard.wait_words(wait)}, "
+                           "then try again.", name=name), 429, {"Retry-After": str(wait)})
     if not name:
         return form(error="Type your name: every staff action is recorded under it.",
                     name=name), 400
     if not service.check_staff_pin(pin):
-        ui().pin_failures.append(ui().clock())
+        guard.failed(address, now)
         return form(error="That PIN is not right.", name=name), 403
-    session[STAFF_KEY] = {"name": name, "seen": ui().clock()}
+    guard.succeeded(address, now)
+    session[STAFF_KEY] = staff_sessions.for_app(current_app).start(name, now)
     return redirect(safe_next(request.form.get("next")))
+
+
+def client_address() -> str:
+    return request.remote_addr or "unknown"
 
 
 @bp.post("/staff/logout")
@@ -85,13 +91,6 @@ def form(error: str = "", name: str = ""):
                            next=safe_next(request.values.get("next")),
                            idle=bool(request.args.get("idle")),
                            locked=bool(request.args.get("locked")))
-
-
-def pin_locked() -> bool:
-    now = ui().clock()
-    recent = [t for t in ui().pin_failures if now - t < PIN_LOCK_S]
-    ui().pin_failures[:] = recent
-    return len(recent) >= MAX_PIN_FAILURES
 
 
 def safe_next(target: str | None) -> str:

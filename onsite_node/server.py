@@ -4,7 +4,9 @@ from __future__ import annotations
 from flask import Blueprint, Flask, abort, current_app, jsonify, make_response, redirect, request
 
 import kiosk_ui
+from kiosk_ui import pin_guard
 from onsite_node import settings
+from onsite_node.staff_sessions import TableStaffSessions
 from shared_domain.errors import DomainError
 from sync_protocol import server
 from sync_protocol.wire import PROTOCOL_VERSION, ProtocolError
@@ -57,19 +59,35 @@ def history(seat_id):
 
 
 def _staff() -> str:
-    """Staff calls carry the staff PIN (X-Staff-Pin) and a name (X-Staff-Name): who did it."""
-    if not _service().front_desk.check_staff_pin(request.headers.get("X-Staff-Pin", "")):
+    """Staff calls carry the staff PIN (X-Staff-Pin) and a name (X-Staff-Name): who did it.
+
+    Wrong PINs count in the same guard as the PIN page's: one limit per door."""
+    guard, address = pin_guard.for_app(current_app), request.remote_addr or "unknown"
+    now = _service().clock().timestamp()
+    wait = guard.seconds_to_wait(address, now)
+    if wait:
+        abort(make_response(jsonify({"error": {
+            "code": "too_many_attempts", "retry_after": wait,
+            "message": f"Too many wrong PINs. Wait {pin_guard.wait_words(wait)}, "
+                       "then try again."}}), 429, {"Retry-After": str(wait)}))
+    if not _service().front_desk.check_staff_pin(request.headers.get("X-Staff-Pin", "")[:100]):
+        guard.failed(address, now)
         abort(make_response(jsonify({"error": {
             "code": "staff_only", "message": "Send the staff PIN in X-Staff-Pin."}}), 403))
+    guard.succeeded(address, now)
     return " ".join(request.headers.get("X-Staff-Name", "").split())[:100] or "staff"
 
 
 def create_node_app(service) -> Flask:
     """The node's Flask app around a NodeService (the kiosk UI is mounted here too)."""
     app = Flask(__name__)
-    app.config.update(MAX_CONTENT_LENGTH=16 * 1024 * 1024, SESSION_COOKIE_SAMESITE="Strict")
+    app.config.update(MAX_CONTENT_LENGTH=16 * 1024 * 1024, SESSION_COOKIE_SAMESITE="Strict",
+                      SESSION_COOKIE_HTTPONLY=True,
+                      SESSION_COOKIE_SECURE=bool(getattr(service.config, "secure_cookies", False)))
     app.secret_key = settings.session_secret(service.config.data_dir)
     app.extensions["contoso_node"] = service
+    app.extensions["staff_pin_guard"] = pin_guard.PinGuard()
+    app.extensions["staff_sessions"] = TableStaffSessions(service.replica.db)
     app.register_blueprint(bp)
     app.register_blueprint(api)
     from onsite_node import sales_api
