@@ -5,6 +5,7 @@ import re
 import pytest
 
 from shared_domain.checkin import AttendeeCheckedIn, BadgePrinted, CheckInUndone
+from onsite_node.server import create_node_app
 from tests.support.kiosk_node import (PIN, csrf_token, kiosk_node, node_client, staff_login,
                                       tickets)
 
@@ -55,9 +56,87 @@ def test_a_wrong_pin_is_refused_and_five_lock_the_pin_for_a_minute(node):
     client = node_client(node)
     for _ in range(5):
         assert staff_login(client, pin="0000").status_code == 403
-    assert staff_login(client).status_code == 429          # even the right PIN, for now
+    r = staff_login(client)                               # even the right PIN, for now
+    assert r.status_code == 429 and r.headers["Retry-After"] == "60"
+    assert "Too many wrong PINs. Wait 1 minute, then try again." in r.get_data(as_text=True)
     node.clock.offset += 61
     assert staff_login(client).status_code == 302
+
+
+STRANGER = {"REMOTE_ADDR": "10.0.0.66"}
+
+
+def api_staff(client, pin, **options):
+    return client.get("/api/attendees?q=att", headers={"X-Staff-Pin": pin}, **options)
+
+
+def test_the_staff_api_takes_no_more_guesses_than_the_pin_page(node):
+    client = node_client(node)
+    for _ in range(5):
+        assert api_staff(client, "0000", environ_base=STRANGER).status_code == 403
+    r = api_staff(client, PIN, environ_base=STRANGER)
+    assert r.status_code == 429 and r.headers["Retry-After"] == "60"
+    assert r.get_json()["error"]["code"] == "too_many_attempts"
+    assert r.get_json()["error"]["retry_after"] == 60
+    assert api_staff(client, PIN).status_code == 200      # staff at another screen
+
+
+def test_the_pin_page_and_the_api_count_wrong_pins_together(node):
+    app = create_node_app(node)
+    page, api = app.test_client(), app.test_client()
+    for _ in range(3):
+        assert staff_login(page, pin="0000").status_code == 403
+    for _ in range(2):
+        assert api_staff(api, "0000").status_code == 403
+    assert staff_login(page).status_code == 429
+    assert api_staff(api, PIN).status_code == 429
+
+
+def test_a_guesser_that_keeps_failing_waits_longer_each_time(node):
+    client = node_client(node)
+    for wait in ("60", "120", "240"):
+        for _ in range(5):
+            assert api_staff(client, "0000", environ_base=STRANGER).status_code == 403
+        assert api_staff(client, PIN, environ_base=STRANGER).headers["Retry-After"] == wait
+        node.clock.offset += int(wait)
+
+
+def copied_cookie(client):
+    return client.get_cookie("session").value
+
+
+def replay(node, cookie, path="/staff"):
+    other = node_client(node)
+    other.set_cookie("session", cookie)
+    return other.get(path)
+
+
+def test_locking_the_desk_ends_the_session_for_a_copied_cookie(node, desk):
+    cookie = copied_cookie(desk)
+    assert replay(node, cookie).status_code == 200         # the copy works while open
+    desk.post("/staff/logout", data={"csrf_token": desk.token})
+    assert replay(node, cookie).status_code == 302
+
+
+def test_an_idle_session_is_over_for_a_copied_cookie_too(node, desk):
+    cookie = copied_cookie(desk)
+    node.clock.offset += 301
+    assert desk.get("/staff").status_code == 302
+    node.clock.offset -= 301                               # even if the clock went back
+    assert replay(node, cookie).status_code == 302
+
+
+def test_the_desk_stays_open_across_a_restart_of_the_node_app(node, desk):
+    assert replay(node, copied_cookie(desk)).status_code == 200   # a new app, same node
+
+
+def test_the_nodes_session_cookie_is_samesite_strict_and_secure_when_asked(node):
+    r = staff_login(node_client(node))
+    cookie = r.headers["Set-Cookie"]
+    assert "SameSite=Strict" in cookie and "HttpOnly" in cookie and "Secure" not in cookie
+    node.config.secure_cookies = True
+    r = staff_login(node_client(node))
+    assert "Secure" in r.headers["Set-Cookie"]
 
 
 def test_a_name_is_required_to_log_in(node):
