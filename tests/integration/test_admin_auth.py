@@ -118,6 +118,35 @@ def test_sign_out_ends_the_session(pages):
     assert pages.get("/admin/").status_code == 302
 
 
+def copied_cookie(pages):
+    return pages.http.get_cookie("session").value
+
+
+def replay(pages, cookie, path="/admin/"):
+    """A request of another browser that holds a copy of the session cookie."""
+    other = AdminPages(pages.app)
+    other.http.set_cookie("session", cookie)
+    return other.get(path)
+
+
+def test_sign_out_ends_the_session_for_a_copied_cookie_too(pages):
+    pages.sign_in()
+    cookie = copied_cookie(pages)
+    assert replay(pages, cookie).status_code == 200
+    pages.post("/admin/logout")
+    assert replay(pages, cookie).status_code == 302
+    assert replay(pages, cookie, "/api/admin/conferences").status_code == 401
+
+
+def test_an_idle_session_is_over_for_a_copied_cookie_too(pages, clock):
+    pages.sign_in()
+    cookie = copied_cookie(pages)
+    clock.advance(minutes=31)
+    assert pages.get("/admin/").status_code == 302
+    clock.advance(minutes=-31)          # even if the clock went back
+    assert replay(pages, cookie).status_code == 302
+
+
 def test_an_idle_session_times_out_after_thirty_minutes(pages, clock):
     pages.sign_in()
     clock.advance(minutes=29)
@@ -156,6 +185,31 @@ def test_sign_in_never_redirects_to_another_site(pages):
     r = pages.post("/admin/login?next=https://evil.example/admin/",
                    {"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD})
     assert r.headers["Location"] == "/admin/"
+
+
+def test_session_cookies_are_samesite_lax_and_http_only_but_not_secure_by_default(pages):
+    cookie = pages.sign_in().headers["Set-Cookie"]
+    assert "SameSite=Lax" in cookie and "HttpOnly" in cookie and "Secure" not in cookie
+
+
+def test_secure_cookies_marks_the_session_cookie_secure(tmp_path, clock):
+    client = AdminPages(make_app(tmp_path, clock, secure_cookies=True))
+    add_admin(client.hub)
+    cookie = client.sign_in().headers["Set-Cookie"]
+    assert "Secure" in cookie and "SameSite=Lax" in cookie
+    client.hub.close()
+
+
+def test_the_run_command_takes_secure_cookies(tmp_path):
+    import argparse
+
+    from hub import cli
+    parser = argparse.ArgumentParser()
+    cli.add_commands(parser)
+    args = parser.parse_args(["run", "--data-dir", str(tmp_path), "--secure-cookies"])
+    assert cli.config_from(args).secure_cookies is True
+    args = parser.parse_args(["run", "--data-dir", str(tmp_path)])
+    assert cli.config_from(args).secure_cookies is False
 
 
 def test_create_admin_from_the_command_line(tmp_path, monkeypatch, capsys):

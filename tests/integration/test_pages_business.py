@@ -113,6 +113,37 @@ def test_sign_out_forgets_the_conferences(pages):
     assert pages.get("/manage/offline26/").status_code == 302
 
 
+def replay(pages, cookie, path):
+    """A request of another browser that holds a copy of the session cookie."""
+    other = PageClient(pages.app)
+    other.http.set_cookie("session", cookie)
+    return other.get(path)
+
+
+def test_sign_out_ends_the_session_for_a_copied_cookie_too(pages):
+    create(pages)
+    cookie = pages.http.get_cookie("session").value
+    assert replay(pages, cookie, "/manage/offline26/").status_code == 200
+    pages.post("/manage/sign-out")
+    assert replay(pages, cookie, "/manage/offline26/").status_code == 302
+
+
+def test_an_owner_session_ends_after_twelve_idle_hours(pages):
+    create(pages)
+    pages.hub.clock.advance(hours=11)
+    assert pages.get("/manage/offline26/").status_code == 200
+    pages.hub.clock.advance(hours=12, minutes=1)
+    assert pages.get("/manage/offline26/").status_code == 302
+
+
+def test_locating_after_sign_out_opens_the_conference_again(pages):
+    code = create(pages)
+    pages.post("/manage/sign-out")
+    r = pages.post("/manage/locate", {"owner_email": CONFERENCE["owner_email"],
+                                      "access_code": code})
+    assert r.status_code == 302 and pages.get("/manage/offline26/").status_code == 200
+
+
 # --- editing and publishing -----------------------------------------------------------
 
 def test_edit_saves_valid_details_and_explains_invalid_ones(pages):
