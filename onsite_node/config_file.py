@@ -32,6 +32,7 @@ SETTINGS = {
     ("sales", "top_up_low_water"): ("top_up_low_water", int),
     ("camera", "index"): ("camera", int),
     ("staff", "idle_timeout_s"): ("staff_idle_timeout", float),
+    ("staff", "secure_cookies"): ("secure_cookies", bool),
 }
 KIOSK_KEYS = {"enabled", "url"}
 

@@ -20,6 +20,8 @@ def add_device_options(run: argparse.ArgumentParser) -> None:
                      help="the staff PIN for this run (default: the one set with set-staff-pin)")
     run.add_argument("--staff-idle-timeout", type=float, default=300.0, metavar="SECONDS",
                      help="lock the staff desk after this long without use (default 300)")
+    run.add_argument("--secure-cookies", action="store_true",
+                     help="mark the staff session cookie Secure (behind an HTTPS proxy)")
 
 
 def add_paper_width(parser: argparse.ArgumentParser) -> None:
@@ -33,7 +35,8 @@ def device_config(args) -> dict:
                 else settings.load(args.data_dir).get("staff_pin_hash"))
     return {"printer": settings.parse_printer(args.printer, args.data_dir, args.paper_width),
             "camera_index": args.camera, "staff_pin_hash": pin_hash,
-            "staff_idle_timeout_s": args.staff_idle_timeout}
+            "staff_idle_timeout_s": args.staff_idle_timeout,
+            "secure_cookies": bool(getattr(args, "secure_cookies", False))}
 
 
 def add_device_commands(commands) -> None:

@@ -83,7 +83,7 @@ def create_node_app(service) -> Flask:
     app = Flask(__name__)
     app.config.update(MAX_CONTENT_LENGTH=16 * 1024 * 1024, SESSION_COOKIE_SAMESITE="Strict",
                       SESSION_COOKIE_HTTPONLY=True,
-                      SESSION_COOKIE_SECURE=bool(getattr(service.config, "secure_cookies", False)))
+                      SESSION_COOKIE_SECURE=bool(service.config.secure_cookies))
     app.secret_key = settings.session_secret(service.config.data_dir)
     app.extensions["contoso_node"] = service
     app.extensions["staff_pin_guard"] = pin_guard.PinGuard()

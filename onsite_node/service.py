@@ -48,6 +48,7 @@ class NodeConfig:
     camera_index: int | None = None   # /dev/videoN to scan QR codes with; None: no camera
     staff_pin_hash: str | None = None  # werkzeug hash of the staff PIN; None: staff pages locked
     staff_idle_timeout_s: float = 300.0
+    secure_cookies: bool = False      # behind an HTTPS proxy: the staff cookie is Secure
 
     def __post_init__(self):
         if not self.printer:

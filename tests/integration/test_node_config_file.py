@@ -47,6 +47,8 @@ peers = ["http://10.0.0.2:8100"]
 reentry = true
 [camera]
 index = 1
+[staff]
+secure_cookies = true
 [printer]
 kind = "usb"
 vendor_id = 0x0416
@@ -58,6 +60,7 @@ paper_width_mm = 80
     assert seen["hub"] == "http://hub.example:8000" and seen["no_discovery"] is True
     assert seen["sync_interval"] == 2.0 and seen["peer"] == ["http://10.0.0.2:8100"]
     assert seen["reentry"] is True and seen["camera"] == 1
+    assert seen["secure_cookies"] is True
     assert json.loads(seen["printer"]) == {"kind": "usb", "vendor_id": 0x0416,
                                            "product_id": 0x5011, "paper_width_mm": 80}
     assert seen["host"] == "127.0.0.1" and seen["max_backoff"] == 300.0   # not in the file
