@@ -140,7 +140,7 @@ def test_manual_check_in_undo_and_reprint_are_recorded_under_the_staff_name(desk
     page = desk.get(f"/staff/attendees/{seat}").get_data(as_text=True)
     assert "Checked in at" in page and "Checked in by hand" in page and "Badge printed" in page
 
-    desk.post(f"/staff/attendees/{seat}/undo", data={"csrf_token": desk.token})
+    desk.post(f"/staff/attendees/{seat}/undo", data={"csrf_token": desk.token, "confirm": "yes"})
     desk.post(f"/staff/attendees/{seat}/reprint", data={"csrf_token": desk.token})
     node.prints.run_due()
     page = desk.get(f"/staff/attendees/{seat}").get_data(as_text=True)
@@ -152,6 +152,24 @@ def test_manual_check_in_undo_and_reprint_are_recorded_under_the_staff_name(desk
     assert (checked_in.method, checked_in.by, undone.by) == ("manual", "Sam Staff", "Sam Staff")
     assert (first.reprint, first.by, reprint.reprint, reprint.by) == (
         False, "Sam Staff", True, "Sam Staff")
+
+
+def test_undo_asks_before_it_undoes_without_javascript(desk, node):
+    seat = seat_of(node, "a1@example.org")
+    desk.post(f"/staff/attendees/{seat}/check-in", data={"csrf_token": desk.token})
+    page = desk.get(f"/staff/attendees/{seat}").get_data(as_text=True)
+    assert f'href="/staff/attendees/{seat}/undo"' in page       # a link to the question, no form
+    question = desk.get(f"/staff/attendees/{seat}/undo").get_data(as_text=True)
+    assert "Undo the check-in of Att1 Endee?" in question
+    assert 'name="confirm" value="yes"' in question and "No, keep it" in question
+    r = desk.post(f"/staff/attendees/{seat}/undo", data={"csrf_token": desk.token})
+    assert r.status_code == 302 and r.headers["Location"] == f"/staff/attendees/{seat}/undo"
+    assert my_facts(node, CheckInUndone) == []                  # a POST without "yes" asks
+    r = desk.post(f"/staff/attendees/{seat}/undo", data={"csrf_token": desk.token, "confirm": "yes"})
+    assert r.status_code == 302 and len(my_facts(node, CheckInUndone)) == 1
+    r = desk.get(f"/staff/attendees/{seat}/undo")                # nothing left to undo
+    assert r.status_code == 302 and r.headers["Location"] == f"/staff/attendees/{seat}"
+    assert desk.get("/staff/attendees/nobody:0/undo").status_code == 404
 
 
 def test_the_badge_preview_is_the_badge_that_prints(desk, node):
