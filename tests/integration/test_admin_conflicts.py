@@ -230,3 +230,26 @@ def test_the_order_of_a_conflict_shows_its_seats_holders_and_check_ins(venue):
     assert detail["about"]["attendee"] == "New Holder"
     assert [o["order_id"] for o in detail["about"]["orders"]] == [order_id]
 
+
+
+def test_sale_conflicts_name_the_buyer_or_the_payment_number_and_link_to_the_orders(hub):
+    from hub.checkins import record_conflict
+    add_admin(hub.hub)
+    admin = AdminPages(hub.app)
+    admin.sign_in()
+    first, second = [o.order_id for o in hub.hub.models.OrderView.select().limit(2)]
+    conference = hub.conference.id
+    record_conflict(hub.hub, "sale_beyond_allocation", "review", conference, first, ["e1"],
+                    [{"sale_id": first, "node_id": "n"}], "The sale stands.", ["n"])
+    record_conflict(hub.hub, "payment_reference_reused", "review", conference, "T-42",
+                    ["e2", "e3"], [{"sale_id": first}, {"sale_id": second}], "Both kept.", ["n"])
+    inbox = admin.get("/admin/conflicts/?conference=cqrs2026")
+    assert "Payment or receipt number T-42" in visible(inbox)
+    for conflict in hub.hub.models.Conflict.select():
+        detail = admin.get(f"/api/admin/conflicts/{conflict.id}").get_json()["about"]
+        orders = [o["order_id"] for o in detail["orders"]]
+        assert orders == ([first] if conflict.kind == "sale_beyond_allocation" else [first, second])
+        assert conflict.kind == "payment_reference_reused" or detail["attendee"]
+        for order_id in orders:
+            assert f'/admin/conflicts/{conflict.id}/orders/{order_id}"' in text(inbox)
+            assert admin.get(f"/admin/conflicts/{conflict.id}/orders/{order_id}").status_code == 200
