@@ -4,8 +4,6 @@ from __future__ import annotations
 import base64
 from dataclasses import asdict, dataclass
 
-import peewee
-
 from onsite_node.replica import Replica
 from shared_domain import checkin
 from shared_domain.errors import DomainError
