@@ -4,6 +4,7 @@ Ticket codes are what registrants hold on their phones; reading them here stands
 "the attendee shows the QR code of the ticket the hub sent them"."""
 from __future__ import annotations
 
+import os
 import sqlite3
 from dataclasses import dataclass
 
@@ -17,15 +18,33 @@ class Ticket:
     position: int
 
 
-def fresh_tickets(hub_db: str) -> list[Ticket]:
-    """Current tickets of seats bought online that never reached the hub as checked in, oldest
-    orders first."""
+def fresh_tickets(hub_db: str, door_dbs: tuple[str, ...] = ()) -> list[Ticket]:
+    """Current tickets of seats bought online that were never checked in, oldest orders first.
+
+    "Never" is read from the hub's log as well as its check-in table (its readers may not
+    have caught up yet after the doors pushed) and from every door's own replica (a check-in
+    the door has not pushed yet), so a ticket used in an earlier run is never offered again.
+    """
+    used = {seat for (seat,) in _query(hub_db, """
+        SELECT seat_id FROM checkin_record
+        UNION SELECT json_extract(data, '$.seat_id') FROM event
+        WHERE type = 'AttendeeCheckedIn'""")}
+    for door_db in door_dbs:
+        try:
+            used |= {seat for (seat,) in _query(door_db, "SELECT seat_id FROM rm_check_in")}
+        except sqlite3.Error:      # a door not enrolled yet has no replica: nothing checked in
+            pass
     rows = _query(hub_db, """
         SELECT attendee_name, code, seat_id, order_id, position FROM rm_ticket
-        WHERE seat_id NOT IN (SELECT seat_id FROM checkin_record)
-          AND order_id NOT IN (SELECT order_id FROM rm_order WHERE sold_on_site_by != '')
+        WHERE order_id NOT IN (SELECT order_id FROM rm_order WHERE sold_on_site_by != '')
         ORDER BY rowid""")
-    return [Ticket(*row) for row in rows]
+    return [Ticket(*row) for row in rows if row[2] not in used]
+
+
+def door_replicas(state: dict) -> tuple[str, ...]:
+    """The doors' replica files of a running demo (its demo.json state)."""
+    return tuple(os.path.join(door["folder"], "node.sqlite3")
+                 for door in state.get("doors", {}).values())
 
 
 def on_site_orders(hub_db: str) -> list[tuple[str, str]]:

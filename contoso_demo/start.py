@@ -88,10 +88,14 @@ def enrolled(folder: str) -> bool:
 
 def prepare_hub(data_dir: str, orders: int) -> tuple[str, dict[str, str]]:
     """Seed the hub (once); return the owner's access code and codes for doors to enroll."""
-    print("Preparing the demo data (the first time only; `make demo-reset` starts again)...",
-          flush=True)
     hub = bootstrap(HubConfig(data_dir=hub_dir(data_dir)))
     try:
+        if demo.seeded(hub, orders):
+            print("Starting the demo on its data from before (`make demo-reset` starts "
+                  "again)...", flush=True)
+        else:
+            print("Preparing the demo data (the first time only; `make demo-reset` starts "
+                  "again)...", flush=True)
         owner_code = demo.seed(hub, orders, progress=lambda line: print(line, flush=True))
         demo.seed_admin(hub)
         codes = {name: demo.enrollment_code(hub, name) for name in DOOR_FOLDERS
@@ -187,10 +191,13 @@ def print_welcome(state: dict, shown_dir: str) -> None:
                   f"    kiosk            {door['url']}/kiosk",
                   f"    staff desk       {door['url']}/staff   staff PIN "
                   f"{state['staff']['X-Staff-Pin']}"]
-    tickets = hub_db.fresh_tickets(state["hub_db"])
+    tickets = hub_db.fresh_tickets(state["hub_db"], hub_db.door_replicas(state))
     if tickets:
-        lines += ["", f"  A ticket to paste into a kiosk ({tickets[0].attendee_name}'s):",
-                  f"    {tickets[0].code}"]
+        ticket = tickets[-1]     # the venue-day scenario takes the oldest: keep clear of it
+        lines += ["", f"  A ticket to paste into a kiosk ({ticket.attendee_name}'s):",
+                  f"    {ticket.code}"]
+    else:
+        lines += ["", "  Every demo ticket has been used: `make demo-reset` starts again."]
     lines += ["", f"  Badges print as PNG files into {shown_dir}/door-*/prints/; "
                   f"logs are in {shown_dir}/logs/.",
               f"  A venue morning, from a second terminal: {scenario_command(shown_dir)}", ""]

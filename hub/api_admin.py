@@ -71,11 +71,12 @@ def rotate_secret(slug: str, node_id: str):
 @bp.post("/conferences/<slug>/nodes/<node_id>/allocation")
 def change_allocation(slug: str, node_id: str):
     """Give a node seats of a seat type (quantity > 0) or ask unsold ones back (< 0)."""
-    from hub import allocations
+    from hub import allocation_requests, allocations
     hub = current_hub()
     node = node_or_404(hub, conference_or_404(hub, slug), node_id)
     fields = require_object_fields(json_body(), {"seat_type": str, "quantity": int})
-    message = allocations.change(hub, node, fields.get("seat_type", ""), fields.get("quantity", 0))
+    message = allocation_requests.change_by_sign(hub, node, fields.get("seat_type", ""),
+                                                 fields.get("quantity", 0))
     wake_worker()
     return jsonify(message=message, allocation=allocations.allocation_summary(hub, node))
 

@@ -74,10 +74,76 @@ def conflict_summary(conflict, conference_slugs: dict[str, str]) -> dict:
 
 def conflict_detail(hub, conflict, conference_slugs: dict[str, str]) -> dict:
     """A conflict with both sides described, its resolution and the resolutions it allows."""
-    return {**conflict_summary(conflict, conference_slugs),
+    return {**conflict_summary(conflict, conference_slugs), "about": about(hub, conflict),
             "sides": [describe_side(hub, side) for side in json.loads(conflict.sides)],
             "resolution": json.loads(conflict.resolution) if conflict.resolution else None,
             "resolutions": list(conflicts.resolutions_for(conflict.kind))}
+
+
+def about(hub, conflict) -> dict:
+    """Whom a conflict concerns and the order(s) involved, in words, never a raw seat id."""
+    sides = json.loads(conflict.sides)
+    if conflict.kind == "payment_reference_reused":
+        order_ids = list(dict.fromkeys(s["sale_id"] for s in sides if s.get("sale_id")))
+        return {"attendee": "", "seat_type": "", "reference": conflict.subject,
+                "orders": [_order_ref(hub, o) for o in order_ids]}
+    order_id, _, position = conflict.subject.rpartition(":")
+    if not (order_id and position.isdigit()):       # an on-site sale: its order has its id
+        order = _order_ref(hub, conflict.subject)
+        return {"attendee": order["registrant"], "seat_type": "", "reference": "",
+                "orders": [order]}
+    A = hub.models.SeatAssignmentView
+    seat = A.get_or_none((A.order_id == order_id) & (A.position == int(position)))
+    named = next((s["attendee_name"] for s in sides if s.get("attendee_name")), "")
+    holder = f"{seat.first_name} {seat.last_name}".strip() if seat else ""
+    return {"attendee": holder or named, "seat_type": _seat_type_name(hub, seat),
+            "reference": "", "orders": [_order_ref(hub, order_id)]}
+
+
+def order_ids_of(hub, conflict) -> list[str]:
+    return [o["order_id"] for o in about(hub, conflict)["orders"]]
+
+
+def _order_ref(hub, order_id: str) -> dict:
+    O = hub.models.OrderView
+    order = O.get_or_none(O.order_id == order_id)
+    registrant = (f"{order.registrant_first_name} {order.registrant_last_name}".strip()
+                  if order else "")
+    return {"order_id": order_id, "registrant": registrant,
+            "status": order.status if order else "", "sold_on_site_by":
+            order.sold_on_site_by if order else ""}
+
+
+def _seat_type_name(hub, seat) -> str:
+    if seat is None:
+        return ""
+    T = hub.models.SeatType
+    seat_type = T.get_or_none(T.id == seat.seat_type)
+    return seat_type.name if seat_type else ""
+
+
+def order_page(hub, order_id: str) -> dict | None:
+    """One order as the admin sees it from a conflict: status, registrant, seats and holders."""
+    O, A, L = hub.models.OrderView, hub.models.SeatAssignmentView, hub.models.OrderLineView
+    order = O.get_or_none(O.order_id == order_id)
+    if order is None:
+        return None
+    names = {t.id: t.name for t in hub.models.SeatType.select()
+             .where(hub.models.SeatType.conference == order.conference_id)}
+    R = hub.models.CheckInRecord
+    checked_in = {r.seat_id for r in R.select(R.seat_id).where(
+        R.seat_id.startswith(f"{order_id}:") & (R.undone == False))}  # noqa: E712
+    seats = [{"position": a.position, "seat_type": names.get(a.seat_type, a.seat_type),
+              "holder": f"{a.first_name} {a.last_name}".strip(), "email": a.email,
+              "checked_in": f"{order_id}:{a.position}" in checked_in}
+             for a in A.select().where(A.order_id == order_id).order_by(A.position)]
+    return {"order_id": order.order_id, "status": order.status, "placed_at": order.placed_at,
+            "registrant": f"{order.registrant_first_name} {order.registrant_last_name}".strip(),
+            "registrant_email": order.registrant_email, "total_cents": order.total_cents,
+            "sold_on_site_by": order.sold_on_site_by, "seats": seats,
+            "lines": [{"name": line.name, "quantity": line.quantity,
+                       "line_total_cents": line.line_total_cents}
+                      for line in L.select().where(L.order_id == order_id)]}
 
 
 def describe_side(hub, side: dict) -> dict:

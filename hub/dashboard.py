@@ -23,15 +23,14 @@ def dashboard_figures(hub, conference) -> dict:
     now = hub.clock()
     nodes = node_admin.conference_nodes(hub, conference.id)
     entries = seat_entries(hub, conference.id, {n.id: n.clock_offset or 0.0 for n in nodes})
-    live = [n for n in nodes if not n.revoked_at]
+    online, total = node_admin.doors_online(nodes, now)
     return {"conference": {"id": conference.id, "slug": conference.slug, "name": conference.name},
             "at": now.isoformat(), "checked_in": len(entries),
             "expected": expected_seats(hub, conference.id),
             "per_node": per_node(nodes, entries, now),
             "timeline": timeline(entries, now),
             "seat_types": seat_type_figures(hub, conference.id),
-            "nodes_online": sum(node_admin.is_online(n, now) for n in live),
-            "nodes_total": len(live),
+            "nodes_online": online, "nodes_total": total,
             "open_conflicts": conflict_queries.open_by_kind(hub, conference.id)}
 
 
@@ -59,7 +58,8 @@ def per_node(nodes, entries: dict[str, tuple], now: dt.datetime) -> list[dict]:
     for _, node_id in entries.values():
         counts[node_id] = counts.get(node_id, 0) + 1
     return [{"node_id": n.id, "name": n.name, "checked_in": counts.get(n.id, 0),
-             "online": node_admin.is_online(n, now), "revoked": bool(n.revoked_at)}
+             "online": node_admin.is_online(n, now), "revoked": bool(n.revoked_at),
+             "state": node_admin.node_state(n)}
             for n in nodes]
 
 

@@ -55,6 +55,14 @@ def seed(hub, orders: int, progress=print) -> str:
     return conference.access_code
 
 
+def seeded(hub, orders: int) -> bool:
+    """Whether an earlier run already made the conference and its `orders` orders."""
+    conference = conference_by_slug(hub, DEMO_SLUG)
+    O = hub.models.OrderView
+    return conference is not None and O.select().where(
+        O.conference_id == conference.id).count() >= orders
+
+
 def _create_conference(hub):
     conference, _ = management.create_conference(hub, DEMO_CONFERENCE)
     for fields in DEMO_SEAT_TYPES:

@@ -29,6 +29,17 @@ def is_online(node, now: dt.datetime) -> bool:
     return node.revoked_at is None and seen is not None and now - seen <= ONLINE_WITHIN
 
 
+def doors(nodes) -> list:
+    """The nodes that could be online: enrolled and not revoked (a node never enrolled is none)."""
+    return [n for n in nodes if node_state(n) == "enrolled"]
+
+
+def doors_online(nodes, now: dt.datetime) -> tuple[int, int]:
+    """(online, could be online): what the console counts as doors online, everywhere."""
+    live = doors(nodes)
+    return sum(is_online(n, now) for n in live), len(live)
+
+
 def node_state(node) -> str:
     if node.revoked_at:
         return "revoked"

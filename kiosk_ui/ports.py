@@ -27,7 +27,6 @@ class Attendee(TypedDict):
     email: str
     company: str
     seat_type: str         # its name
-    access_code: str       # the order's access code
     checked_in: bool
     checked_in_at: str
 

@@ -45,10 +45,19 @@ def quantities_from(form: Mapping[str, str],
         field = f"qty-{seat['seat_type']}"
         raw = (form.get(field) or "0").strip() or "0"
         if not raw.isdigit() or len(raw) > 4:
-            errors[field] = "Type a whole number of seats."
+            errors[field] = f"Type a whole number of seats, {seat_range(seat)}."
             continue
         quantities[seat["seat_type"]] = int(raw)
+        if int(raw) > seat["left"]:     # the domain refuses it too; say the range here first
+            errors[field] = (f"Type {seat_range(seat)}. Ask the hub admin to raise this "
+                             "door's allocation, or borrow seats from another door.")
     return quantities, errors
+
+
+def seat_range(seat: SeatOffer) -> str:
+    """What may be typed for a seat type: "0 to 7 (7 left at this door)"."""
+    left = max(seat["left"], 0)
+    return f"0 to {left} ({left} left at this door)"
 
 
 def wanted(quantities: dict[str, int]) -> dict[str, int]:

@@ -92,7 +92,8 @@ def seats_page(buyer: Buyer, offer=None, quantities=None, *, quote=None, errors=
     return staff_page("kiosk_ui/sell_seats.html", buyer=buyer, offer=offer,
                       quantities=quantities, total=total, errors=errors or {},
                       refusal=refusal, payment_method=method or "cash",
-                      payment_reference=reference, payment_methods=PAYMENT_METHODS)
+                      payment_reference=reference, payment_methods=PAYMENT_METHODS,
+                      seat_range=sale_form.seat_range)
 
 
 def known_buyer(seat_id: str) -> Buyer:

@@ -56,8 +56,22 @@ def check_in(seat_id):
     return back_to(seat_id)
 
 
+@bp.get("/staff/attendees/<seat_id>/undo")
+def confirm_undo(seat_id):
+    """Ask first: a touch screen is easily touched twice, and an undo lets the ticket in again."""
+    found = ui().service.attendee(seat_id)
+    if found is None:
+        abort(404)
+    if not found["checked_in"]:
+        flash("Not checked in: nothing to undo.", "info")
+        return back_to(seat_id)
+    return staff_page("kiosk_ui/confirm_undo.html", attendee=found)
+
+
 @bp.post("/staff/attendees/<seat_id>/undo")
 def undo(seat_id):
+    if request.form.get("confirm") != "yes":        # only the confirmation page's button undoes
+        return redirect(url_for("staff_desk.confirm_undo", seat_id=seat_id))
     ui().service.undo(seat_id, by=g.staff)
     flash("The check-in is undone. It stays in the history.", "ok")
     return back_to(seat_id)

@@ -4,8 +4,6 @@ from __future__ import annotations
 import base64
 from dataclasses import asdict, dataclass
 
-import peewee
-
 from onsite_node.replica import Replica
 from shared_domain import checkin
 from shared_domain.errors import DomainError
@@ -100,15 +98,13 @@ class CheckInDesk:
     # --- the staff desk --------------------------------------------------------------
 
     def search(self, text: str, limit: int = 50) -> list[dict]:
-        """Attendees whose name, email, company or order access code matches."""
-        m = self.replica.models
-        A, O = m.AttendeeView, m.OrderView
+        """Attendees whose name, email or company matches (never by order access code)."""
+        A = self.replica.models.AttendeeView
         like = f"%{text.strip()}%"
-        rows = (A.select(A, O.access_code).join(O, peewee.JOIN.LEFT_OUTER,
-                                                 on=(A.order_id == O.order_id))
+        rows = (A.select()
                 .where((A.email != "") & (
                     (A.first_name ** like) | (A.last_name ** like) | (A.email ** like)
-                    | (A.company ** like) | (O.access_code == text.strip().upper())))
+                    | (A.company ** like)))
                 .order_by(A.last_name, A.first_name).limit(limit))
         return [self.attendee(row) for row in rows]
 

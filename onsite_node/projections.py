@@ -21,7 +21,6 @@ class NodeViews:
             conferences.SeatUpdated: self._seat_type,
             conferences.SeatDeleted: self._seat_type_deleted,
             orders.OrderPlaced: self._order_placed,
-            orders.OrderRegistrantAssigned: self._registrant,
             orders.OrderConfirmed: self._order_status("confirmed"),
             orders.OrderExpired: self._order_status("expired"),
             seat_assignments.SeatAssignmentsCreated: self._seats_created,
@@ -68,12 +67,9 @@ class NodeViews:
         self.m.SeatTypeView.delete().where(self.m.SeatTypeView.seat_type_id == e.seat_type_id).execute()
 
     def _order_placed(self, e):
-        self.m.OrderView.insert(order_id=e.order_id, access_code=e.access_code).on_conflict_ignore().execute()
-
-    def _registrant(self, e):
-        O = self.m.OrderView
-        O.update(registrant_name=f"{e.first_name} {e.last_name}".strip(),
-                 registrant_email=e.email.lower()).where(O.order_id == e.order_id).execute()
+        # Not the access code, nor the registrant: with an e-mail the code opens the order, and
+        # a door needs neither to admit, find or sell (a Pi at the venue may be stolen).
+        self.m.OrderView.insert(order_id=e.order_id).on_conflict_ignore().execute()
 
     def _order_status(self, status):
         def handle(e):

@@ -1,15 +1,21 @@
 """The node's web app: the sync calls its peers make, its JSON API and status, the kiosk UI."""
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, Flask, abort, current_app, jsonify, make_response, redirect, request
 
 import kiosk_ui
-from kiosk_ui import pin_guard
+from kiosk_ui import error_pages, pin_guard
 from onsite_node import settings
 from onsite_node.staff_sessions import TableStaffSessions
 from shared_domain.errors import DomainError
 from sync_protocol import server
 from sync_protocol.wire import PROTOCOL_VERSION, ProtocolError
+from werkzeug.exceptions import HTTPException
+
+# Paths that programs call: their errors stay JSON.
+MACHINE_PATHS = ("/api/", "/sync/", "/status.json/")
 
 bp = Blueprint("node_sync_v1", __name__, url_prefix="/sync/v1")
 api = Blueprint("node_api", __name__, url_prefix="/api")
@@ -109,6 +115,20 @@ def create_node_app(service) -> Flask:
     @app.errorhandler(DomainError)
     def domain_error(e: DomainError):
         return jsonify({"error": {"code": e.code, "message": e.message}}), 409
+
+    @app.errorhandler(HTTPException)
+    def http_error(e: HTTPException):
+        """Programs get JSON; a person gets a page in the kiosk's layout (see error_pages)."""
+        if e.response is not None:        # abort(response): already what the view meant
+            return e.response
+        if not (request.path + "/").startswith(MACHINE_PATHS):
+            return error_pages.error_page(e)
+        response = e.get_response()       # keeps Allow on a 405
+        response.set_data(json.dumps({"error": {
+            "code": (e.name or "error").lower().replace(" ", "_"),
+            "message": e.description or e.name}}))
+        response.content_type = "application/json"
+        return response
 
     return app
 

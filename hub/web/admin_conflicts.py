@@ -1,7 +1,7 @@
 """The conflict inbox: filter, see both sides, resolve one, or accept info-level ones in bulk."""
 from __future__ import annotations
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 
 from hub import conflict_queries as queries, conflict_resolutions, node_admin
 from hub.admin_lookups import conference_or_404, conflict_or_404
@@ -47,7 +47,8 @@ def inbox():
     slugs = queries.conference_slugs(hub)
     return render_template(
         "admin/conflicts.html", filters=filters, conference=conference,
-        conflicts=[queries.conflict_summary(c, slugs) for c in rows],
+        conflicts=[{**queries.conflict_summary(c, slugs), "about": queries.about(hub, c)}
+                   for c in rows],
         conferences=list(hub.models.Conference.select().order_by(hub.models.Conference.name)),
         kinds={k: queries.kind_label(k) for k in queries.kinds_seen(hub)},
         nodes=node_admin.conference_nodes(hub, conference.id) if conference else [],
@@ -57,6 +58,19 @@ def inbox():
 @bp.get("/<conflict_id>")
 def show(conflict_id: str):
     return _conflict_page(conflict_id, errors={}, form={})
+
+
+@bp.get("/<conflict_id>/orders/<order_id>")
+def order(conflict_id: str, order_id: str):
+    """An order the conflict concerns: who holds its seats, what was paid, what checked in."""
+    hub = current_hub()
+    conflict = conflict_or_404(hub, conflict_id)
+    found = queries.order_page(hub, order_id) if order_id in queries.order_ids_of(hub, conflict) \
+        else None
+    if found is None:
+        abort(404)
+    return render_template("admin/conflict_order.html", order=found,
+                           conflict=queries.conflict_summary(conflict, queries.conference_slugs(hub)))
 
 
 @bp.post("/<conflict_id>/resolve")

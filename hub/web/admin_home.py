@@ -17,9 +17,8 @@ def index():
     now = hub.clock()
     rows = []
     for conference in C.select().order_by(C.start_date, C.slug):
-        nodes = [n for n in node_admin.conference_nodes(hub, conference.id) if not n.revoked_at]
-        rows.append({"conference": conference, "nodes": len(nodes),
-                     "online": sum(node_admin.is_online(n, now) for n in nodes),
+        online, doors = node_admin.doors_online(node_admin.conference_nodes(hub, conference.id), now)
+        rows.append({"conference": conference, "nodes": doors, "online": online,
                      "open_conflicts": sum(conflict_queries.open_by_kind(hub, conference.id)
                                            .values())})
     return render_template("admin/index.html", rows=rows)

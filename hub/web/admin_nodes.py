@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, request, url_for
 
-from hub import allocations, node_admin, nodes
+from hub import allocation_requests, node_admin, nodes
 from hub.admin_lookups import conference_or_404, node_or_404
 from hub.app import current_hub
 from hub.errors import ApiError
@@ -72,25 +72,27 @@ def rotate(node_id: str):
 def change_allocation():
     """Give a node seats to sell on site, or ask unsold ones back (it returns them at its next sync)."""
     hub = current_hub()
-    node = node_or_404(hub, g.conference, request.form.get("node_id", ""))
+    form = request.form
+    node = node_or_404(hub, g.conference, form.get("node_id", ""))
     try:
-        quantity = int(request.form.get("quantity", ""))
-        message = allocations.change(hub, node, request.form.get("seat_type", ""),
-                                     quantity if request.form.get("direction") != "back" else -quantity)
-    except ValueError:
-        return _list_page(name="", error="", allocation_error="Give a whole number of seats."), 400
+        message = allocation_requests.change(
+            hub, node, form.get("seat_type", ""), form.get("direction", ""),
+            allocation_requests.parse_amount(form.get("quantity", "")))
     except (ApiError, DomainError) as refusal:
-        return _list_page(name="", error="", allocation_error=refusal.message), 400
+        return _list_page(name="", error="", allocation_error=refusal.message,
+                          allocation_form=form), 400
     flash(message, "success")
     return redirect(url_for(".index"))
 
 
-def _list_page(name: str, error: str, allocation_error: str = ""):
+def _list_page(name: str, error: str, allocation_error: str = "", allocation_form=None):
     hub = current_hub()
     T = hub.models.SeatType
     return render_template("admin/nodes.html", conference=g.conference,
                            nodes=node_admin.node_rows(hub, g.conference.id), name=name,
                            error=error, allocation_error=allocation_error,
+                           allocation_form=allocation_form or {},
+                           free_online=allocation_requests.free_online_by_type(hub, g.conference.id),
                            seat_types=T.select().where(T.conference == g.conference.id))
 
 

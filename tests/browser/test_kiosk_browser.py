@@ -131,7 +131,10 @@ def test_staff_desk_pin_search_manual_check_in_and_undo(browser, node, shoot):
     assert wait_for(lambda: page.reload() and "Badge printed" in page.locator("#history").inner_text())
     shoot(page, "staff-attendee")
 
-    page.get_by_role("button", name="Undo check-in").click()
+    page.get_by_role("link", name="Undo check-in").click()            # asks first
+    expect(page.get_by_role("heading", name=re.compile("^Undo the check-in of"))).to_be_visible()
+    shoot(page, "staff-confirm-undo")
+    page.get_by_role("button", name="Yes, undo the check-in").click()
     expect(page.locator("#check-in-state")).to_have_text("Not checked in")
     expect(page.locator("#history")).to_contain_text("undone")
 

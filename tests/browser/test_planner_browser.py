@@ -138,8 +138,8 @@ def test_a_scanned_badge_buys_an_add_on_and_a_sale_beyond_the_allocation_is_refu
     page.locator(".seat-line", has_text=COCKTAIL).locator("input").fill("5")
     expect(page.locator("#total")).to_have_text("250.00 USD")
     page.get_by_role("button", name="Sell", exact=True).click()
-    expect(page.locator("#refusal")).to_have_text(
-        f"Only 3 seats of {COCKTAIL} left on this node. Ask the hub admin to raise this node's "
+    expect(page.locator(".seat-line", has_text=COCKTAIL).locator(".field-message")).to_have_text(
+        "Type 0 to 3 (3 left at this door). Ask the hub admin to raise this door's "
         "allocation, or borrow seats from another door.")
     shoot(page, "planner-refused-pi")
     page.locator(".seat-line", has_text=COCKTAIL).locator("input").fill("1")

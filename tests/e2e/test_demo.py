@@ -72,3 +72,42 @@ def test_demo_plays_a_venue_day_and_stops_everything_on_ctrl_c(tmp_path):
     assert demo.returncode == 0, (tmp_path / "demo.out").read_text()
     assert state and not any(alive(pid) for pid in state["pids"].values())
     assert running_demo(data_dir) is None
+
+
+def test_the_welcome_ticket_is_never_one_already_checked_in_anywhere(tmp_path):
+    """A check-in the door has not pushed, or the hub has logged but not yet projected, makes
+    the ticket used: the second `make demo` once printed a ticket the first run had used."""
+    from contoso_demo import hub_db
+    from tests.support.clock import FakeClock
+    from tests.support.kiosk_node import kiosk_node
+    from tests.support.venue import venue_hub
+    hub, server = venue_hub(tmp_path, FakeClock())
+    door = kiosk_node(hub, tmp_path / "door")
+    try:
+        hub_file = os.path.join(hub.hub.config.data_dir, "hub.sqlite3")
+        door_file = str(tmp_path / "door" / "node.sqlite3")
+        before = hub_db.fresh_tickets(hub_file, (door_file,))
+        assert len(before) == 3
+        used = before[0]
+        assert door.desk.scan(used.code).admitted               # at the door only, so far
+        assert used not in hub_db.fresh_tickets(hub_file, (door_file,))
+        door.sync_hub()                                         # the hub logged it, no reader ran
+        assert not hub.hub.models.CheckInRecord.select().count()
+        assert [t.code for t in hub_db.fresh_tickets(hub_file)] == [t.code for t in before[1:]]
+    finally:
+        door.close()
+        server.stop()
+        hub.hub.close()
+
+
+def test_the_demo_says_first_time_only_the_first_time(tmp_path):
+    from hub import demo
+    from tests.support.clock import FakeClock
+    from tests.support.hub_api import make_app
+    hub = make_app(tmp_path, FakeClock()).extensions["contoso_hub"]
+    try:
+        assert not demo.seeded(hub, 2)
+        demo.seed(hub, 2, progress=lambda line: None)
+        assert demo.seeded(hub, 2) and not demo.seeded(hub, 3)
+    finally:
+        hub.close()

@@ -6,7 +6,7 @@ import pytest
 
 from tests.support.admin import AdminPages, add_admin
 from tests.support.conflict_venue import create_three_conflicts, sync_all, tickets, two_doors
-from tests.support.pages import visible
+from tests.support.pages import text, visible
 
 KINDS = {"double_check_in", "checkin_reassigned_seat", "checkin_cancelled_order"}
 
@@ -197,3 +197,59 @@ def test_a_check_in_taken_back_by_staff_and_admitted_again_is_no_conflict(hub, t
     assert hub.hub.models.Conflict.select().count() == 0
     a.close()
     b.close()
+
+
+def test_conflicts_name_the_attendee_and_link_to_the_order_never_a_raw_seat_id(venue):
+    hub, admin, a, b, found = venue
+    inbox = admin.get("/admin/conflicts/?conference=cqrs2026")
+    for conflict in found.values():
+        page = admin.get(f"/admin/conflicts/{conflict.id}")
+        order_id = conflict.subject.rpartition(":")[0]
+        link = f'href="/admin/conflicts/{conflict.id}/orders/{order_id}"'
+        assert link in text(inbox) and link in text(page)
+        # links carry ids; the words a person reads do not
+        assert conflict.subject not in visible(page) and conflict.subject not in visible(inbox)
+    page = visible(admin.get(f"/admin/conflicts/{found['double_check_in'].id}"))
+    assert "Att0 Endee (General admission)" in page and "order of " in page
+    # the seat reassigned meanwhile is named by its holder now, the side by who came in
+    page = visible(admin.get(f"/admin/conflicts/{found['checkin_reassigned_seat'].id}"))
+    assert "New Holder (General admission)" in page and "Att2 Endee" in page
+
+
+def test_the_order_of_a_conflict_shows_its_seats_holders_and_check_ins(venue):
+    hub, admin, a, b, found = venue
+    conflict = found["checkin_reassigned_seat"]
+    order_id = conflict.subject.rpartition(":")[0]
+    page = visible(admin.get(f"/admin/conflicts/{conflict.id}/orders/{order_id}"))
+    assert "New Holder" in page and "new@example.org" in page and "Confirmed" in page
+    assert "Checked in" in page and "Yes" in page
+    other = found["double_check_in"].subject.rpartition(":")[0]
+    assert admin.get(f"/admin/conflicts/{conflict.id}/orders/{other}").status_code == 404
+    assert admin.get(f"/admin/conflicts/nope/orders/{order_id}").status_code == 404
+    detail = admin.get(f"/api/admin/conflicts/{conflict.id}").get_json()
+    assert detail["about"]["attendee"] == "New Holder"
+    assert [o["order_id"] for o in detail["about"]["orders"]] == [order_id]
+
+
+
+def test_sale_conflicts_name_the_buyer_or_the_payment_number_and_link_to_the_orders(hub):
+    from hub.checkins import record_conflict
+    add_admin(hub.hub)
+    admin = AdminPages(hub.app)
+    admin.sign_in()
+    first, second = [o.order_id for o in hub.hub.models.OrderView.select().limit(2)]
+    conference = hub.conference.id
+    record_conflict(hub.hub, "sale_beyond_allocation", "review", conference, first, ["e1"],
+                    [{"sale_id": first, "node_id": "n"}], "The sale stands.", ["n"])
+    record_conflict(hub.hub, "payment_reference_reused", "review", conference, "T-42",
+                    ["e2", "e3"], [{"sale_id": first}, {"sale_id": second}], "Both kept.", ["n"])
+    inbox = admin.get("/admin/conflicts/?conference=cqrs2026")
+    assert "Payment or receipt number T-42" in visible(inbox)
+    for conflict in hub.hub.models.Conflict.select():
+        detail = admin.get(f"/api/admin/conflicts/{conflict.id}").get_json()["about"]
+        orders = [o["order_id"] for o in detail["orders"]]
+        assert orders == ([first] if conflict.kind == "sale_beyond_allocation" else [first, second])
+        assert conflict.kind == "payment_reference_reused" or detail["attendee"]
+        for order_id in orders:
+            assert f'/admin/conflicts/{conflict.id}/orders/{order_id}"' in text(inbox)
+            assert admin.get(f"/admin/conflicts/{conflict.id}/orders/{order_id}").status_code == 200

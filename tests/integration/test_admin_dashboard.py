@@ -85,6 +85,19 @@ def test_a_revoked_node_is_not_counted_online(venue):
     assert (figures["nodes_online"], figures["nodes_total"]) == (1, 1)
 
 
+def test_a_node_that_never_enrolled_is_no_door_that_could_be_online(venue):
+    hub, admin, a, b = venue
+    from hub import nodes
+    nodes.create_node(hub.hub, hub.conference, "Door C")      # created, never enrolled
+    figures = live(admin)["figures"]
+    assert (figures["nodes_online"], figures["nodes_total"]) == (2, 2)
+    [door_c] = [n for n in figures["per_node"] if n["name"] == "Door C"]
+    assert door_c["state"] == "waiting_for_enrollment" and not door_c["online"]
+    assert "Nodes online 2 / 2" in visible(admin.get(DASHBOARD))
+    assert "Door C Not enrolled yet" in visible(admin.get(DASHBOARD))
+    assert "CQRS Summit" in (home := visible(admin.get("/admin/"))) and "2 / 2" in home
+
+
 def test_the_timeline_buckets_entries_by_five_minutes_for_at_most_eight_hours():
     now = dt.datetime(2026, 12, 8, 9, 7, 30, tzinfo=UTC)
     entries = {"s1": (dt.datetime(2026, 12, 8, 8, 51, tzinfo=UTC), "a"),

@@ -5,10 +5,12 @@ import io
 import re
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PIL import Image
 from pyzbar.pyzbar import decode
 
-from hub import nodes
+from hub import allocation_requests, nodes
 from sync_protocol.wire import ProtocolError
 from tests.support.admin import AdminPages, add_admin, admin_basic, enrollment_code
 from tests.support.clock import FakeClock
@@ -189,3 +191,96 @@ def test_the_admin_gives_a_node_seats_and_asks_them_back(admin):
     assert asked.data["quantity"] == 2 and asked.data["node_id"] == node.id
     r = admin.api.http.post(api, json={"seat_type": "nope", "quantity": 1}, headers=admin_basic())
     assert r.status_code == 400 and r.get_json()["error"]["code"] == "unknown_seat_type"
+
+
+def enrolled_node_and_workshop(admin):
+    node, code, _ = create_node(admin)
+    nodes.enroll(admin.hub, code, "pk", "0.1.0")
+    T = admin.hub.models.SeatType
+    return node, T.get(T.name == "CQRS Workshop").id
+
+
+def allocation_events(admin) -> list:
+    return [e for e in admin.hub.store.read_all(0, 5000)
+            if e.type in ("SeatsAllocatedToNode", "AllocationReductionRequested")]
+
+
+def test_giving_more_than_is_free_online_is_refused_with_the_number_free(admin):
+    node, workshop = enrolled_node_and_workshop(admin)
+    page = visible(admin.get(NODES))
+    assert "CQRS Workshop (100 free online)" in page
+    r = admin.post(NODES + "allocation", {"node_id": node.id, "seat_type": workshop,
+                                          "quantity": "100000", "direction": "give"})
+    assert r.status_code == 400 and "Only 100 CQRS Workshop seat(s) are free online" in visible(r)
+    assert 'value="100000"' in text(r)          # the form keeps what was typed, to correct it
+    r = admin.api.http.post(f"{API_NODES}/{node.id}/allocation", headers=admin_basic(),
+                            json={"seat_type": workshop, "quantity": 101})
+    assert r.status_code == 400 and r.get_json()["error"]["code"] == "not_enough_free_seats"
+    assert "Only 100" in r.get_json()["error"]["fields"]["quantity"]
+    assert allocation_events(admin) == []
+
+
+def test_an_amount_that_is_not_a_positive_whole_number_is_refused_never_flipped(admin):
+    node, workshop = enrolled_node_and_workshop(admin)
+    admin.post(NODES + "allocation", {"node_id": node.id, "seat_type": workshop,
+                                      "quantity": "10", "direction": "give"})
+    admin.hub.run_until_idle()
+    before = allocation_events(admin)
+    for typed in ["-5", "0", "-0", "5.5", "1e3", "", "9" * 5000, "\uff15"]:
+        for direction in ["give", "back"]:
+            r = admin.post(NODES + "allocation", {"node_id": node.id, "seat_type": workshop,
+                                                  "quantity": typed, "direction": direction})
+            assert r.status_code == 400 and "number of seats" in visible(r), (typed, direction)
+    assert allocation_events(admin) == before
+
+
+def test_asking_back_more_than_the_node_holds_unsold_is_refused_with_what_it_holds(admin):
+    node, workshop = enrolled_node_and_workshop(admin)
+    admin.post(NODES + "allocation", {"node_id": node.id, "seat_type": workshop,
+                                      "quantity": "4", "direction": "give"})
+    admin.hub.run_until_idle()
+    r = admin.post(NODES + "allocation", {"node_id": node.id, "seat_type": workshop,
+                                          "quantity": "5", "direction": "back"})
+    assert r.status_code == 400 and "Door A holds 4 unsold CQRS Workshop seat(s)" in visible(r)
+    r = admin.api.http.post(f"{API_NODES}/{node.id}/allocation", headers=admin_basic(),
+                            json={"seat_type": workshop, "quantity": -5})
+    assert r.status_code == 400 and r.get_json()["error"]["code"] == "more_than_held"
+    r = admin.post(NODES + "allocation", {"node_id": node.id, "seat_type": workshop,
+                                          "quantity": "4", "direction": "back"})
+    assert r.status_code == 302
+    assert [e.data["quantity"] for e in allocation_events(admin)
+            if e.type == "AllocationReductionRequested"] == [4]
+
+
+def test_a_direction_other_than_give_or_back_is_refused(admin):
+    node, workshop = enrolled_node_and_workshop(admin)
+    r = admin.post(NODES + "allocation", {"node_id": node.id, "seat_type": workshop,
+                                          "quantity": "3", "direction": "sideways"})
+    assert r.status_code == 400 and "give seats or to ask them back" in visible(r)
+    assert allocation_events(admin) == []
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(asked=st.integers(min_value=-10**12, max_value=10**12))
+def test_the_api_grants_or_asks_back_exactly_what_was_asked_or_refuses_and_changes_nothing(
+        admin, asked):
+    N, T = admin.hub.models.Node, admin.hub.models.SeatType
+    node = N.get_or_none(N.name == "Door P")
+    if node is None:
+        node, code, _ = create_node(admin, "Door P")
+        nodes.enroll(admin.hub, code, "pk", "0.1.0")
+    workshop = T.get(T.name == "CQRS Workshop").id
+    free = allocation_requests.free_online(admin.hub, node.conference_id, workshop)
+    held = allocation_requests.unsold_held(admin.hub, node, workshop)
+    before = len(allocation_events(admin))
+    r = admin.api.http.post(f"{API_NODES}/{node.id}/allocation", headers=admin_basic(),
+                            json={"seat_type": workshop, "quantity": asked})
+    admin.hub.run_until_idle()
+    if 0 < asked <= free or 0 < -asked <= held:
+        assert r.status_code == 200 and len(allocation_events(admin)) == before + 1
+        expected_free = free - max(asked, 0)    # seats asked back come free at the next sync
+        assert allocation_requests.free_online(admin.hub, node.conference_id, workshop) \
+            == expected_free
+    else:
+        assert r.status_code == 400 and len(allocation_events(admin)) == before

@@ -98,3 +98,40 @@ def test_a_scan_without_the_pages_token_is_refused(kiosk, hub, node):
 def test_the_node_api_scan_queues_a_badge_too(node, hub):
     r = node_client(node).post("/api/scan", json={"code": tickets(hub)["Att2 Endee"]})
     assert r.get_json()["admitted"] and r.get_json()["badge_job"]
+
+
+def looks_like_the_kiosk(page: str) -> bool:
+    return "kiosk.css" in page and "Back to the kiosk" in page and 'class="login-card' in page
+
+
+def test_the_nodes_error_pages_look_like_its_other_pages(node):
+    from onsite_node.server import create_node_app
+    app = create_node_app(node)
+
+    @app.get("/kiosk/boom")
+    def boom():
+        raise RuntimeError("a bug")
+
+    client = app.test_client()
+    r = client.get("/no/such/page")
+    assert r.status_code == 404 and looks_like_the_kiosk(r.get_data(as_text=True))
+    assert "No such page" in r.get_data(as_text=True)
+    r = client.put("/kiosk")
+    assert r.status_code == 405 and "GET" in r.headers["Allow"]
+    assert looks_like_the_kiosk(r.get_data(as_text=True))
+    r = client.post("/kiosk/scan", data={"code": "x"})           # no CSRF token: says why
+    assert r.status_code == 400 and "Reload the page" in r.get_data(as_text=True)
+    assert looks_like_the_kiosk(r.get_data(as_text=True))
+    r = client.get("/kiosk/boom")
+    page = r.get_data(as_text=True)
+    assert r.status_code == 500 and looks_like_the_kiosk(page) and "a bug" not in page
+
+
+def test_programs_still_get_json_errors_from_the_node(node):
+    client = node_client(node)
+    r = client.get("/api/no-such-thing")
+    assert r.status_code == 404 and r.get_json()["error"]["code"] == "not_found"
+    r = client.get("/api/scan")
+    assert r.status_code == 405 and "POST" in r.headers["Allow"] and r.is_json
+    r = client.get("/api/attendees", query_string={"q": "x"})    # no PIN: the view's own body
+    assert r.status_code == 403 and r.get_json()["error"]["code"] == "staff_only"

@@ -213,9 +213,9 @@ def test_an_add_on_prints_the_buyers_own_badge_with_every_seat_type_they_hold(de
 
 def test_a_sale_beyond_the_allocation_is_refused_with_how_many_are_left(desk, node, hub):
     r = sell_walk_in(desk, hub, 4)
-    assert r.status_code == 409
-    assert ("Only 3 seats of Additional cocktail party left on this node. Ask the hub admin to "
-            "raise this node&#39;s allocation, or borrow seats from another door.") in html(r)
+    assert r.status_code == 400
+    assert ("Type 0 to 3 (3 left at this door). Ask the hub admin to raise this door&#39;s "
+            "allocation, or borrow seats from another door.") in html(r)
     assert 'value="4"' in html(r) and "Wanda Walker" in html(r)          # nothing is lost
     assert my_facts(node, OnSiteSaleMade) == [] and node.prints.waiting() == []
 
@@ -232,8 +232,10 @@ def test_payment_needs_a_known_method_and_a_reference_for_card_or_invoice(
     assert my_facts(node, OnSiteSaleMade) == []
 
 
-@pytest.mark.parametrize("quantity, message", [("two", "Type a whole number of seats."),
-                                                ("-1", "Type a whole number of seats."),
+@pytest.mark.parametrize("quantity, message", [
+    ("two", "Type a whole number of seats, 0 to 3 (3 left at this door)."),
+    ("-1", "Type a whole number of seats, 0 to 3 (3 left at this door)."),
+    ("9999", "Type 0 to 3 (3 left at this door)."),
                                                 ("0", "Choose at least one seat to sell.")])
 def test_bad_quantities_are_refused(desk, node, hub, quantity, message):
     r = sell_walk_in(desk, hub, quantity, shown_total=0)

@@ -51,6 +51,7 @@ def test_the_seats_page_shows_the_offer_the_buyer_and_what_they_hold(client):
     assert "Ada Lovelace" in html and "General admission" in html
     assert "Workshop" in html and "120.00 USD" in html and "2 left at this door" in html
     assert 'max="2"' in html and 'data-price="12000"' in html     # for the live total
+    assert "0 to 2 (2 left at this door)" in html
 
 
 def test_a_sale_goes_to_the_service_under_the_staff_name_then_shows_the_sale(client, fake):
@@ -64,10 +65,10 @@ def test_a_sale_goes_to_the_service_under_the_staff_name_then_shows_the_sale(cli
     assert '<svg class="ticket-qr"' in html and "No badge printed at this door." in html
 
 
-def test_a_refusal_of_the_service_is_shown_on_the_seats_form(client, fake):
+def test_more_than_is_left_is_refused_with_the_range_before_the_service_is_asked(client, fake):
     r = post(client, "/staff/sell/seats", **sale_form("3"))
-    assert r.status_code == 409 and "Only 2 seats of Workshop left on this node." in page(r)
-    assert 'value="3"' in page(r)
+    assert r.status_code == 400 and "Type 0 to 2 (2 left at this door)." in page(r)
+    assert 'value="3"' in page(r) and fake.calls == []
 
 
 def test_a_total_that_differs_from_the_one_shown_is_confirmed_before_selling(client, fake):

@@ -189,10 +189,23 @@ def test_search_by_company(desk, node, hub):
     assert "Grace Hopper" in html and "Fabrikam" in html and "Att0" not in html
 
 
-def test_search_by_order_code(desk, node):
-    access_code = node.replica.models.OrderView.select().first().access_code
-    html = desk.get("/staff", query_string={"q": access_code}).get_data(as_text=True)
-    assert access_code in html and "Endee" in html
+def test_no_order_access_code_reaches_the_desk_its_api_or_the_nodes_views(desk, node, hub):
+    # With an attendee's e-mail beside it, an access code opens the order at the hub.
+    codes = [o.access_code for o in hub.hub.models.OrderView.select()]
+    assert codes and all(codes)
+    seat = seat_of(node, "a1@example.org")
+    pages = [desk.get("/staff", query_string={"q": "Endee"}).get_data(as_text=True),
+             desk.get(f"/staff/attendees/{seat}").get_data(as_text=True),
+             desk.get("/staff/sell", query_string={"q": "Endee"}).get_data(as_text=True),
+             node_client(node).get("/api/attendees", query_string={"q": "Endee"},
+                                   headers={"X-Staff-Pin": PIN}).get_data(as_text=True)]
+    assert "Att0" in pages[0] and "a1@example.org" in pages[3]
+    for page in pages:
+        assert not [code for code in codes if code in page]
+    for code in codes:                              # and searching by one finds nobody
+        assert "Nobody matches" in desk.get("/staff", query_string={"q": code}).get_data(as_text=True)
+    O = node.replica.models.OrderView
+    assert [(o.access_code, o.registrant_email) for o in O.select()] == [("", "")] * len(codes)
 
 
 def test_manual_check_in_undo_and_reprint_are_recorded_under_the_staff_name(desk, node):
@@ -206,7 +219,7 @@ def test_manual_check_in_undo_and_reprint_are_recorded_under_the_staff_name(desk
     page = desk.get(f"/staff/attendees/{seat}").get_data(as_text=True)
     assert "Checked in at" in page and "Checked in by hand" in page and "Badge printed" in page
 
-    desk.post(f"/staff/attendees/{seat}/undo", data={"csrf_token": desk.token})
+    desk.post(f"/staff/attendees/{seat}/undo", data={"csrf_token": desk.token, "confirm": "yes"})
     desk.post(f"/staff/attendees/{seat}/reprint", data={"csrf_token": desk.token})
     node.prints.run_due()
     page = desk.get(f"/staff/attendees/{seat}").get_data(as_text=True)
@@ -218,6 +231,24 @@ def test_manual_check_in_undo_and_reprint_are_recorded_under_the_staff_name(desk
     assert (checked_in.method, checked_in.by, undone.by) == ("manual", "Sam Staff", "Sam Staff")
     assert (first.reprint, first.by, reprint.reprint, reprint.by) == (
         False, "Sam Staff", True, "Sam Staff")
+
+
+def test_undo_asks_before_it_undoes_without_javascript(desk, node):
+    seat = seat_of(node, "a1@example.org")
+    desk.post(f"/staff/attendees/{seat}/check-in", data={"csrf_token": desk.token})
+    page = desk.get(f"/staff/attendees/{seat}").get_data(as_text=True)
+    assert f'href="/staff/attendees/{seat}/undo"' in page       # a link to the question, no form
+    question = desk.get(f"/staff/attendees/{seat}/undo").get_data(as_text=True)
+    assert "Undo the check-in of Att1 Endee?" in question
+    assert 'name="confirm" value="yes"' in question and "No, keep it" in question
+    r = desk.post(f"/staff/attendees/{seat}/undo", data={"csrf_token": desk.token})
+    assert r.status_code == 302 and r.headers["Location"] == f"/staff/attendees/{seat}/undo"
+    assert my_facts(node, CheckInUndone) == []                  # a POST without "yes" asks
+    r = desk.post(f"/staff/attendees/{seat}/undo", data={"csrf_token": desk.token, "confirm": "yes"})
+    assert r.status_code == 302 and len(my_facts(node, CheckInUndone)) == 1
+    r = desk.get(f"/staff/attendees/{seat}/undo")                # nothing left to undo
+    assert r.status_code == 302 and r.headers["Location"] == f"/staff/attendees/{seat}"
+    assert desk.get("/staff/attendees/nobody:0/undo").status_code == 404
 
 
 def test_the_badge_preview_is_the_badge_that_prints(desk, node):
