@@ -16,6 +16,7 @@ STATUS_BY_CODE = {
     "unauthorized": 401, "order_expired": 409, "order_confirmed": 409,
     "conflict": 409, "slug_taken": 409, "seat_type_in_use": 409,
     "already_resolved": 409, "conflict_not_found": 404,
+    "quantity_below_sold": 409, "quantity_below_held": 409, "no_seat_types": 409,
 }
 
 

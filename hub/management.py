@@ -14,8 +14,9 @@ from shared_domain.conferences import (
     ConferenceCreated, ConferencePublished, ConferenceUnpublished, ConferenceUpdated,
     SeatCreated, SeatDeleted, SeatUpdated,
 )
+from shared_domain.errors import DomainError
 from shared_domain.people import same_email
-from shared_domain.seats_availability import seat_quantity_change
+from shared_domain.seats_availability import SetSeatQuantity
 from sync_protocol.ids import uuid7
 
 CONFERENCE_FIELDS = ("slug", "name", "description", "location", "tagline", "twitter_search",
@@ -146,7 +147,7 @@ def create_seat_type(hub, conference, fields: dict):
         conference = _reload(hub, conference)
         seat_type = hub.models.SeatType.create(id=uuid7(), conference=conference.id, **values)
         publish_event(hub, conference.id, SeatCreated(**_seat_event_fields(seat_type)))
-        _queue_quantity_change(hub, seat_type, 0, seat_type.quantity)
+        _set_quantity(hub, seat_type, seat_type.quantity)
     return seat_type
 
 
@@ -157,10 +158,10 @@ def update_seat_type(hub, conference, seat_type_id: str, fields: dict):
         current = {"name": seat_type.name, "description": seat_type.description,
                    "quantity": seat_type.quantity, "price": _dollars(seat_type.price_cents)}
         values = _clean_seat_type(hub, {**current, **fields})
-        old_quantity = seat_type.quantity
         _save(seat_type, values)
+        # First the stock (which may refuse), so a refused quantity stores nothing at all.
+        _set_quantity(hub, seat_type, seat_type.quantity)
         publish_event(hub, seat_type.conference_id, SeatUpdated(**_seat_event_fields(seat_type)))
-        _queue_quantity_change(hub, seat_type, old_quantity, seat_type.quantity)
     return seat_type
 
 
@@ -172,9 +173,9 @@ def delete_seat_type(hub, conference, seat_type_id: str) -> None:
         if not rules.can_delete_seat_type(conference.was_ever_published):
             raise ApiError(409, "seat_type_in_use", "Seat types cannot be deleted once the "
                            "conference has been published; set the quantity to 0 instead.")
+        _set_quantity(hub, seat_type, 0)
         seat_type.delete_instance()
         publish_event(hub, conference.id, SeatDeleted(conference.id, seat_type.id))
-        _queue_quantity_change(hub, seat_type, seat_type.quantity, 0)
 
 
 def find_seat_type(hub, conference, seat_type_id: str):
@@ -200,10 +201,20 @@ def _clean_seat_type(hub, fields: dict) -> dict:
     return values
 
 
-def _queue_quantity_change(hub, seat_type, old: int, new: int) -> None:
-    command = seat_quantity_change(seat_type.conference_id, seat_type.id, old, new)
-    if command is not None:
-        hub.bus.send(command, correlation=seat_type.conference_id)
+def _set_quantity(hub, seat_type, quantity: int) -> None:
+    """Set the stock inside the caller's transaction: a refusal undoes the whole change.
+
+    Handled inline (not queued) so the check against what is sold and held sees the
+    stream as it is and the reservations that follow see the new quantity.
+    """
+    try:
+        hub.bus.handle(SetSeatQuantity(seat_type.conference_id, seat_type.id, quantity),
+                       correlation=seat_type.conference_id)
+    except DomainError as refusal:
+        if refusal.code in ("quantity_below_sold", "quantity_below_held"):
+            raise ApiError(409, refusal.code, refusal.message,
+                           fields={"quantity": refusal.message}) from None
+        raise
 
 
 def _seat_event_fields(seat_type) -> dict:
