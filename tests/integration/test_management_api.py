@@ -389,3 +389,50 @@ def test_guessing_a_conference_access_code_is_stopped_after_five_failures(client
     r = client.post("/api/conferences/locate", json={"owner_email": "guard@example.org",
                                                      "access_code": code})
     assert r.status_code == 429
+
+
+# --- quantity against what is sold and held -----------------------------------------------
+
+def _sell_and_hold(hub, conference_id, seat_type_id, sold, held):
+    """Seats sold and held straight through the availability aggregate (no registrant API)."""
+    from shared_domain.seats import SeatQuantity
+    from shared_domain import seats_availability as sa
+    for reservation, quantity in (("sold-order", sold), ("held-order", held)):
+        hub.bus.handle(sa.MakeSeatReservation(conference_id, reservation,
+                                              (SeatQuantity(seat_type_id, quantity),),
+                                              f"cmd-{reservation}"))
+    hub.bus.handle(sa.CommitSeatReservation(conference_id, "sold-order"))
+    hub.run_until_idle()
+
+
+def test_a_quantity_below_what_is_sold_is_refused_and_changes_nothing(client, hub, owned):
+    slug, auth, body = owned
+    seat = add_seat_type(client, slug, auth, quantity=10)
+    client.post(f"/api/conferences/{slug}/publish", headers=auth)
+    _sell_and_hold(hub, body["id"], seat["id"], sold=4, held=3)
+    events_before = event_types(hub, body["id"])
+    url = f"/api/conferences/{slug}/seat-types/{seat['id']}"
+    r = client.put(url, json={"quantity": 3, "name": "Renamed"}, headers=auth)
+    assert r.status_code == 409
+    error = r.get_json()["error"]
+    assert error["code"] == "quantity_below_sold" and "4 seats" in error["message"]
+    assert "quantity" in error["fields"]
+    r = client.put(url, json={"quantity": 5}, headers=auth)
+    assert r.status_code == 409 and r.get_json()["error"]["code"] == "quantity_below_held"
+    assert event_types(hub, body["id"]) == events_before
+    [row] = client.get(f"/api/conferences/{slug}/seat-types", headers=auth).get_json()
+    assert (row["name"], row["quantity"], row["available"]) == (GA["name"], 10, 3)
+
+
+def test_lowering_then_raising_the_quantity_never_offers_more_than_the_quantity(
+        client, hub, owned):
+    slug, auth, body = owned
+    seat = add_seat_type(client, slug, auth, quantity=10)
+    client.post(f"/api/conferences/{slug}/publish", headers=auth)
+    _sell_and_hold(hub, body["id"], seat["id"], sold=4, held=3)
+    url = f"/api/conferences/{slug}/seat-types/{seat['id']}"
+    for quantity, available in ((7, 0), (10, 3), (8, 1)):
+        r = client.put(url, json={"quantity": quantity}, headers=auth)
+        assert r.status_code == 200, r.get_json()
+        hub.run_until_idle()
+        assert public_seats(client, slug)[GA["name"]]["available"] == available

@@ -254,3 +254,10 @@ def test_lists_need_the_owner_session(pages, sold):
     for path in ("/manage/offline26/orders", "/manage/offline26/attendees.csv"):
         r = other.get(path)
         assert r.status_code == 302 and r.headers["Location"].endswith("/manage/")
+
+
+def test_a_quantity_below_what_is_sold_is_explained_beside_the_field(pages, sold):
+    r = pages.post(f"/manage/offline26/seat-types/{sold}/edit", {**SEAT_TYPE, "quantity": "1"})
+    assert r.status_code == 400
+    assert "2 seats of this type already sold" in field_error(r, "quantity")
+    assert pages.hub.models.SeatType.get_by_id(sold).quantity == 40
