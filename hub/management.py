@@ -36,9 +36,12 @@ def publish_event(hub, conference_id: str, event) -> None:
 
 # --- conferences ---------------------------------------------------------------
 
-def create_conference(hub, fields: dict):
-    """Create an unpublished conference with a fresh access code; return (row, access code)."""
-    values = _clean_conference(hub, fields)
+def create_conference(hub, fields: dict, wrong_types: dict | None = None):
+    """Create an unpublished conference with a fresh access code; return (row, access code).
+
+    `wrong_types` (field -> message) joins the refusal, so every bad field is named at once.
+    """
+    values = _clean_conference(hub, fields, wrong_types)
     access_code = rules.access_code_from(os.urandom(16))
     C = hub.models.Conference
     with hub.db.atomic():
@@ -48,10 +51,10 @@ def create_conference(hub, fields: dict):
     return conference, access_code
 
 
-def update_conference(hub, conference, fields: dict):
+def update_conference(hub, conference, fields: dict, wrong_types: dict | None = None):
     """Change some of a conference's fields; the slug is fixed once it has been published."""
     current = {name: getattr(conference, name) for name in CONFERENCE_FIELDS}
-    values = _clean_conference(hub, {**current, **fields})
+    values = _clean_conference(hub, {**current, **fields}, wrong_types)
     with hub.db.atomic():
         conference = _reload(hub, conference)
         if values["slug"] != conference.slug:
@@ -116,9 +119,10 @@ def opens(conference, owner_email: str, access_code: str) -> bool:
     return same_email(conference.owner_email, owner_email or "") and code_matches
 
 
-def _clean_conference(hub, fields: dict) -> dict:
+def _clean_conference(hub, fields: dict, wrong_types: dict | None = None) -> dict:
     values = {name: _stripped(fields.get(name, "")) for name in CONFERENCE_FIELDS}
     errors = rules.validate_conference(values) or _too_long(hub.models.Conference, values)
+    errors = {**errors, **(wrong_types or {})}
     if errors:
         raise ApiError(400, "invalid_fields", "Some conference fields are not valid.",
                        fields=errors)
@@ -140,9 +144,9 @@ def _event_fields(conference) -> dict:
 
 # --- seat types ------------------------------------------------------------------
 
-def create_seat_type(hub, conference, fields: dict):
+def create_seat_type(hub, conference, fields: dict, wrong_types: dict | None = None):
     """Add a seat type and offer its seats for sale."""
-    values = _clean_seat_type(hub, fields)
+    values = _clean_seat_type(hub, fields, wrong_types)
     with hub.db.atomic():
         conference = _reload(hub, conference)
         seat_type = hub.models.SeatType.create(id=uuid7(), conference=conference.id, **values)
@@ -151,13 +155,14 @@ def create_seat_type(hub, conference, fields: dict):
     return seat_type
 
 
-def update_seat_type(hub, conference, seat_type_id: str, fields: dict):
+def update_seat_type(hub, conference, seat_type_id: str, fields: dict,
+                     wrong_types: dict | None = None):
     """Change a seat type; a new quantity adds or withdraws seats by the difference."""
     with hub.db.atomic():
         seat_type = find_seat_type(hub, conference, seat_type_id)
         current = {"name": seat_type.name, "description": seat_type.description,
                    "quantity": seat_type.quantity, "price": _dollars(seat_type.price_cents)}
-        values = _clean_seat_type(hub, {**current, **fields})
+        values = _clean_seat_type(hub, {**current, **fields}, wrong_types)
         _save(seat_type, values)
         # First the stock (which may refuse), so a refused quantity stores nothing at all.
         _set_quantity(hub, seat_type, seat_type.quantity)
@@ -187,9 +192,9 @@ def find_seat_type(hub, conference, seat_type_id: str):
     return seat_type
 
 
-def _clean_seat_type(hub, fields: dict) -> dict:
+def _clean_seat_type(hub, fields: dict, wrong_types: dict | None = None) -> dict:
     raw = {name: _stripped(fields.get(name)) for name in SEAT_TYPE_FIELDS}
-    errors = rules.validate_seat_type(raw)
+    errors = {**rules.validate_seat_type(raw), **(wrong_types or {})}
     values = {"name": raw["name"] or "", "description": raw["description"] or ""}
     if not errors:
         values["quantity"] = rules.seat_quantity_from(raw["quantity"])

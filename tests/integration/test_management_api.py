@@ -436,3 +436,32 @@ def test_lowering_then_raising_the_quantity_never_offers_more_than_the_quantity(
         assert r.status_code == 200, r.get_json()
         hub.run_until_idle()
         assert public_seats(client, slug)[GA["name"]]["available"] == available
+
+
+# --- malformed bodies: typed where they enter, every bad field at once ----------------------
+
+def test_wrong_types_and_invalid_values_are_reported_together(client, owned):
+    slug, auth, _ = owned
+    r = client.post(f"/api/conferences/{slug}/seat-types",
+                    json={"name": {"a": 1}, "description": ["x"], "quantity": -1, "price": "x"},
+                    headers=auth)
+    assert r.status_code == 400
+    assert set(r.get_json()["error"]["fields"]) == {"name", "description", "quantity", "price"}
+    r = client.post("/api/conferences", json={**CONFERENCE, "slug": [], "name": "X",
+                                              "owner_email": {"e": 1}})
+    assert set(r.get_json()["error"]["fields"]) == {"slug", "name", "owner_email"}
+
+
+@pytest.mark.parametrize("text", ["\\ud800", "a\\u0000b", "\\udfff\\ud800x"])
+@pytest.mark.parametrize("field", ["name", "description", "location", "owner_name",
+                                   "owner_email", "tagline"])
+def test_text_no_column_can_hold_is_refused_not_a_server_error(client, hub, owned, field, text):
+    slug, auth, _ = owned
+    raw = json.dumps({field: "TEXT"}).replace('"TEXT"', f'"{text}"')
+    for method, url in (("put", f"/api/conferences/{slug}"),
+                        ("post", "/api/conferences/locate")):
+        r = getattr(client, method)(url, data=raw, content_type="application/json",
+                                    headers=auth)
+        assert r.status_code == 400, r.get_json()
+        assert field in r.get_json()["error"]["fields"]
+    assert hub.models.Conference.get(slug=slug).name == CONFERENCE["name"]
