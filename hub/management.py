@@ -82,12 +82,22 @@ def _set_published(hub, conference, published: bool):
         conference = _reload(hub, conference)
         if conference.is_published == published:
             return conference
+        if published:
+            _require_seat_types(hub, conference)
         conference.is_published = published
         conference.was_ever_published = conference.was_ever_published or published
         conference.save()
         event = ConferencePublished if published else ConferenceUnpublished
         publish_event(hub, conference.id, event(conference.id))
     return conference
+
+
+def _require_seat_types(hub, conference) -> None:
+    """A conference opens for registration only with something to register for."""
+    S = hub.models.SeatType
+    if not S.select().where(S.conference == conference.id).exists():
+        raise ApiError(409, "no_seat_types", "Add at least one seat type before publishing: "
+                       "registrants need something to buy.")
 
 
 def locate(hub, owner_email: str, access_code: str, *, client: str = ""):

@@ -38,8 +38,14 @@ def update():
 
 @bp.post("/publish")
 def publish():
-    management.publish(current_hub(), g.conference)
-    flash("The conference is published: registrants can now buy seats.", "success")
+    try:
+        management.publish(current_hub(), g.conference)
+    except ApiError as refusal:
+        if refusal.status == 404:
+            raise
+        flash(refusal.message, "error")
+    else:
+        flash("The conference is published: registrants can now buy seats.", "success")
     return redirect(url_for(".dashboard"))
 
 

@@ -77,7 +77,13 @@ def test_created_conference_has_a_six_symbol_access_code_and_is_unpublished(owne
     ({"name": "P"}, "name", "Name must be between 2 and 200 characters."),
     ({"name": "P" * 201}, "name", "Name must be between 2 and 200 characters."),
     ({"name": ""}, "name", "Name is required."),
-    ({"slug": "s" * 101}, "slug", "Slug must be between 1 and 100 characters."),
+    ({"slug": "s" * 61}, "slug", "Slug must be between 1 and 60 characters."),
+    ({"slug": "é"}, "slug", "Slug can only contain letters, digits and underscores."),
+    ({"description": "d" * 5001}, "description",
+     "Description must be between 1 and 5000 characters."),
+    ({"owner_name": "o" * 201}, "owner_name", "Owner name must be between 1 and 200 characters."),
+    ({"owner_email": "a@" + "b" * 250 + ".org"}, "owner_email",
+     "Owner email must be between 1 and 254 characters."),
 ])
 def test_invalid_conference_fields_are_refused_with_a_message_per_field(client, change, field,
                                                                         message):
@@ -148,6 +154,7 @@ def test_owner_updates_some_fields_and_keeps_the_others(client, owned):
 
 def test_slug_is_fixed_once_published(client, owned):
     slug, auth, _ = owned
+    add_seat_type(client, slug, auth)
     client.post(f"/api/conferences/{slug}/publish", headers=auth)
     r = client.put(f"/api/conferences/{slug}", json={"slug": "renamed"}, headers=auth)
     assert r.status_code == 409 and r.get_json()["error"]["code"] == "slug_locked"
@@ -155,8 +162,17 @@ def test_slug_is_fixed_once_published(client, owned):
 
 # --- publishing ---------------------------------------------------------------------------
 
+def test_publishing_without_seat_types_is_refused(client, hub, owned):
+    slug, auth, body = owned
+    r = client.post(f"/api/conferences/{slug}/publish", headers=auth)
+    assert r.status_code == 409 and r.get_json()["error"]["code"] == "no_seat_types"
+    assert not hub.models.Conference.get(slug=slug).is_published
+    assert event_types(hub, body["id"]) == ["ConferenceCreated"]
+
+
 def test_only_published_conferences_are_public(client, owned):
     slug, auth, _ = owned
+    add_seat_type(client, slug, auth)
     assert client.get(f"/api/conferences/{slug}").status_code == 404
     assert client.get("/api/conferences").get_json() == []
     assert client.post(f"/api/conferences/{slug}/publish", headers=auth).status_code == 200
@@ -169,6 +185,7 @@ def test_only_published_conferences_are_public(client, owned):
 
 def test_public_view_hides_the_owner_email_and_access_code(client, owned):
     slug, auth, _ = owned
+    add_seat_type(client, slug, auth)
     client.post(f"/api/conferences/{slug}/publish", headers=auth)
     body = client.get(f"/api/conferences/{slug}").get_json()
     assert "owner_email" not in body and "access_code" not in body
@@ -177,7 +194,8 @@ def test_public_view_hides_the_owner_email_and_access_code(client, owned):
 def test_every_change_is_an_integration_event_in_order(client, hub, owned):
     slug, auth, body = owned
     seat = add_seat_type(client, slug, auth)
-    client.put(f"/api/conferences/{slug}/seat-types/{seat['id']}", json={"quantity": 120},
+    kept = add_seat_type(client, slug, auth, name="Workshop")
+    client.put(f"/api/conferences/{slug}/seat-types/{kept['id']}", json={"quantity": 120},
                headers=auth)
     client.delete(f"/api/conferences/{slug}/seat-types/{seat['id']}", headers=auth)
     client.put(f"/api/conferences/{slug}", json={"tagline": "New"}, headers=auth)
@@ -185,7 +203,8 @@ def test_every_change_is_an_integration_event_in_order(client, hub, owned):
     client.post(f"/api/conferences/{slug}/publish", headers=auth)  # already published: no event
     client.post(f"/api/conferences/{slug}/unpublish", headers=auth)
     assert event_types(hub, body["id"]) == [
-        "ConferenceCreated", "SeatCreated", "SeatUpdated", "SeatDeleted", "ConferenceUpdated",
+        "ConferenceCreated", "SeatCreated", "SeatCreated", "SeatUpdated", "SeatDeleted",
+        "ConferenceUpdated",
         "ConferencePublished", "ConferenceUnpublished"]
     origins = {e.origin for e in hub.store.load(f"conference-{body['id']}")}
     assert origins == {f"hub/{body['id']}"}

@@ -144,6 +144,13 @@ def test_publish_opens_registration_and_fixes_the_slug(pages):
     assert "Not published" in visible(pages.get("/manage/offline26/"))
 
 
+def test_publishing_without_seat_types_is_explained_on_the_page(pages):
+    create(pages)
+    r = pages.post("/manage/offline26/publish")
+    assert "Add at least one seat type before publishing" in visible(pages.follow(r))
+    assert not pages.hub.models.Conference.get(slug="offline26").is_published
+
+
 def test_a_form_without_the_csrf_token_changes_nothing(pages):
     create(pages)
     r = pages.post("/manage/offline26/publish", csrf=False)
