@@ -268,3 +268,23 @@ def test_a_quantity_below_what_is_sold_is_explained_beside_the_field(pages, sold
     assert r.status_code == 400
     assert "2 seats of this type already sold" in field_error(r, "quantity")
     assert pages.hub.models.SeatType.get_by_id(sold).quantity == 40
+
+
+def test_form_fields_carry_the_documented_maxima(pages):
+    import re
+    from shared_domain import limits
+    create(pages)
+
+    def maxlength(page, name):
+        tag = re.search(r'<(?:input|textarea)[^>]*name="%s"[^>]*>' % name, text(page))
+        return int(re.search(r'maxlength="(\d+)"', tag.group(0)).group(1))
+
+    form = pages.get("/manage/offline26/edit")
+    for name, limit in (("name", limits.CONFERENCE_NAME_MAX), ("slug", limits.SLUG_MAX),
+                        ("description", limits.CONFERENCE_DESCRIPTION_MAX),
+                        ("location", limits.LOCATION_MAX), ("owner_email", limits.EMAIL_MAX)):
+        assert maxlength(form, name) == limit, name
+    seat_form = pages.get("/manage/offline26/seat-types/new")
+    assert maxlength(seat_form, "name") == limits.SEAT_TYPE_NAME_MAX
+    assert maxlength(seat_form, "description") == limits.SEAT_TYPE_DESCRIPTION_MAX
+    assert maxlength(pages.get("/manage/"), "owner_email") == limits.EMAIL_MAX
