@@ -22,6 +22,7 @@ MAX_SEAT_TYPE_QUANTITY = 100_000
 MAX_SEAT_TYPE_PRICE_CENTS = 50_000 * 100
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_PRICE_TEXT = re.compile(r"\d{1,5}(\.\d{1,2})?")
 _SLUG = re.compile(r"\w+", re.ASCII)  # ASCII: the slug is part of every registration URL
 
 
@@ -208,6 +209,8 @@ def price_cents_from(value: object) -> int:
                           "Price must be from 0 to 50000 with at most two decimals.")
     if isinstance(value, bool) or not isinstance(value, (int, str, Decimal, float)):
         raise refusal
+    if isinstance(value, str) and not _PRICE_TEXT.fullmatch(value.strip()):
+        raise refusal   # as documented: "199.50", not "1e2", "+5" or "12,50"
     try:
         amount = Decimal(str(value).strip())
     except InvalidOperation:

@@ -484,3 +484,20 @@ def test_text_no_column_can_hold_is_refused_not_a_server_error(client, hub, owne
         assert r.status_code == 400, r.get_json()
         assert field in r.get_json()["error"]["fields"]
     assert hub.models.Conference.get(slug=slug).name == CONFERENCE["name"]
+
+
+def test_openapi_declares_every_path_parameter_and_the_common_statuses(client):
+    import re
+    doc = client.get("/api/openapi.json").get_json()
+    for path, operations in doc["paths"].items():
+        for method, op in operations.items():
+            declared = {p["name"] for p in op.get("parameters", []) if p["in"] == "path"}
+            assert set(re.findall(r"{(\w+)}", path)) <= declared, (method, path)
+            statuses = set(op["responses"])
+            if "requestBody" in op:
+                assert {"400", "413"} <= statuses, (method, path)
+            if op.get("security"):
+                assert {"401", "429"} <= statuses, (method, path)
+    seat_type = doc["paths"]["/api/conferences/{slug}/seat-types/{seat_type_id}"]["put"]
+    assert "409" in seat_type["responses"]
+    assert "409" in doc["paths"]["/api/conferences/{slug}/publish"]["post"]["responses"]
