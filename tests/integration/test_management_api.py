@@ -240,6 +240,7 @@ def test_seat_type_price_is_dollars_and_cents(client, owned):
 @pytest.mark.parametrize("change, field", [
     ({"quantity": -1}, "quantity"), ({"quantity": 100001}, "quantity"),
     ({"price": -1}, "price"), ({"price": 50000.01}, "price"), ({"price": "1.999"}, "price"),
+    ({"price": "1e2"}, "price"), ({"price": "+5"}, "price"),
     ({"name": "G"}, "name"), ({"description": "d" * 251}, "description"),
 ])
 def test_seat_type_ranges_are_enforced(client, owned, change, field):
