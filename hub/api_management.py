@@ -9,7 +9,7 @@ from hub.admin_auth import client_address
 from hub.app import current_hub, wake_worker
 from hub.errors import ApiError
 from hub.http import basic_auth, basic_auth_challenge, json_body, query_text, \
-    require_object_fields, unauthorized
+    require_object_fields, typed_fields, unauthorized
 from hub.openapi_management import OPENAPI_COMPONENTS, OPENAPI_PATHS  # noqa: F401  (hub.openapi)
 
 bp = Blueprint("api_management", __name__, url_prefix="/api")
@@ -40,9 +40,9 @@ def not_found() -> ApiError:
 
 @bp.post("/conferences")
 def create_conference():
-    fields = require_object_fields(json_body(), CONFERENCE_TYPES)
     hub = current_hub()
-    conference, access_code = management.create_conference(hub, fields)
+    conference, access_code = management.create_conference(
+        hub, *typed_fields(json_body(), CONFERENCE_TYPES))
     body = {**queries.managed_conference(hub, conference), "access_code": access_code}
     location = url_for("api_management.manage_conference", slug=conference.slug)
     return jsonify(body), 201, {"Location": location}
@@ -82,9 +82,9 @@ def manage_conference(slug: str):
 @bp.put("/conferences/<slug>")
 def update_conference(slug: str):
     conference = owned_conference(slug)
-    fields = require_object_fields(json_body(), CONFERENCE_TYPES)
     hub = current_hub()
-    conference = management.update_conference(hub, conference, fields)
+    conference = management.update_conference(hub, conference,
+                                              *typed_fields(json_body(), CONFERENCE_TYPES))
     return jsonify(queries.managed_conference(hub, conference))
 
 
@@ -110,8 +110,8 @@ def list_seat_types(slug: str):
 @bp.post("/conferences/<slug>/seat-types")
 def create_seat_type(slug: str):
     conference = owned_conference(slug)
-    fields = require_object_fields(json_body(), SEAT_TYPE_TYPES)
-    seat_type = management.create_seat_type(current_hub(), conference, fields)
+    seat_type = management.create_seat_type(current_hub(), conference,
+                                            *typed_fields(json_body(), SEAT_TYPE_TYPES))
     wake_worker()
     return jsonify(queries.managed_seat_type(seat_type)), 201
 
@@ -119,9 +119,9 @@ def create_seat_type(slug: str):
 @bp.put("/conferences/<slug>/seat-types/<seat_type_id>")
 def update_seat_type(slug: str, seat_type_id: str):
     conference = owned_conference(slug)
-    fields = require_object_fields(json_body(), SEAT_TYPE_TYPES)
     hub = current_hub()
-    seat_type = management.update_seat_type(hub, conference, seat_type_id, fields)
+    seat_type = management.update_seat_type(hub, conference, seat_type_id,
+                                            *typed_fields(json_body(), SEAT_TYPE_TYPES))
     wake_worker()
     available = {s["id"]: s["available"] for s in queries.managed_seat_types(hub, conference)}
     return jsonify(queries.managed_seat_type(seat_type, available.get(seat_type.id, 0)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from typing import Callable
 
-from flask import Flask, jsonify, request
+from flask import Flask, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from shared_domain.errors import DomainError
@@ -16,6 +16,7 @@ STATUS_BY_CODE = {
     "unauthorized": 401, "order_expired": 409, "order_confirmed": 409,
     "conflict": 409, "slug_taken": 409, "seat_type_in_use": 409,
     "already_resolved": 409, "conflict_not_found": 404,
+    "quantity_below_sold": 409, "quantity_below_held": 409, "no_seat_types": 409,
 }
 
 
@@ -68,9 +69,18 @@ def register_error_handlers(app: Flask, page_error: PageError | None = None) -> 
     def http_error(e: HTTPException):
         code = (e.name or "error").lower().replace(" ", "_")
         if as_page():
-            return page_error(e.code or 500, code, e.description or e.name)
+            return _with_headers_of(e, page_error(e.code or 500, code, e.description or e.name))
         # Keep the exception's own headers (Allow on a 405, WWW-Authenticate on a 401).
         response = e.get_response()
         response.data = json.dumps(error_body(code, e.description or e.name))
         response.content_type = "application/json"
         return response
+
+
+def _with_headers_of(e: HTTPException, page):
+    """An error page with the exception's own headers (Allow on a 405), not its body's."""
+    response = current_app.make_response(page)
+    for name, value in e.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response

@@ -24,7 +24,38 @@ def json_body() -> dict:
         raise ApiError(400, "malformed_json", "The request body is not valid JSON.") from None
     if not isinstance(body, dict):
         raise ApiError(400, "malformed_json", NOT_AN_OBJECT)
+    unstorable = dict(_unstorable_texts(body))
+    if unstorable:
+        raise ApiError(400, "invalid_fields", "Some fields hold text that cannot be stored.",
+                       fields=unstorable)
     return body
+
+
+def _unstorable_texts(body: dict):
+    """(field path, message) for each text holding NUL or half a surrogate pair.
+
+    JSON lets "\\ud800" through; no database column or badge can hold it, so it stops here
+    for every field of every body, nested ones too.
+    """
+    stack = [("", body)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend((f"{path}.{k}" if path else str(k), v) for k, v in value.items())
+            texts = [(path or "body", k) for k in value]
+        elif isinstance(value, list):
+            stack.extend((f"{path}[{i}]", v) for i, v in enumerate(value))
+            texts = []
+        else:
+            texts = [(path, value)] if isinstance(value, str) else []
+        for where, text in texts:
+            if not is_storable_text(text):
+                yield where, "Text may not hold NUL or unpaired surrogate characters."
+
+
+def is_storable_text(text: str) -> bool:
+    """Text a database column can hold: valid Unicode scalar values, no NUL."""
+    return "\x00" not in text and not any("\ud800" <= c <= "\udfff" for c in text)
 
 
 def _refuse_constant(name: str):
@@ -70,10 +101,19 @@ def query_text(name: str, max_length: int = 200) -> str:
 
 
 def require_object_fields(body: dict, types: dict[str, type | tuple]) -> dict:
-    """Keep the known fields of a body; a field of the wrong JSON type is a 400 invalid_fields.
+    """Keep the known fields of a body; a field of the wrong JSON type is a 400 invalid_fields."""
+    kept, errors = typed_fields(body, types)
+    if errors:
+        raise ApiError(400, "invalid_fields", "Some fields have the wrong type.", fields=errors)
+    return kept
 
-    Unknown fields are ignored. JSON null counts as absent. `int` refuses booleans and
-    `float` accepts whole numbers too, as JSON does not tell them apart.
+
+def typed_fields(body: dict, types: dict[str, type | tuple]) -> tuple[dict, dict]:
+    """(the known fields of the right JSON type, field -> message for the others).
+
+    For callers that validate further and report every bad field at once. Unknown fields
+    are ignored. JSON null counts as absent. `int` refuses booleans and `float` accepts
+    whole numbers too, as JSON does not tell them apart.
     """
     kept, errors = {}, {}
     for name, expected in types.items():
@@ -84,9 +124,7 @@ def require_object_fields(body: dict, types: dict[str, type | tuple]) -> dict:
             kept[name] = value
         else:
             errors[name] = f"Must be {_type_word(expected)}."
-    if errors:
-        raise ApiError(400, "invalid_fields", "Some fields have the wrong type.", fields=errors)
-    return kept
+    return kept, errors
 
 
 def _is_type(value, expected) -> bool:

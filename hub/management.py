@@ -14,8 +14,9 @@ from shared_domain.conferences import (
     ConferenceCreated, ConferencePublished, ConferenceUnpublished, ConferenceUpdated,
     SeatCreated, SeatDeleted, SeatUpdated,
 )
+from shared_domain.errors import DomainError
 from shared_domain.people import same_email
-from shared_domain.seats_availability import seat_quantity_change
+from shared_domain.seats_availability import SetSeatQuantity
 from sync_protocol.ids import uuid7
 
 CONFERENCE_FIELDS = ("slug", "name", "description", "location", "tagline", "twitter_search",
@@ -35,9 +36,12 @@ def publish_event(hub, conference_id: str, event) -> None:
 
 # --- conferences ---------------------------------------------------------------
 
-def create_conference(hub, fields: dict):
-    """Create an unpublished conference with a fresh access code; return (row, access code)."""
-    values = _clean_conference(hub, fields)
+def create_conference(hub, fields: dict, wrong_types: dict | None = None):
+    """Create an unpublished conference with a fresh access code; return (row, access code).
+
+    `wrong_types` (field -> message) joins the refusal, so every bad field is named at once.
+    """
+    values = _clean_conference(hub, fields, wrong_types)
     access_code = rules.access_code_from(os.urandom(16))
     C = hub.models.Conference
     with hub.db.atomic():
@@ -47,10 +51,10 @@ def create_conference(hub, fields: dict):
     return conference, access_code
 
 
-def update_conference(hub, conference, fields: dict):
+def update_conference(hub, conference, fields: dict, wrong_types: dict | None = None):
     """Change some of a conference's fields; the slug is fixed once it has been published."""
     current = {name: getattr(conference, name) for name in CONFERENCE_FIELDS}
-    values = _clean_conference(hub, {**current, **fields})
+    values = _clean_conference(hub, {**current, **fields}, wrong_types)
     with hub.db.atomic():
         conference = _reload(hub, conference)
         if values["slug"] != conference.slug:
@@ -78,12 +82,22 @@ def _set_published(hub, conference, published: bool):
         conference = _reload(hub, conference)
         if conference.is_published == published:
             return conference
+        if published:
+            _require_seat_types(hub, conference)
         conference.is_published = published
         conference.was_ever_published = conference.was_ever_published or published
         conference.save()
         event = ConferencePublished if published else ConferenceUnpublished
         publish_event(hub, conference.id, event(conference.id))
     return conference
+
+
+def _require_seat_types(hub, conference) -> None:
+    """A conference opens for registration only with something to register for."""
+    S = hub.models.SeatType
+    if not S.select().where(S.conference == conference.id).exists():
+        raise ApiError(409, "no_seat_types", "Add at least one seat type before publishing: "
+                       "registrants need something to buy.")
 
 
 def locate(hub, owner_email: str, access_code: str, *, client: str = ""):
@@ -115,9 +129,10 @@ def opens(conference, owner_email: str, access_code: str) -> bool:
     return same_email(conference.owner_email, owner_email or "") and code_matches
 
 
-def _clean_conference(hub, fields: dict) -> dict:
+def _clean_conference(hub, fields: dict, wrong_types: dict | None = None) -> dict:
     values = {name: _stripped(fields.get(name, "")) for name in CONFERENCE_FIELDS}
     errors = rules.validate_conference(values) or _too_long(hub.models.Conference, values)
+    errors = {**errors, **(wrong_types or {})}
     if errors:
         raise ApiError(400, "invalid_fields", "Some conference fields are not valid.",
                        fields=errors)
@@ -139,28 +154,29 @@ def _event_fields(conference) -> dict:
 
 # --- seat types ------------------------------------------------------------------
 
-def create_seat_type(hub, conference, fields: dict):
+def create_seat_type(hub, conference, fields: dict, wrong_types: dict | None = None):
     """Add a seat type and offer its seats for sale."""
-    values = _clean_seat_type(hub, fields)
+    values = _clean_seat_type(hub, fields, wrong_types)
     with hub.db.atomic():
         conference = _reload(hub, conference)
         seat_type = hub.models.SeatType.create(id=uuid7(), conference=conference.id, **values)
         publish_event(hub, conference.id, SeatCreated(**_seat_event_fields(seat_type)))
-        _queue_quantity_change(hub, seat_type, 0, seat_type.quantity)
+        _set_quantity(hub, seat_type, seat_type.quantity)
     return seat_type
 
 
-def update_seat_type(hub, conference, seat_type_id: str, fields: dict):
+def update_seat_type(hub, conference, seat_type_id: str, fields: dict,
+                     wrong_types: dict | None = None):
     """Change a seat type; a new quantity adds or withdraws seats by the difference."""
     with hub.db.atomic():
         seat_type = find_seat_type(hub, conference, seat_type_id)
         current = {"name": seat_type.name, "description": seat_type.description,
                    "quantity": seat_type.quantity, "price": _dollars(seat_type.price_cents)}
-        values = _clean_seat_type(hub, {**current, **fields})
-        old_quantity = seat_type.quantity
+        values = _clean_seat_type(hub, {**current, **fields}, wrong_types)
         _save(seat_type, values)
+        # First the stock (which may refuse), so a refused quantity stores nothing at all.
+        _set_quantity(hub, seat_type, seat_type.quantity)
         publish_event(hub, seat_type.conference_id, SeatUpdated(**_seat_event_fields(seat_type)))
-        _queue_quantity_change(hub, seat_type, old_quantity, seat_type.quantity)
     return seat_type
 
 
@@ -172,9 +188,9 @@ def delete_seat_type(hub, conference, seat_type_id: str) -> None:
         if not rules.can_delete_seat_type(conference.was_ever_published):
             raise ApiError(409, "seat_type_in_use", "Seat types cannot be deleted once the "
                            "conference has been published; set the quantity to 0 instead.")
+        _set_quantity(hub, seat_type, 0)
         seat_type.delete_instance()
         publish_event(hub, conference.id, SeatDeleted(conference.id, seat_type.id))
-        _queue_quantity_change(hub, seat_type, seat_type.quantity, 0)
 
 
 def find_seat_type(hub, conference, seat_type_id: str):
@@ -186,9 +202,9 @@ def find_seat_type(hub, conference, seat_type_id: str):
     return seat_type
 
 
-def _clean_seat_type(hub, fields: dict) -> dict:
+def _clean_seat_type(hub, fields: dict, wrong_types: dict | None = None) -> dict:
     raw = {name: _stripped(fields.get(name)) for name in SEAT_TYPE_FIELDS}
-    errors = rules.validate_seat_type(raw)
+    errors = {**rules.validate_seat_type(raw), **(wrong_types or {})}
     values = {"name": raw["name"] or "", "description": raw["description"] or ""}
     if not errors:
         values["quantity"] = rules.seat_quantity_from(raw["quantity"])
@@ -200,10 +216,20 @@ def _clean_seat_type(hub, fields: dict) -> dict:
     return values
 
 
-def _queue_quantity_change(hub, seat_type, old: int, new: int) -> None:
-    command = seat_quantity_change(seat_type.conference_id, seat_type.id, old, new)
-    if command is not None:
-        hub.bus.send(command, correlation=seat_type.conference_id)
+def _set_quantity(hub, seat_type, quantity: int) -> None:
+    """Set the stock inside the caller's transaction: a refusal undoes the whole change.
+
+    Handled inline (not queued) so the check against what is sold and held sees the
+    stream as it is and the reservations that follow see the new quantity.
+    """
+    try:
+        hub.bus.handle(SetSeatQuantity(seat_type.conference_id, seat_type.id, quantity),
+                       correlation=seat_type.conference_id)
+    except DomainError as refusal:
+        if refusal.code in ("quantity_below_sold", "quantity_below_held"):
+            raise ApiError(409, refusal.code, refusal.message,
+                           fields={"quantity": refusal.message}) from None
+        raise
 
 
 def _seat_event_fields(seat_type) -> dict:

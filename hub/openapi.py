@@ -1,7 +1,9 @@
 """GET /api/openapi.json: the hub API's OpenAPI 3.1 document, merged from the API modules."""
 from __future__ import annotations
 
+import copy
 import importlib
+import re
 
 from flask import Blueprint, jsonify
 
@@ -42,6 +44,9 @@ def openapi_document() -> dict:
             paths.setdefault(path, {}).update(operations)
         for kind, entries in getattr(module, "OPENAPI_COMPONENTS", {}).items():
             components.setdefault(kind, {}).update(entries)
+    for path, operations in paths.items():
+        for operation in operations.values():
+            _declare_what_every_operation_can_answer(path, operation)
     return {
         "openapi": "3.1.0",
         "info": {"title": "Contoso conference hub API", "version": "1.0.0",
@@ -50,6 +55,39 @@ def openapi_document() -> dict:
         "paths": dict(sorted(paths.items())),
         "components": components,
     }
+
+
+# Answers any operation of its kind can give, whatever its module wrote (the same body for
+# all: {"error": {"code", "message", "fields"?}}).
+_ERROR = {"$ref": "#/components/schemas/Error"}
+_BODY_STATUSES = {"400": "Malformed JSON, or fields of the wrong type or out of range "
+                         "(every bad field in `fields`)",
+                  "413": "Body over the hub's limit (max_body_bytes)"}
+_SECURED_STATUSES = {"401": "Missing or wrong credentials",
+                     "429": "Too many failed attempts: wait, then try again"}
+# Public calls that take a secret to guess: failed tries are limited like sign-ins.
+GUESSED_PATHS = ("/api/conferences/locate", "/api/orders/find")
+_PARAMETER_STATUSES = {"404": "No such resource (or, on the owner's calls, 401 first)"}
+
+
+def _declare_what_every_operation_can_answer(path: str, operation: dict) -> None:
+    """Path parameters and the statuses every body, credential and path id can cause."""
+    declared = {p["name"] for p in operation.get("parameters", []) if p.get("in") == "path"}
+    for name in re.findall(r"{(\w+)}", path):
+        if name not in declared:
+            operation.setdefault("parameters", []).append(
+                {"name": name, "in": "path", "required": True, "schema": {"type": "string"}})
+    statuses = {}
+    if "requestBody" in operation:
+        statuses.update(_BODY_STATUSES)
+    if operation.get("security") or path in GUESSED_PATHS:
+        statuses.update(_SECURED_STATUSES)
+    if "{" in path:
+        statuses.update(_PARAMETER_STATUSES)
+    responses = operation.setdefault("responses", {})
+    for status, description in statuses.items():
+        responses.setdefault(status, {"description": description, "content": {
+            "application/json": {"schema": copy.deepcopy(_ERROR)}}})
 
 
 def _optional_module(name: str):

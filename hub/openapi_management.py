@@ -1,6 +1,8 @@
 """OpenAPI 3.1 description of the conference management API (merged by hub.openapi)."""
 from __future__ import annotations
 
+from shared_domain import limits
+
 
 def ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
@@ -83,27 +85,37 @@ _int = {"type": "integer"}
 _money = {"type": "number", "description": "Dollars, e.g. 199 or 199.5"}
 _date = {"type": "string", "format": "date"}
 
+
+def _within(maximum: int, minimum: int = 0) -> dict:
+    return {"type": "string", "maxLength": maximum, **({"minLength": minimum} if minimum else {})}
+
 OPENAPI_COMPONENTS = {"schemas": {
     "ConferenceInput": {
         "type": "object", "description": "On PUT every field is optional; missing ones keep "
                                          "their value. Unknown fields are ignored.",
         "required": ["slug", "name", "description", "location", "start_date", "end_date",
                      "owner_name", "owner_email"],
-        "properties": {"slug": {"type": "string", "pattern": r"^\w+$", "maxLength": 60},
-                       "name": {"type": "string", "minLength": 2, "maxLength": 200},
-                       "description": _text, "location": {"type": "string", "maxLength": 200},
-                       "tagline": {"type": "string", "maxLength": 200},
-                       "twitter_search": {"type": "string", "maxLength": 200},
+        "properties": {"slug": {"type": "string", "pattern": "^[A-Za-z0-9_]+$",
+                                "maxLength": limits.SLUG_MAX},
+                       "name": _within(limits.CONFERENCE_NAME_MAX, limits.CONFERENCE_NAME_MIN),
+                       "description": _within(limits.CONFERENCE_DESCRIPTION_MAX),
+                       "location": _within(limits.LOCATION_MAX),
+                       "tagline": _within(limits.TAGLINE_MAX),
+                       "twitter_search": _within(limits.TWITTER_SEARCH_MAX),
                        "start_date": _date, "end_date": _date,
-                       "owner_name": {"type": "string", "maxLength": 200},
-                       "owner_email": {"type": "string", "format": "email", "maxLength": 200}}},
+                       "owner_name": _within(limits.ORGANISER_NAME_MAX),
+                       "owner_email": {"type": "string", "format": "email",
+                                       "maxLength": limits.EMAIL_MAX}}},
     "SeatTypeInput": {
         "type": "object", "required": ["name", "quantity", "price"],
-        "properties": {"name": {"type": "string", "minLength": 2, "maxLength": 70},
-                       "description": {"type": "string", "maxLength": 250},
+        "properties": {"name": _within(limits.SEAT_TYPE_NAME_MAX, limits.SEAT_TYPE_NAME_MIN),
+                       "description": _within(limits.SEAT_TYPE_DESCRIPTION_MAX),
                        "quantity": {"type": "integer", "minimum": 0, "maximum": 100000},
-                       "price": {"type": ["number", "string"], "minimum": 0, "maximum": 50000,
-                                 "description": "Dollars, at most two decimals"}}},
+                       "price": {"oneOf": [
+                           {"type": "number", "minimum": 0, "maximum": 50000},
+                           {"type": "string", "pattern": r"^\s*\d{1,5}(\.\d{1,2})?\s*$"}],
+                           "description": "Dollars, at most two decimals, as a number "
+                                          "(199.5) or a string (\"199.50\")"}}},
     "SeatType": {"type": "object", "properties": {
         "id": _text, "name": _text, "description": _text, "quantity": _int, "price": _money,
         "price_cents": _int, "available": _int}},
@@ -169,8 +181,11 @@ OPENAPI_PATHS = {
                          {"200": _managed}, owner=True, parameters=[SLUG]),
     },
     "/api/conferences/{slug}/publish": {
-        "post": operation("Open registration (idempotent)", {"200": _managed}, owner=True,
-                          parameters=[SLUG]),
+        "post": operation("Open registration (idempotent; needs a seat type)", {
+            "200": _managed,
+            "409": error("No seat types yet", "no_seat_types",
+                         "Add at least one seat type before publishing: registrants need "
+                         "something to buy.")}, owner=True, parameters=[SLUG]),
     },
     "/api/conferences/{slug}/unpublish": {
         "post": operation("Close registration (idempotent)", {"200": _managed}, owner=True,
@@ -187,8 +202,13 @@ OPENAPI_PATHS = {
                                          "price": 199.5}), owner=True, parameters=[SLUG]),
     },
     "/api/conferences/{slug}/seat-types/{seat_type_id}": {
-        "put": operation("Change a seat type; a new quantity adds or withdraws free seats", {
-            "200": ok("Changed", ref("SeatType"), SEAT_TYPE_EXAMPLE), "404": _seat_not_found},
+        "put": operation("Change a seat type; the quantity never below what is sold and held", {
+            "200": ok("Changed", ref("SeatType"), SEAT_TYPE_EXAMPLE), "404": _seat_not_found,
+            "409": error("Quantity below what is sold (quantity_below_sold) or sold and held "
+                         "(quantity_below_held)", "quantity_below_sold",
+                         "4 seats of this type already sold: the quantity cannot be less "
+                         "than 7 (3 more held in orders being paid).",
+                         {"quantity": "4 seats of this type already sold: ..."})},
             body=(ref("SeatTypeInput"), {"quantity": 350}), owner=True,
             parameters=[SLUG, SEAT_TYPE_ID]),
         "delete": operation("Delete a seat type (only before the first publish)", {

@@ -1,6 +1,7 @@
 """Read models: tables shaped for the pages and the API, projected from the log."""
 from __future__ import annotations
 
+from hub.payment_views import order_payment_view, order_status_from
 from shared_domain import (checkin, conferences, orders, payments, sales, seat_assignments,
                            seats_availability)
 from shared_domain.seats import SeatQuantity
@@ -14,6 +15,9 @@ class ReadModels:
 
     def __init__(self, hub):
         self.m = hub.models
+        # The payments of each order: a table of this read model, created with it.
+        self.payments = order_payment_view(hub.db)
+        hub.db.create_tables([self.payments], safe=True)
         self.handlers = {
             conferences.SeatCreated: self._seat_type_saved,
             conferences.SeatUpdated: self._seat_type_saved,
@@ -33,6 +37,7 @@ class ReadModels:
             payments.PaymentCompleted: self._payment("paid"),
             payments.PaymentRejected: self._payment("rejected"),
             payments.PaymentRefunded: self._payment("refunded"),
+            payments.UnusedPaymentRefunded: self._payment("returned"),
             seat_assignments.SeatAssignmentsCreated: self._assignments_created,
             seat_assignments.SeatAssigned: self._seat_assigned,
             seat_assignments.SeatAssignmentUpdated: self._seat_assigned,
@@ -51,7 +56,7 @@ class ReadModels:
             handler(event.message, event)
 
     def reset(self) -> None:
-        for model in self.m.read_models:
+        for model in [*self.m.read_models, self.payments]:
             model.delete().execute()
 
     # --- seat types ----------------------------------------------------------
@@ -140,9 +145,15 @@ class ReadModels:
         O.update(status="cancelled").where(O.order_id == e.sale_id).execute()
 
     def _payment(self, status):
+        """Record what this payment did, then read the order's status from all its payments:
+        a payment affects only what it paid for (a refunded duplicate leaves the order paid)."""
         def handle(e, _):
-            O = self.m.OrderView
-            O.update(payment_status=status).where(O.order_id == e.order_id).execute()
+            P, O = self.payments, self.m.OrderView
+            (P.insert(payment_id=e.payment_id, order_id=e.order_id, status=status)
+             .on_conflict(conflict_target=[P.payment_id], update={P.status: status}).execute())
+            statuses = [row.status for row in P.select(P.status).where(P.order_id == e.order_id)]
+            O.update(payment_status=order_status_from(statuses)).where(
+                O.order_id == e.order_id).execute()
         return handle
 
     def _update_order(self, order_id, event, **fields):

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from shared_domain import limits
 from shared_domain.errors import DomainError
 from shared_domain.people import looks_like_email
 
@@ -21,6 +22,7 @@ MAX_SEAT_TYPE_QUANTITY = 100_000
 MAX_SEAT_TYPE_PRICE_CENTS = 50_000 * 100
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_PRICE_TEXT = re.compile(r"\d{1,5}(\.\d{1,2})?")
 _SLUG = re.compile(r"\w+", re.ASCII)  # ASCII: the slug is part of every registration URL
 
 
@@ -118,16 +120,22 @@ def is_access_code(value: object) -> bool:
 def validate_conference(fields: Mapping[str, object]) -> dict[str, str]:
     """Field -> message for every conference field that breaks a rule; empty when valid."""
     errors: dict[str, str] = {}
-    _check_text(errors, fields, "name", "Name", required=True, min_len=2, max_len=200)
-    _check_text(errors, fields, "description", "Description", required=True)
-    _check_text(errors, fields, "location", "Location", required=True, max_len=200)
-    _check_text(errors, fields, "tagline", "Tagline", max_len=200)
-    _check_text(errors, fields, "twitter_search", "Twitter search", max_len=200)
-    _check_text(errors, fields, "owner_name", "Owner name", required=True, max_len=200)
-    if _check_text(errors, fields, "slug", "Slug", required=True, max_len=100):
+    _check_text(errors, fields, "name", "Name", required=True,
+                min_len=limits.CONFERENCE_NAME_MIN, max_len=limits.CONFERENCE_NAME_MAX)
+    _check_text(errors, fields, "description", "Description", required=True,
+                max_len=limits.CONFERENCE_DESCRIPTION_MAX)
+    _check_text(errors, fields, "location", "Location", required=True,
+                max_len=limits.LOCATION_MAX)
+    _check_text(errors, fields, "tagline", "Tagline", max_len=limits.TAGLINE_MAX)
+    _check_text(errors, fields, "twitter_search", "Twitter search",
+                max_len=limits.TWITTER_SEARCH_MAX)
+    _check_text(errors, fields, "owner_name", "Owner name", required=True,
+                max_len=limits.ORGANISER_NAME_MAX)
+    if _check_text(errors, fields, "slug", "Slug", required=True, max_len=limits.SLUG_MAX):
         if not _SLUG.fullmatch(_text(fields, "slug")):
             errors["slug"] = "Slug can only contain letters, digits and underscores."
-    if _check_text(errors, fields, "owner_email", "Owner email", required=True, max_len=254):
+    if _check_text(errors, fields, "owner_email", "Owner email", required=True,
+                   max_len=limits.EMAIL_MAX):
         if not looks_like_email(_text(fields, "owner_email")):
             errors["owner_email"] = "Owner email is not a valid email address."
     start = _check_date(errors, fields, "start_date", "Start date")
@@ -174,8 +182,10 @@ def _check_date(errors, fields, key, label) -> date | None:
 def validate_seat_type(fields: Mapping[str, object]) -> dict[str, str]:
     """Field -> message for every seat type field that breaks a rule; empty when valid."""
     errors: dict[str, str] = {}
-    _check_text(errors, fields, "name", "Name", required=True, min_len=2, max_len=70)
-    _check_text(errors, fields, "description", "Description", max_len=250)
+    _check_text(errors, fields, "name", "Name", required=True,
+                min_len=limits.SEAT_TYPE_NAME_MIN, max_len=limits.SEAT_TYPE_NAME_MAX)
+    _check_text(errors, fields, "description", "Description",
+                max_len=limits.SEAT_TYPE_DESCRIPTION_MAX)
     for key, parse in (("quantity", seat_quantity_from), ("price", price_cents_from)):
         try:
             parse(fields.get(key))
@@ -199,6 +209,8 @@ def price_cents_from(value: object) -> int:
                           "Price must be from 0 to 50000 with at most two decimals.")
     if isinstance(value, bool) or not isinstance(value, (int, str, Decimal, float)):
         raise refusal
+    if isinstance(value, str) and not _PRICE_TEXT.fullmatch(value.strip()):
+        raise refusal   # as documented: "199.50", not "1e2", "+5" or "12,50"
     try:
         amount = Decimal(str(value).strip())
     except InvalidOperation:

@@ -54,6 +54,9 @@ class PayByInvoice:
 class RefundPayment:
     payment_id: str
     reason: str
+    # True for a payment the order never took (a duplicate, or one it could not use):
+    # its refund gives the money back and leaves the order, and its tickets, as they are.
+    unused: bool = False
 
 
 # --- events -----------------------------------------------------------------
@@ -91,7 +94,17 @@ class PaymentRefunded:
     reason: str
 
 
-PAYMENT_EVENTS = (PaymentInitiated, PaymentCompleted, PaymentRejected, PaymentRefunded)
+@dataclass(frozen=True)
+class UnusedPaymentRefunded:
+    """A payment the order did not take went back: nothing the order paid for changes."""
+    payment_id: str
+    order_id: str
+    total_cents: int
+    reason: str
+
+
+PAYMENT_EVENTS = (PaymentInitiated, PaymentCompleted, PaymentRejected, PaymentRefunded,
+                  UnusedPaymentRefunded)
 PAYMENT_COMMANDS = (
     InitiateThirdPartyProcessorPayment, CompleteThirdPartyProcessorPayment,
     CancelThirdPartyProcessorPayment, PayByInvoice, RefundPayment,
@@ -122,7 +135,7 @@ def evolve(state: PaymentState | None, event: object) -> PaymentState:
             return replace(state, status=COMPLETED, method=method)
         case PaymentRejected():
             return replace(state, status=REJECTED)
-        case PaymentRefunded():
+        case PaymentRefunded() | UnusedPaymentRefunded():
             return replace(state, status=REFUNDED)
     raise TypeError(f"not a payment event: {event!r}")
 
@@ -202,12 +215,13 @@ def _reject(payment: PaymentState) -> list[object]:
 
 
 def _refund(payment: PaymentState, cmd: RefundPayment) -> list[object]:
-    """Refund a completed payment, once."""
+    """Refund a completed payment, once; an unused one's refund says so."""
     if payment.status == REFUNDED:
         return []
     if payment.status != COMPLETED:
         raise DomainError("payment_not_completed", "Only a completed payment can be refunded.")
-    return [PaymentRefunded(payment.payment_id, payment.order_id, payment.total_cents, cmd.reason)]
+    refunded = UnusedPaymentRefunded if cmd.unused else PaymentRefunded
+    return [refunded(payment.payment_id, payment.order_id, payment.total_cents, cmd.reason)]
 
 
 def _as_initiated(state: PaymentState) -> PaymentInitiated:

@@ -160,7 +160,7 @@ def _on_payment_completed(state, event: PaymentCompleted, ids) -> Result:
     if state is None or event.payment_id == state.payment_id:
         return state, []
     if state.payment_id is not None:
-        return state, [Outgoing(RefundPayment(event.payment_id, DUPLICATE_PAYMENT))]
+        return state, [Outgoing(RefundPayment(event.payment_id, DUPLICATE_PAYMENT, unused=True))]
     paid = replace(state, payment_id=event.payment_id)
     if state.state == RESERVATION_CONFIRMATION_RECEIVED:
         confirm = ConfirmOrder(state.order_id)
@@ -169,9 +169,10 @@ def _on_payment_completed(state, event: PaymentCompleted, ids) -> Result:
         reserve = _reservation(state, state.reserved_seats, next(ids))
         return replace(paid, state=REACQUIRING_SEATS,
                        seat_reservation_command_id=reserve.command_id), [Outgoing(reserve)]
-    # Nothing reserved to pay for (or settled without payment): the money goes back.
+    # Nothing reserved to pay for (or settled without payment): the money goes back, and
+    # the order stays as it is (it may still be paid by another payment).
     reason = _UNUSABLE_PAYMENT_REASONS.get(state.state, ORDER_NOT_PAYABLE)
-    return state, [Outgoing(RefundPayment(event.payment_id, reason))]
+    return state, [Outgoing(RefundPayment(event.payment_id, reason, unused=True))]
 
 
 _UNUSABLE_PAYMENT_REASONS = {COMPLETED: DUPLICATE_PAYMENT, EXPIRED: SEATS_NO_LONGER_AVAILABLE}

@@ -22,7 +22,16 @@ def stream_id(conference_id: str) -> str:
 # --- commands ---------------------------------------------------------------
 
 @dataclass(frozen=True)
+class SetSeatQuantity:
+    """The organiser's quantity for a seat type: never below what is sold and held."""
+    conference_id: str
+    seat_type: str
+    quantity: int
+
+
+@dataclass(frozen=True)
 class AddSeats:
+    """Kept for commands queued before SetSeatQuantity; new code sets the quantity."""
     conference_id: str
     seat_type: str
     quantity: int
@@ -30,6 +39,7 @@ class AddSeats:
 
 @dataclass(frozen=True)
 class RemoveSeats:
+    """Kept for commands queued before SetSeatQuantity; new code sets the quantity."""
     conference_id: str
     seat_type: str
     quantity: int
@@ -131,7 +141,7 @@ AVAILABILITY_EVENTS = (
     SeatsAllocatedToNode, NodeSeatsReturned,
 )
 AVAILABILITY_COMMANDS = (
-    AddSeats, RemoveSeats, MakeSeatReservation, CancelSeatReservation, CommitSeatReservation,
+    SetSeatQuantity, AddSeats, RemoveSeats, MakeSeatReservation, CancelSeatReservation, CommitSeatReservation,
     AllocateSeatsToNode, TakeBackNodeSeats,
 )
 
@@ -142,7 +152,7 @@ AVAILABILITY_COMMANDS = (
 class SeatTypeStock:
     seat_type: str
     capacity: int   # seats offered in all; sold seats stay counted here
-    remaining: int  # free to reserve now
+    remaining: int  # free to reserve now: capacity less what is held, sold and allocated
 
 
 @dataclass(frozen=True)
@@ -166,8 +176,23 @@ class SeatsAvailabilityState:
     returns_seen: tuple[str, ...] = ()   # return ids taken back: a return counts once
 
     def remaining(self) -> dict[str, int]:
-        """Seats free to reserve, per seat type."""
-        return {s.seat_type: s.remaining for s in self.stock}
+        """Seats free to reserve, per seat type (never negative)."""
+        return {s.seat_type: max(s.remaining, 0) for s in self.stock}
+
+    def held(self, seat_type: str) -> int:
+        """Seats of a type in reservations not yet committed or cancelled."""
+        return sum(as_mapping(r.seats).get(seat_type, 0) for r in self.pending)
+
+    def sold(self, seat_type: str) -> int:
+        """Seats of a type gone for good: committed reservations and seats allocated to nodes."""
+        stock = next((s for s in self.stock if s.seat_type == seat_type), None)
+        if stock is None:
+            return 0
+        return stock.capacity - stock.remaining - self.held(seat_type)
+
+    def capacity(self, seat_type: str) -> int:
+        """Seats of a type offered in all."""
+        return next((s.capacity for s in self.stock if s.seat_type == seat_type), 0)
 
     def reservation(self, reservation_id: str) -> PendingReservation | None:
         """The pending reservation with this id, if any."""
@@ -239,6 +264,8 @@ def _with_reservation(pending, reservation_id, seats) -> tuple[PendingReservatio
 def decide(state: SeatsAvailabilityState | None, command: object, *, now: datetime) -> list[object]:
     """Return the events an availability command causes, or raise DomainError."""
     match command:
+        case SetSeatQuantity():
+            return _set_quantity(state, command)
         case AddSeats():
             return _add(command)
         case RemoveSeats():
@@ -254,6 +281,37 @@ def decide(state: SeatsAvailabilityState | None, command: object, *, now: dateti
         case TakeBackNodeSeats():
             return _take_back(state, command)
     raise TypeError(f"not an availability command: {command!r}")
+
+
+def _set_quantity(state, cmd: SetSeatQuantity) -> list[object]:
+    """Offer exactly this many seats; refuse fewer than are sold and held.
+
+    Held seats belong to registrants who may be paying right now: the quantity may come
+    down to what is sold plus held, never below, so sold plus held never exceed it.
+    """
+    quantity = cmd.quantity
+    if isinstance(quantity, bool) or not isinstance(quantity, int) \
+            or not 0 <= quantity <= MAX_SEAT_QUANTITY:
+        raise DomainError("invalid_quantity",
+                          f"The quantity must be between 0 and {MAX_SEAT_QUANTITY}.")
+    state = state or SeatsAvailabilityState(cmd.conference_id)
+    sold, held = state.sold(cmd.seat_type), state.held(cmd.seat_type)
+    if quantity < sold:
+        raise DomainError("quantity_below_sold", f"{_seats(sold)} of this type already sold: "
+                          f"the quantity cannot be less than {sold + held}"
+                          + (f" ({held} more held in orders being paid)." if held else "."))
+    if quantity < sold + held:
+        raise DomainError("quantity_below_held", f"{_seats(sold)} of this type sold and "
+                          f"{held} held in orders being paid: the quantity cannot be less "
+                          f"than {sold + held} until the held seats are paid or released.")
+    delta = quantity - state.capacity(cmd.seat_type)
+    if delta == 0:
+        return []
+    return [AvailableSeatsChanged(cmd.conference_id, (SeatQuantity(cmd.seat_type, delta),))]
+
+
+def _seats(count: int) -> str:
+    return f"{count} seat" if count == 1 else f"{count} seats"
 
 
 def _add(cmd: AddSeats) -> list[object]:
@@ -329,17 +387,6 @@ def _require_positive(quantity: int) -> None:
             or not 0 < quantity <= MAX_SEAT_QUANTITY:
         raise DomainError("invalid_quantity",
                           f"The quantity must be between 1 and {MAX_SEAT_QUANTITY}.")
-
-
-def seat_quantity_change(
-    conference_id: str, seat_type: str, old: int, new: int
-) -> AddSeats | RemoveSeats | None:
-    """The command that follows a seat type's quantity edit: AddSeats, RemoveSeats or None."""
-    if new > old:
-        return AddSeats(conference_id, seat_type, new - old)
-    if new < old:
-        return RemoveSeats(conference_id, seat_type, old - new)
-    return None
 
 
 # --- snapshots --------------------------------------------------------------

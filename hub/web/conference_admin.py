@@ -9,8 +9,15 @@ from hub.errors import ApiError
 from hub.web.csrf import page_blueprint
 from hub.web.forms import form_fields, refusal_errors
 from hub.web.owner_session import owner_pages
+from shared_domain import limits
 
 bp = owner_pages(page_blueprint("conference_admin", __name__, url_prefix="/manage/<slug>"))
+
+
+@bp.app_context_processor
+def input_limits():
+    """`limits` in every template: the forms' maxlength come from the numbers the API checks."""
+    return {"limits": limits.as_dict()}
 
 
 @bp.get("/")
@@ -38,8 +45,14 @@ def update():
 
 @bp.post("/publish")
 def publish():
-    management.publish(current_hub(), g.conference)
-    flash("The conference is published: registrants can now buy seats.", "success")
+    try:
+        management.publish(current_hub(), g.conference)
+    except ApiError as refusal:
+        if refusal.status == 404:
+            raise
+        flash(refusal.message, "error")
+    else:
+        flash("The conference is published: registrants can now buy seats.", "success")
     return redirect(url_for(".dashboard"))
 
 

@@ -77,7 +77,13 @@ def test_created_conference_has_a_six_symbol_access_code_and_is_unpublished(owne
     ({"name": "P"}, "name", "Name must be between 2 and 200 characters."),
     ({"name": "P" * 201}, "name", "Name must be between 2 and 200 characters."),
     ({"name": ""}, "name", "Name is required."),
-    ({"slug": "s" * 101}, "slug", "Slug must be between 1 and 100 characters."),
+    ({"slug": "s" * 61}, "slug", "Slug must be between 1 and 60 characters."),
+    ({"slug": "é"}, "slug", "Slug can only contain letters, digits and underscores."),
+    ({"description": "d" * 5001}, "description",
+     "Description must be between 1 and 5000 characters."),
+    ({"owner_name": "o" * 201}, "owner_name", "Owner name must be between 1 and 200 characters."),
+    ({"owner_email": "a@" + "b" * 250 + ".org"}, "owner_email",
+     "Owner email must be between 1 and 254 characters."),
 ])
 def test_invalid_conference_fields_are_refused_with_a_message_per_field(client, change, field,
                                                                         message):
@@ -148,6 +154,7 @@ def test_owner_updates_some_fields_and_keeps_the_others(client, owned):
 
 def test_slug_is_fixed_once_published(client, owned):
     slug, auth, _ = owned
+    add_seat_type(client, slug, auth)
     client.post(f"/api/conferences/{slug}/publish", headers=auth)
     r = client.put(f"/api/conferences/{slug}", json={"slug": "renamed"}, headers=auth)
     assert r.status_code == 409 and r.get_json()["error"]["code"] == "slug_locked"
@@ -155,8 +162,17 @@ def test_slug_is_fixed_once_published(client, owned):
 
 # --- publishing ---------------------------------------------------------------------------
 
+def test_publishing_without_seat_types_is_refused(client, hub, owned):
+    slug, auth, body = owned
+    r = client.post(f"/api/conferences/{slug}/publish", headers=auth)
+    assert r.status_code == 409 and r.get_json()["error"]["code"] == "no_seat_types"
+    assert not hub.models.Conference.get(slug=slug).is_published
+    assert event_types(hub, body["id"]) == ["ConferenceCreated"]
+
+
 def test_only_published_conferences_are_public(client, owned):
     slug, auth, _ = owned
+    add_seat_type(client, slug, auth)
     assert client.get(f"/api/conferences/{slug}").status_code == 404
     assert client.get("/api/conferences").get_json() == []
     assert client.post(f"/api/conferences/{slug}/publish", headers=auth).status_code == 200
@@ -169,6 +185,7 @@ def test_only_published_conferences_are_public(client, owned):
 
 def test_public_view_hides_the_owner_email_and_access_code(client, owned):
     slug, auth, _ = owned
+    add_seat_type(client, slug, auth)
     client.post(f"/api/conferences/{slug}/publish", headers=auth)
     body = client.get(f"/api/conferences/{slug}").get_json()
     assert "owner_email" not in body and "access_code" not in body
@@ -177,7 +194,8 @@ def test_public_view_hides_the_owner_email_and_access_code(client, owned):
 def test_every_change_is_an_integration_event_in_order(client, hub, owned):
     slug, auth, body = owned
     seat = add_seat_type(client, slug, auth)
-    client.put(f"/api/conferences/{slug}/seat-types/{seat['id']}", json={"quantity": 120},
+    kept = add_seat_type(client, slug, auth, name="Workshop")
+    client.put(f"/api/conferences/{slug}/seat-types/{kept['id']}", json={"quantity": 120},
                headers=auth)
     client.delete(f"/api/conferences/{slug}/seat-types/{seat['id']}", headers=auth)
     client.put(f"/api/conferences/{slug}", json={"tagline": "New"}, headers=auth)
@@ -185,7 +203,8 @@ def test_every_change_is_an_integration_event_in_order(client, hub, owned):
     client.post(f"/api/conferences/{slug}/publish", headers=auth)  # already published: no event
     client.post(f"/api/conferences/{slug}/unpublish", headers=auth)
     assert event_types(hub, body["id"]) == [
-        "ConferenceCreated", "SeatCreated", "SeatUpdated", "SeatDeleted", "ConferenceUpdated",
+        "ConferenceCreated", "SeatCreated", "SeatCreated", "SeatUpdated", "SeatDeleted",
+        "ConferenceUpdated",
         "ConferencePublished", "ConferenceUnpublished"]
     origins = {e.origin for e in hub.store.load(f"conference-{body['id']}")}
     assert origins == {f"hub/{body['id']}"}
@@ -221,6 +240,7 @@ def test_seat_type_price_is_dollars_and_cents(client, owned):
 @pytest.mark.parametrize("change, field", [
     ({"quantity": -1}, "quantity"), ({"quantity": 100001}, "quantity"),
     ({"price": -1}, "price"), ({"price": 50000.01}, "price"), ({"price": "1.999"}, "price"),
+    ({"price": "1e2"}, "price"), ({"price": "+5"}, "price"),
     ({"name": "G"}, "name"), ({"description": "d" * 251}, "description"),
 ])
 def test_seat_type_ranges_are_enforced(client, owned, change, field):
@@ -389,3 +409,96 @@ def test_guessing_a_conference_access_code_is_stopped_after_five_failures(client
     r = client.post("/api/conferences/locate", json={"owner_email": "guard@example.org",
                                                      "access_code": code})
     assert r.status_code == 429
+
+
+# --- quantity against what is sold and held -----------------------------------------------
+
+def _sell_and_hold(hub, conference_id, seat_type_id, sold, held):
+    """Seats sold and held straight through the availability aggregate (no registrant API)."""
+    from shared_domain.seats import SeatQuantity
+    from shared_domain import seats_availability as sa
+    for reservation, quantity in (("sold-order", sold), ("held-order", held)):
+        hub.bus.handle(sa.MakeSeatReservation(conference_id, reservation,
+                                              (SeatQuantity(seat_type_id, quantity),),
+                                              f"cmd-{reservation}"))
+    hub.bus.handle(sa.CommitSeatReservation(conference_id, "sold-order"))
+    hub.run_until_idle()
+
+
+def test_a_quantity_below_what_is_sold_is_refused_and_changes_nothing(client, hub, owned):
+    slug, auth, body = owned
+    seat = add_seat_type(client, slug, auth, quantity=10)
+    client.post(f"/api/conferences/{slug}/publish", headers=auth)
+    _sell_and_hold(hub, body["id"], seat["id"], sold=4, held=3)
+    events_before = event_types(hub, body["id"])
+    url = f"/api/conferences/{slug}/seat-types/{seat['id']}"
+    r = client.put(url, json={"quantity": 3, "name": "Renamed"}, headers=auth)
+    assert r.status_code == 409
+    error = r.get_json()["error"]
+    assert error["code"] == "quantity_below_sold" and "4 seats" in error["message"]
+    assert "quantity" in error["fields"]
+    r = client.put(url, json={"quantity": 5}, headers=auth)
+    assert r.status_code == 409 and r.get_json()["error"]["code"] == "quantity_below_held"
+    assert event_types(hub, body["id"]) == events_before
+    [row] = client.get(f"/api/conferences/{slug}/seat-types", headers=auth).get_json()
+    assert (row["name"], row["quantity"], row["available"]) == (GA["name"], 10, 3)
+
+
+def test_lowering_then_raising_the_quantity_never_offers_more_than_the_quantity(
+        client, hub, owned):
+    slug, auth, body = owned
+    seat = add_seat_type(client, slug, auth, quantity=10)
+    client.post(f"/api/conferences/{slug}/publish", headers=auth)
+    _sell_and_hold(hub, body["id"], seat["id"], sold=4, held=3)
+    url = f"/api/conferences/{slug}/seat-types/{seat['id']}"
+    for quantity, available in ((7, 0), (10, 3), (8, 1)):
+        r = client.put(url, json={"quantity": quantity}, headers=auth)
+        assert r.status_code == 200, r.get_json()
+        hub.run_until_idle()
+        assert public_seats(client, slug)[GA["name"]]["available"] == available
+
+
+# --- malformed bodies: typed where they enter, every bad field at once ----------------------
+
+def test_wrong_types_and_invalid_values_are_reported_together(client, owned):
+    slug, auth, _ = owned
+    r = client.post(f"/api/conferences/{slug}/seat-types",
+                    json={"name": {"a": 1}, "description": ["x"], "quantity": -1, "price": "x"},
+                    headers=auth)
+    assert r.status_code == 400
+    assert set(r.get_json()["error"]["fields"]) == {"name", "description", "quantity", "price"}
+    r = client.post("/api/conferences", json={**CONFERENCE, "slug": [], "name": "X",
+                                              "owner_email": {"e": 1}})
+    assert set(r.get_json()["error"]["fields"]) == {"slug", "name", "owner_email"}
+
+
+@pytest.mark.parametrize("text", ["\\ud800", "a\\u0000b", "\\udfff\\ud800x"])
+@pytest.mark.parametrize("field", ["name", "description", "location", "owner_name",
+                                   "owner_email", "tagline"])
+def test_text_no_column_can_hold_is_refused_not_a_server_error(client, hub, owned, field, text):
+    slug, auth, _ = owned
+    raw = json.dumps({field: "TEXT"}).replace('"TEXT"', f'"{text}"')
+    for method, url in (("put", f"/api/conferences/{slug}"),
+                        ("post", "/api/conferences/locate")):
+        r = getattr(client, method)(url, data=raw, content_type="application/json",
+                                    headers=auth)
+        assert r.status_code == 400, r.get_json()
+        assert field in r.get_json()["error"]["fields"]
+    assert hub.models.Conference.get(slug=slug).name == CONFERENCE["name"]
+
+
+def test_openapi_declares_every_path_parameter_and_the_common_statuses(client):
+    import re
+    doc = client.get("/api/openapi.json").get_json()
+    for path, operations in doc["paths"].items():
+        for method, op in operations.items():
+            declared = {p["name"] for p in op.get("parameters", []) if p["in"] == "path"}
+            assert set(re.findall(r"{(\w+)}", path)) <= declared, (method, path)
+            statuses = set(op["responses"])
+            if "requestBody" in op:
+                assert {"400", "413"} <= statuses, (method, path)
+            if op.get("security"):
+                assert {"401", "429"} <= statuses, (method, path)
+    seat_type = doc["paths"]["/api/conferences/{slug}/seat-types/{seat_type_id}"]["put"]
+    assert "409" in seat_type["responses"]
+    assert "409" in doc["paths"]["/api/conferences/{slug}/publish"]["post"]["responses"]

@@ -175,6 +175,13 @@ def test_publish_opens_registration_and_fixes_the_slug(pages):
     assert "Not published" in visible(pages.get("/manage/offline26/"))
 
 
+def test_publishing_without_seat_types_is_explained_on_the_page(pages):
+    create(pages)
+    r = pages.post("/manage/offline26/publish")
+    assert "Add at least one seat type before publishing" in visible(pages.follow(r))
+    assert not pages.hub.models.Conference.get(slug="offline26").is_published
+
+
 def test_a_form_without_the_csrf_token_changes_nothing(pages):
     create(pages)
     r = pages.post("/manage/offline26/publish", csrf=False)
@@ -285,3 +292,30 @@ def test_lists_need_the_owner_session(pages, sold):
     for path in ("/manage/offline26/orders", "/manage/offline26/attendees.csv"):
         r = other.get(path)
         assert r.status_code == 302 and r.headers["Location"].endswith("/manage/")
+
+
+def test_a_quantity_below_what_is_sold_is_explained_beside_the_field(pages, sold):
+    r = pages.post(f"/manage/offline26/seat-types/{sold}/edit", {**SEAT_TYPE, "quantity": "1"})
+    assert r.status_code == 400
+    assert "2 seats of this type already sold" in field_error(r, "quantity")
+    assert pages.hub.models.SeatType.get_by_id(sold).quantity == 40
+
+
+def test_form_fields_carry_the_documented_maxima(pages):
+    import re
+    from shared_domain import limits
+    create(pages)
+
+    def maxlength(page, name):
+        tag = re.search(r'<(?:input|textarea)[^>]*name="%s"[^>]*>' % name, text(page))
+        return int(re.search(r'maxlength="(\d+)"', tag.group(0)).group(1))
+
+    form = pages.get("/manage/offline26/edit")
+    for name, limit in (("name", limits.CONFERENCE_NAME_MAX), ("slug", limits.SLUG_MAX),
+                        ("description", limits.CONFERENCE_DESCRIPTION_MAX),
+                        ("location", limits.LOCATION_MAX), ("owner_email", limits.EMAIL_MAX)):
+        assert maxlength(form, name) == limit, name
+    seat_form = pages.get("/manage/offline26/seat-types/new")
+    assert maxlength(seat_form, "name") == limits.SEAT_TYPE_NAME_MAX
+    assert maxlength(seat_form, "description") == limits.SEAT_TYPE_DESCRIPTION_MAX
+    assert maxlength(pages.get("/manage/"), "owner_email") == limits.EMAIL_MAX

@@ -106,3 +106,17 @@ def test_an_access_code_needs_enough_randomness():
 
 def test_a_seat_type_description_is_optional():
     assert validate_seat_type({**SEAT_TYPE, "description": ""}) == {}
+
+
+@pytest.mark.parametrize("text", ["1e2", "+5", "12,50", "0x10", " ", "NaN", "1.999", "-0"])
+def test_a_price_given_as_text_is_plain_dollars_and_cents(text):
+    from shared_domain.conferences import price_cents_from
+    with pytest.raises(DomainError):
+        price_cents_from(text)
+
+
+@pytest.mark.parametrize("value, cents", [("199.50", 19950), (" 7 ", 700), (199.5, 19950),
+                                          (0, 0), ("50000", 5_000_000)])
+def test_a_price_is_kept_in_cents(value, cents):
+    from shared_domain.conferences import price_cents_from
+    assert price_cents_from(value) == cents

@@ -6,7 +6,8 @@ from shared_domain.errors import DomainError
 from shared_domain.payments import (
     CancelThirdPartyProcessorPayment, CompleteThirdPartyProcessorPayment,
     InitiateThirdPartyProcessorPayment, PayByInvoice, PaymentCompleted, PaymentInitiated,
-    PaymentRefunded, PaymentRejected, RefundPayment, decide, fold, stream_id,
+    PaymentRefunded, PaymentRejected, RefundPayment, UnusedPaymentRefunded, decide, fold,
+    stream_id,
 )
 
 PAY, ORDER, CONF = "p1", "o1", "c1"
@@ -87,6 +88,14 @@ def test_a_completed_payment_is_refunded_once():
     refunded = PaymentRefunded(PAY, ORDER, 24900, "duplicate_payment")
     assert when([INITIATED, COMPLETED], refund) == [refunded]
     assert when([INITIATED, COMPLETED, refunded], refund) == []
+
+
+def test_an_unused_payment_is_refunded_as_unused_once():
+    refund = RefundPayment(PAY, "duplicate_payment", unused=True)
+    returned = UnusedPaymentRefunded(PAY, ORDER, 24900, "duplicate_payment")
+    assert when([INITIATED, COMPLETED], refund) == [returned]
+    assert when([INITIATED, COMPLETED, returned], refund) == []
+    assert when([INITIATED, COMPLETED, returned], RefundPayment(PAY, "again")) == []
 
 
 def test_only_a_completed_payment_is_refunded():

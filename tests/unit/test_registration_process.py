@@ -113,18 +113,18 @@ def test_the_same_payment_twice_is_ignored():
 
 def test_a_second_payment_is_refunded():
     state, out = when(PAID, paid("p2"))
-    assert out == [Outgoing(RefundPayment("p2", "duplicate_payment"))]
+    assert out == [Outgoing(RefundPayment("p2", "duplicate_payment", unused=True))]
     assert state == PAID
 
 
 def test_a_payment_for_a_settled_free_order_is_refunded():
     done = replace(RECEIVED, state="completed")
-    assert when(done, paid("p2"))[1] == [Outgoing(RefundPayment("p2", "duplicate_payment"))]
+    assert when(done, paid("p2"))[1] == [Outgoing(RefundPayment("p2", "duplicate_payment", unused=True))]
 
 
 def test_a_payment_while_seats_are_being_reserved_again_is_refunded():
     _, out = when(AWAITING, paid())
-    assert out == [Outgoing(RefundPayment("p1", "order_not_payable"))]
+    assert out == [Outgoing(RefundPayment("p1", "order_not_payable", unused=True))]
 
 
 def test_confirmation_commits_the_reservation():
