@@ -22,7 +22,7 @@ def run(data_dir: str) -> int:
     except state_file.NotRunning as e:
         print(e)
         return 1
-    tickets = hub_db.fresh_tickets(venue.state["hub_db"])
+    tickets = hub_db.fresh_tickets(venue.state["hub_db"], hub_db.door_replicas(venue.state))
     per_door = min(4, (len(tickets) - 3) // 4)
     if per_door < 1:
         print("Too few unused tickets are left for a venue morning: `make demo-reset`, "

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from flask import Flask, current_app
 
@@ -23,7 +23,6 @@ class KioskUI:
     service: NodeForKiosk
     idle_timeout_s: float = 300.0
     clock: Callable[[], float] = time.time
-    pin_failures: list[float] = field(default_factory=list)   # times of recent wrong PINs
 
 
 def mount(app: Flask, service: NodeForKiosk, *, idle_timeout_s: float = 300.0,

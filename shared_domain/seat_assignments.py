@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from shared_domain.errors import DomainError
-from shared_domain.people import PersonalInfo, require_email, same_email
+from shared_domain.people import PersonalInfo, require_person, same_email
 from shared_domain.seats import SeatQuantity, merged, require_valid_quantities
 
 STREAM_PREFIX = "assignments-"
@@ -158,7 +158,7 @@ def _create(state, cmd: CreateSeatAssignments) -> list[object]:
 def _assign(state: SeatAssignmentsState, cmd: AssignSeat) -> list[object]:
     """A new email moves the seat to a new attendee; the same email only corrects details."""
     seat = _seat(state, cmd.position)
-    require_email(cmd.attendee.email)
+    require_person(cmd.attendee, names_required=False)
     attendee = _cleaned(cmd.attendee)
     current = seat.attendee
     if current is None or not same_email(current.email, attendee.email):

@@ -5,7 +5,7 @@ from flask import render_template
 
 TITLES = {400: "That request could not be accepted", 401: "Please sign in",
           403: "Not allowed", 404: "Page not found", 405: "Not allowed here",
-          409: "That cannot be done now", 413: "Too much data",
+          409: "That cannot be done now", 413: "Too much data", 429: "Too many tries",
           500: "Something went wrong on our side"}
 MESSAGES = {
     404: "There is nothing at this address. It may have moved, or the link may be mistyped.",

@@ -3,6 +3,7 @@ import pytest
 
 from domain_givens import GA, NOW, WORKSHOP
 from shared_domain.errors import DomainError
+from shared_domain.limits import COMPANY_MAX, EMAIL_MAX, PERSON_NAME_MAX
 from shared_domain.people import PersonalInfo
 from shared_domain.seat_assignments import (
     AssignSeat, CreateSeatAssignments, SeatAssigned, SeatAssignmentsCreated,
@@ -77,6 +78,23 @@ def test_assigning_the_same_attendee_again_changes_nothing():
 def test_an_attendee_needs_an_email(email):
     nobody = PersonalInfo("Ada", "Lovelace", email)
     assert refusal([CREATED], AssignSeat(ORDER, 0, nobody)) == "invalid_email"
+
+
+@pytest.mark.parametrize("attendee", [
+    PersonalInfo("A" * (PERSON_NAME_MAX + 1), "Lovelace", "ada@example.com"),
+    PersonalInfo("Ada", "L" * (PERSON_NAME_MAX + 1), "ada@example.com"),
+    PersonalInfo("Ada", "Lovelace", "a" * EMAIL_MAX + "@example.com"),
+    PersonalInfo("Ada", "Lovelace", "ada@example.com", "C" * (COMPANY_MAX + 1)),
+])
+def test_an_attendee_longer_than_the_documented_limits_is_refused(attendee):
+    with pytest.raises(DomainError):
+        when([CREATED], AssignSeat(ORDER, 0, attendee))
+
+
+def test_an_attendee_at_the_limits_is_assigned():
+    longest = PersonalInfo("A" * PERSON_NAME_MAX, "L" * PERSON_NAME_MAX, "ada@example.com",
+                           "C" * COMPANY_MAX)
+    assert [type(e) for e in when([CREATED], AssignSeat(ORDER, 0, longest))] == [SeatAssigned]
 
 
 @pytest.mark.parametrize("position", [-1, 3, True])
