@@ -151,7 +151,12 @@ OPENAPI_PATHS = {
                                 "at most what is free), or ask unsold seats back (< 0: the node "
                                 "returns them at its next sync)", {
             "200": {"description": "What happens, and the node's allocation as the hub knows it"},
-            "404": _no_node},
+            "400": error("More than is free online, more than the node holds unsold, or not a "
+                         "whole number (also `more_than_held`, `invalid_quantity`)",
+                         "not_enough_free_seats", "Only 100 General admission are free online."),
+            "404": _no_node,
+            "409": error("The node is not enrolled or was revoked", "node_not_active",
+                         "This node cannot hold seats now.")},
             body=({"type": "object", "required": ["seat_type", "quantity"],
                    "properties": {"seat_type": {"type": "string"},
                                   "quantity": {"type": "integer"}}},
