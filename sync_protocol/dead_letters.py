@@ -75,7 +75,8 @@ def dismiss(store: EventStore, letter_id: int, by: str):
 
 
 def error_text(error: BaseException) -> str:
-    text = f"{type(error).__name__}: {error}"
+    code = getattr(error, "code", None)     # a DomainError's stable code says the most
+    text = f"{type(error).__name__}: {f'{code}: ' if isinstance(code, str) else ''}{error}"
     return text[:ERROR_MAX]
 
 
