@@ -192,3 +192,21 @@ def test_whatever_fails_the_others_are_applied_exactly_once(tmp_path_factory, am
         assert ReaderPositions(store).get("totals") == stored[-1].position
     finally:
         store.db.close()
+
+
+def test_a_nodes_replica_sets_a_poison_event_aside_and_projects_the_rest(tmp_path):
+    from onsite_node.replica import Replica
+    from shared_domain.checkin import TicketIssued
+    replica = Replica(str(tmp_path), {"conference": {"id": "conf-a"}, "origin": "node-door-a"})
+    try:
+        store = replica.store
+        store.append("edge-node-door-b", None, [UnknownEvent("AttendeeCheckedIn", 1, {})],
+                     origin="node-door-b", conference="conf-a")
+        store.append("tickets-o1", None, [TicketIssued("o1", 0, "o1:0", "CT1-X", "d1", "Ada", "k")],
+                     origin="hub/conf-a", conference="conf-a")
+        assert replica.project() == 4            # two events, two readers
+        T = replica.models.TicketCodeView
+        assert T.get(T.seat_id == "o1:0").code == "CT1-X"
+        assert {d.reader for d in letters(store)} == {r.name for r in replica.readers}
+    finally:
+        replica.close()
