@@ -77,14 +77,20 @@ def dismiss(store: EventStore, letter_id: int, by: str):
 def error_text(error: BaseException) -> str:
     code = getattr(error, "code", None)     # a DomainError's stable code says the most
     text = f"{type(error).__name__}: {f'{code}: ' if isinstance(code, str) else ''}{error}"
-    return text[:ERROR_MAX]
+    return storable(text[:ERROR_MAX])
 
 
 def traceback_summary(error: BaseException) -> str:
     """The last frames and the error, short enough for a row and a page."""
     lines = traceback.format_exception(type(error), error, error.__traceback__, limit=-6)
-    text = "".join(lines)
-    return text[-TRACEBACK_MAX:]
+    return storable("".join(lines)[-TRACEBACK_MAX:])
+
+
+def storable(text: str) -> str:
+    """Text every database takes: an error may quote a lone surrogate or NUL from the event,
+    which SQLite cannot encode and PostgreSQL refuses, and then the row would fail too."""
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text.replace("\x00", "\\x00")
 
 
 def _event(store: EventStore, letter) -> StoredEvent:

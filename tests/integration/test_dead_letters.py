@@ -210,3 +210,18 @@ def test_a_nodes_replica_sets_a_poison_event_aside_and_projects_the_rest(tmp_pat
         assert {d.reader for d in letters(store)} == {r.name for r in replica.readers}
     finally:
         replica.close()
+
+
+def test_an_error_quoting_a_nul_or_a_lone_surrogate_is_still_recorded(store):
+    add(store, 1, 2)
+
+    class Quoting(Totals):
+        def apply(self, event):
+            if event.message.amount == 2:
+                raise ValueError("name 'a\x00b\ud800' refused")
+            super().apply(event)
+
+    reader = Quoting(store)
+    assert catch_up(store, reader) == 2 and reader.rows() == {"k": 1}
+    [letter] = letters(store)
+    assert letter.error == "ValueError: name 'a\\x00b\\ud800' refused"
