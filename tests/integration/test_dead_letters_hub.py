@@ -254,3 +254,22 @@ def test_a_name_too_long_for_a_ticket_gets_a_ticket_cut_at_a_character(admin, fi
     assert len(name.encode()) > 223 - 4          # cut at the last character that fits
     badge = render_badge(BadgeContent.from_ticket(payload, live[f"{order_id}:0"].code, "Conf"))
     assert badge.width == 384 and badge.height < 1200
+
+
+class UnreadableReader:
+    """A reader whose every batch fails in the database before any event is applied."""
+    name = "unreadable\ud800"    # no database can store it as a position's name
+
+    def apply(self, event):
+        raise AssertionError("never reached")
+
+
+def test_a_reader_whose_whole_batch_fails_holds_up_no_other_reader(admin, caplog):
+    api, hub = admin.api, admin.hub
+    slug, ids, _ = api.create_conference()
+    hub.readers.insert(0, UnreadableReader())
+    with caplog.at_level(logging.ERROR, logger="hub.bootstrap"):
+        order_id = confirmed_and_ticketed(api, slug, ids,
+                                          PersonalInfo("Ada", "Lovelace", "ada@example.org"))
+    assert api.get_order(order_id)["status"] == "confirmed" and current_tickets(hub, order_id)
+    assert any("feeding reader unreadable" in r.getMessage() for r in caplog.records)
