@@ -13,9 +13,16 @@ from shared_domain.tickets import (
 KEY = keypair_from_seed(bytes(range(32)))
 SEAT = "0195f3a2-1b2c-7d4e-8f60-abcdef012345:1"
 CONFERENCE = "0195f3a2-1b2c-7d4e-8f60-123456789abc"
-# The name block's tallest: its lines broken anywhere at the smallest size.
-NAME_HEIGHT_MAX = NAME_STYLE.most_lines * round(
-    font_chain(NAME_STYLE.smallest, bold=True).line_height * 1.05)
+
+
+def leading(size):
+    return round(font_chain(size, bold=True).line_height * 1.05)
+
+
+# The name block's tallest: wrapped at spaces at the largest size, or broken anywhere at
+# the smallest; never more, however long the name.
+NAME_HEIGHT_MAX = max(NAME_STYLE.max_lines * leading(NAME_STYLE.largest),
+                      NAME_STYLE.most_lines * leading(NAME_STYLE.smallest))
 
 names = st.text(st.characters(blacklist_categories=("Cs",)), max_size=400)
 
