@@ -41,7 +41,7 @@ def letter_or_404(hub, letter_id: int):
 
 
 def retry(hub, letter_id: int, by: str):
-    """Give the event to its reader again; the row comes back resolved, or open with the new error."""
+    """Give the event to its reader again: the row comes back resolved, or open with the error."""
     letter = _open_letter(hub, letter_id)
     reader = _reader_named(hub, letter.reader)
     return dead_letters.retry(hub.store, reader, letter.id, by)

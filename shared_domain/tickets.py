@@ -61,7 +61,7 @@ class TicketKeyPair:
 
 
 def fit_text(text: str, max_bytes: int = MAX_TEXT_BYTES) -> str:
-    """Cut text to at most max_bytes of UTF-8 at a character boundary (lone surrogates become U+FFFD)."""
+    """Cut text to at most max_bytes of UTF-8 at a character boundary; lone surrogates: U+FFFD."""
     clean = _SURROGATE.sub("\ufffd", text)   # a lone surrogate has no UTF-8 form
     data = clean.encode("utf-8")
     if len(data) <= max_bytes:

@@ -54,6 +54,8 @@ def retry(store: EventStore, reader, letter_id: int, by: str):
     try:
         with store.atomic():
             _lock_reader(store, reader.name)
+            if D.get_by_id(letter_id).status != OPEN:   # someone else settled it meanwhile
+                return D.get_by_id(letter_id)
             reader.apply(decoded(store, event))
             now = store.clock().isoformat()
             D.update(status=RESOLVED, resolved_at=now, resolved_by=by[:254]).where(
@@ -70,7 +72,7 @@ def dismiss(store: EventStore, letter_id: int, by: str):
     D = store.models.DeadLetter
     with store.atomic():
         D.update(status=DISMISSED, resolved_at=store.clock().isoformat(),
-                 resolved_by=by[:254]).where(D.id == letter_id).execute()
+                 resolved_by=by[:254]).where((D.id == letter_id) & (D.status == OPEN)).execute()
     return D.get_by_id(letter_id)
 
 

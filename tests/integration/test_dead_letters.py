@@ -225,3 +225,16 @@ def test_an_error_quoting_a_nul_or_a_lone_surrogate_is_still_recorded(store):
     assert catch_up(store, reader) == 2 and reader.rows() == {"k": 1}
     [letter] = letters(store)
     assert letter.error == "ValueError: name 'a\\x00b\\ud800' refused"
+
+
+def test_a_letter_settled_meanwhile_is_not_applied_again(store):
+    add(store, 1, 2)
+    reader = Totals(store, fail_on={2})
+    catch_up(store, reader)
+    [letter] = letters(store)
+    reader.fail_on.clear()
+    dead_letters.retry(store, reader, letter.id, "first@example.org")
+    again = dead_letters.retry(store, reader, letter.id, "second@example.org")
+    closed = dead_letters.dismiss(store, letter.id, "third@example.org")
+    assert reader.rows() == {"k": 3} and again.resolved_by == "first@example.org"
+    assert closed.status == "resolved"
