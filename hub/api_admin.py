@@ -1,4 +1,5 @@
-"""The hub admin's JSON API under /api/admin/: nodes, conflicts, the dashboard's figures.
+"""The hub admin's JSON API under /api/admin/: nodes, conflicts, the dashboard's figures,
+events set aside by the readers.
 
 Every call needs an admin: the admin session (changes also send the X-CSRF-Token header)
 or HTTP Basic with an admin's email and password. A business customer's access code never
@@ -8,7 +9,8 @@ from __future__ import annotations
 
 from flask import Blueprint, g, jsonify, request
 
-from hub import conflict_queries as queries, conflict_resolutions, dashboard, node_admin, nodes
+from hub import (conflict_queries as queries, conflict_resolutions, dashboard, dead_letters,
+                 node_admin, nodes)
 from hub.admin_auth import api_admin
 from hub.admin_lookups import conference_or_404, conflict_or_404, node_or_404
 from hub.app import current_hub, wake_worker
@@ -146,3 +148,27 @@ def bulk_resolve():
 def dashboard_figures(slug: str):
     hub = current_hub()
     return jsonify(dashboard.dashboard_figures(hub, conference_or_404(hub, slug)))
+
+
+# --- events set aside ------------------------------------------------------------------
+
+@bp.get("/dead-letters")
+def list_dead_letters():
+    hub = current_hub()
+    status = query_text("status", 20) if "status" in request.args else dead_letters.OPEN
+    return jsonify(dead_letters.summaries(hub, dead_letters.find(hub, status)))
+
+
+@bp.post("/dead-letters/<int:letter_id>/retry")
+def retry_dead_letter(letter_id: int):
+    hub = current_hub()
+    letter = dead_letters.retry(hub, letter_id, g.admin.email)
+    wake_worker()
+    return jsonify(dead_letters.summaries(hub, [letter])[0])
+
+
+@bp.post("/dead-letters/<int:letter_id>/dismiss")
+def dismiss_dead_letter(letter_id: int):
+    hub = current_hub()
+    letter = dead_letters.dismiss(hub, letter_id, g.admin.email)
+    return jsonify(dead_letters.summaries(hub, [letter])[0])

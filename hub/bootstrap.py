@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import threading
 from dataclasses import dataclass
@@ -22,6 +23,8 @@ from sync_protocol.ids import uuid7
 from sync_protocol.readers import catch_up
 from sync_protocol.registry import EventRegistry
 from sync_protocol.store import EventStore, utc_now
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -93,17 +96,31 @@ class Hub:
         self.db.create_tables(self.models.all, safe=True)
 
     def run_until_idle(self, max_rounds: int = 10_000) -> int:
-        """Handle due commands and feed every reader until nothing is left; return the work done."""
+        """Handle due commands and feed every reader until nothing is left; return the work done.
+
+        A reader sets aside an event it fails on (sync_protocol.readers.catch_up). What
+        still fails here is a whole batch (the database went away) or a command: it is
+        logged, and the other readers still get their round; the next tick tries again.
+        """
         with self._pump_lock:
             done = 0
             for _ in range(max_rounds):
-                work = self.bus.dispatch_due()
+                work = self._isolated("handling due commands", self.bus.dispatch_due)
                 for reader in self.readers:
-                    work += catch_up(self.store, reader)
+                    work += self._isolated(f"feeding reader {reader.name}",
+                                           lambda: catch_up(self.store, reader))
                 if not work:
                     break
                 done += work
             return done
+
+    @staticmethod
+    def _isolated(what: str, step: Callable[[], int]) -> int:
+        try:
+            return step()
+        except Exception:   # never BaseException: Ctrl-C and SIGTERM still stop the pump
+            log.exception("hub pump: %s failed; retried at the next tick", what)
+            return 0
 
     def append_consequences(self, stream: str, events: list, cause,
                             correlation: str | None = None) -> None:

@@ -5,6 +5,8 @@ from hub.openapi_management import error, json_content, ok, query, ref
 
 SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
 NODE_ID = {"name": "node_id", "in": "path", "required": True, "schema": {"type": "string"}}
+LETTER_ID = {"name": "letter_id", "in": "path", "required": True,
+             "schema": {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}}
 CONFLICT_ID = {"name": "conflict_id", "in": "path", "required": True,
                "schema": {"type": "string", "pattern": "^[0-9a-f]{64}$"}}
 
@@ -55,8 +57,29 @@ DASHBOARD_EXAMPLE = {
                     "remaining": 3}],
     "nodes_online": 1, "nodes_total": 1, "open_conflicts": {"double_check_in": 1}}
 
+DEAD_LETTER_EXAMPLE = {
+    "id": 7, "reader": "ticket_issuer", "event_id": "0190f1e2-5555-7c4d-8e5f-0a1b2c3d4e5f",
+    "position": 1042, "type": "SeatAssigned", "origin": "hub/0190f1e2-0000-7c4d-8e5f-0a1b2c3d4e5f",
+    "conference_id": CONFLICT_EXAMPLE["conference_id"], "conference": "pycon_north",
+    "error": "KeyError: 'seat_type'", "traceback": "Traceback (most recent call last): ...",
+    "first_failed_at": "2026-12-08T08:45:11+00:00", "last_failed_at": "2026-12-08T08:45:11+00:00",
+    "attempts": 1, "status": "open", "resolved_at": None, "resolved_by": None}
+
 OPENAPI_COMPONENTS = {
     "schemas": {
+        "DeadLetter": {"type": "object", "description": "An event one reader could not apply, "
+                                                        "set aside so the reader went on",
+                       "properties": {
+            "id": _int, "reader": _text, "event_id": _text, "position": _int, "type": _text,
+            "origin": _text, "conference_id": _text,
+            "conference": {"type": "string", "description": "Slug; empty if none matches"},
+            "error": _text, "traceback": {"type": "string", "description": "The last frames"},
+            "first_failed_at": _text, "last_failed_at": _text,
+            "attempts": {"type": "integer", "description": "Failures so far, retries included"},
+            "status": {"enum": ["open", "resolved", "dismissed"]},
+            "resolved_at": _maybe_text,
+            "resolved_by": {"type": ["string", "null"],
+                            "description": "The admin who retried or dismissed it"}}},
         "Node": {"type": "object", "properties": {
             "id": _text, "name": _text,
             "state": {"enum": ["waiting_for_enrollment", "enrolled", "revoked"]},
@@ -124,6 +147,11 @@ _no_conference = error("No such conference", "conference_not_found",
 _no_node = error("No such node", "node_not_found", "This conference has no such node.")
 _no_conflict = error("No such conflict", "conflict_not_found",
                      "There is no conflict with this id.")
+_no_letter = error("No such dead letter", "dead_letter_not_found",
+                   "There is no set-aside event with this id.")
+_letter_closed = error("Resolved or dismissed already (already_resolved), or this hub has no "
+                       "reader of that name any more (reader_unknown)", "already_resolved",
+                       "This event was dismissed already.")
 _enrollment = ok("The node and its one-time enrollment code", ref("Enrollment"),
                  ENROLLMENT_EXAMPLE)
 
@@ -215,4 +243,30 @@ OPENAPI_PATHS = {
         "The live dashboard's figures", {
             "200": ok("Figures", {"type": "object"}, DASHBOARD_EXAMPLE), "404": _no_conference},
         parameters=[SLUG])},
+    "/api/admin/dead-letters": {"get": admin_operation(
+        "Events the readers set aside, last failure first (at most 500)", {
+            "200": ok("Dead letters", {"type": "array", "items": ref("DeadLetter")},
+                      [DEAD_LETTER_EXAMPLE]),
+            "400": error("Unknown status", "invalid_fields", "Unknown status.",
+                         {"status": "One of open, resolved, dismissed."})},
+        parameters=[{"name": "status", "in": "query", "required": False,
+                     "description": "open (default), resolved, dismissed, or empty for all",
+                     "schema": {"enum": ["open", "resolved", "dismissed", ""]}}])},
+    "/api/admin/dead-letters/{letter_id}/retry": {"post": admin_operation(
+        "Feed the event to its reader again: resolved on success, else open with one more "
+        "attempt and the new error", {
+            "200": ok("The dead letter after the retry", ref("DeadLetter"),
+                      {**DEAD_LETTER_EXAMPLE, "status": "resolved", "resolved_by":
+                       "admin@contoso.example", "resolved_at": "2026-12-08T09:00:00+00:00"}),
+            "403": error("Session without the CSRF header", "csrf_refused",
+                         "A session-authenticated change must send the X-CSRF-Token header."),
+            "404": _no_letter, "409": _letter_closed}, parameters=[LETTER_ID])},
+    "/api/admin/dead-letters/{letter_id}/dismiss": {"post": admin_operation(
+        "Close the dead letter without applying the event (who and when are kept)", {
+            "200": ok("The dismissed dead letter", ref("DeadLetter"),
+                      {**DEAD_LETTER_EXAMPLE, "status": "dismissed", "resolved_by":
+                       "admin@contoso.example", "resolved_at": "2026-12-08T09:00:00+00:00"}),
+            "403": error("Session without the CSRF header", "csrf_refused",
+                         "A session-authenticated change must send the X-CSRF-Token header."),
+            "404": _no_letter, "409": _letter_closed}, parameters=[LETTER_ID])},
 }

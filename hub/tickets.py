@@ -45,11 +45,12 @@ class TicketIssuer:
     def _reissue(self, event, order_id, position, attendee, reason) -> None:
         seat = checkin.seat_id(order_id, position)
         out = self._revocations(order_id, [seat], reason)
-        name = f"{attendee.first_name} {attendee.last_name}".strip()
+        # Cut to what a ticket field holds: the badge prints the name from the ticket, and a
+        # name too long to sign must never stop this reader for every order after it.
+        name = tickets.fit_text(f"{attendee.first_name} {attendee.last_name}".strip())
         key = self._signing_key(event.conference)
-        payload = tickets.TicketPayload(event.conference, seat, name,
-                                        (self._seat_type_name(order_id, position),),
-                                        os.urandom(8))
+        seat_type = tickets.fit_text(self._seat_type_name(order_id, position))
+        payload = tickets.TicketPayload(event.conference, seat, name, (seat_type,), os.urandom(8))
         code = tickets.issue_ticket(payload, base64.urlsafe_b64decode(key.private_key), key.key_id)
         out.append(checkin.TicketIssued(order_id, position, seat, code, checkin.code_digest(code),
                                         name, key.key_id))

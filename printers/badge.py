@@ -1,7 +1,9 @@
 """The attendee's badge, rendered once as a 1-bit image at the printer's width.
 
 Top to bottom: the conference, the attendee's name (as large as fits, then wrapped),
-the company, one black ribbon per seat type, and the ticket's QR code. The same image
+the company, one black ribbon per seat type, and the ticket's QR code. Text too long
+for its block is set smaller down to a floor, then cut with an ellipsis: a block never
+grows past its lines, so no name, however long, overflows the label. The same image
 is the UI's preview and what the thermal printer prints, dot for dot.
 """
 from __future__ import annotations
@@ -17,6 +19,7 @@ from shared_domain.tickets import TicketPayload
 
 PAPER_WIDTH_DOTS = {58: 384, 80: 576}
 WHITE, BLACK = 255, 0
+ELLIPSIS = "\u2026"
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,12 @@ class TextStyle:
     bold: bool = False
     max_lines: int = 2
     one_line_down_to: int | None = None    # shrink on one line to this size before wrapping
+    floor: int = 14         # the smallest size for text too long for `smallest`
+
+    @property
+    def most_lines(self) -> int:
+        """Lines a block may take when broken anywhere: one more than when wrapped at spaces."""
+        return self.max_lines + 1
 
 
 CONFERENCE_STYLE = TextStyle(largest=26, smallest=18, bold=True, one_line_down_to=20)
@@ -90,9 +99,36 @@ def text_block(text: str, style: TextStyle, width: int, text_width: int,
         fitted = fit_text(text, attempt, text_width, scale)
         if fitted:
             return draw_lines(*fitted, width)
-    # a word wider than the badge even at the smallest size: break it anywhere, lose nothing
-    chain = font_chain(round(style.smallest * scale), bold=style.bold)
-    return draw_lines(chain, wrap_anywhere(text, chain, text_width), width)
+    return draw_lines(*squeezed(text, style, text_width, scale), width)
+
+
+def squeezed(text: str, style: TextStyle, text_width: int,
+             scale: float) -> tuple[FontChain, list[str]]:
+    """Text too long to wrap at spaces: broken anywhere, smaller down to the floor, then cut."""
+    for size in range(style.smallest, min(style.floor, style.smallest) - 1, -2):
+        chain = font_chain(round(size * scale), bold=style.bold)
+        lines = wrap_anywhere(text, chain, text_width)
+        if len(lines) <= style.most_lines:
+            return chain, lines
+    return chain, cut_lines(lines, style.most_lines, chain, text_width)
+
+
+def cut_lines(lines: list[str], most: int, chain: FontChain, text_width: int) -> list[str]:
+    """The first `most` lines, the last ending in an ellipsis that fits."""
+    kept = lines[:most]
+    if len(lines) > most:
+        kept[-1] = clip_line(kept[-1] + ELLIPSIS, chain, text_width)
+    return kept
+
+
+def clip_line(line: str, chain: FontChain, text_width: int) -> str:
+    """The line as it is if it fits, else shortened to end in an ellipsis within the width."""
+    if chain.length(line) <= text_width:
+        return line
+    body = line.removesuffix(ELLIPSIS)
+    while body and chain.length(body + ELLIPSIS) > text_width:
+        body = body[:-1]
+    return body.rstrip() + ELLIPSIS
 
 
 def fit_text(text: str, style: TextStyle, text_width: int,
@@ -122,9 +158,12 @@ def draw_lines(chain: FontChain, lines: Iterable[str], width: int,
 def ribbon(seat_type: str, width: int, scale: float) -> Image.Image:
     """A full-width black bar with the seat type in white capitals."""
     label = seat_type.upper()
-    fitted = fit_text(label, RIBBON_STYLE, width - round(24 * scale), scale)
-    chain, lines = fitted or (font_chain(round(RIBBON_STYLE.smallest * scale), bold=True),
-                              [label])
+    label_width = width - round(24 * scale)
+    fitted = fit_text(label, RIBBON_STYLE, label_width, scale)
+    if fitted is None:
+        chain = font_chain(round(RIBBON_STYLE.smallest * scale), bold=True)
+        fitted = chain, [clip_line(" ".join(label.split()), chain, label_width)]
+    chain, lines = fitted
     text = draw_lines(chain, lines, width, ink=WHITE, paper=BLACK)
     _, top, _, bottom = text.getbbox() or (0, 0, 0, text.height)
     padding = round(12 * scale)    # centre the letters themselves, not the line box

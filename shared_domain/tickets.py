@@ -41,6 +41,7 @@ BASE32_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 _BASE32_INDEX = {c: i for i, c in enumerate(BASE32_ALPHABET)}
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _POSITION = re.compile(r"0|[1-9][0-9]{0,4}")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,16 @@ class TicketPayload:
 class TicketKeyPair:
     private_key: bytes        # 32 raw bytes (the Ed25519 seed)
     public_key: bytes         # 32 raw bytes
+
+
+def fit_text(text: str, max_bytes: int = MAX_TEXT_BYTES) -> str:
+    """Cut text to at most max_bytes of UTF-8 at a character boundary; lone surrogates: U+FFFD."""
+    clean = _SURROGATE.sub("\ufffd", text)   # a lone surrogate has no UTF-8 form
+    data = clean.encode("utf-8")
+    if len(data) <= max_bytes:
+        return clean
+    # errors="ignore" drops only the partial character left at the cut
+    return data[:max_bytes].decode("utf-8", "ignore")
 
 
 def keypair_from_seed(seed: bytes) -> TicketKeyPair:

@@ -107,8 +107,31 @@ def log_models(db: peewee.Database) -> SimpleNamespace:
             indexes = ((("key_id", "nonce"), True),)
             primary_key = peewee.CompositeKey("key_id", "nonce")
 
+    class DeadLetter(Base):
+        """An event one reader failed on, set aside so the reader went on (one row per pair)."""
+        id = peewee.BigAutoField()
+        reader = peewee.CharField(max_length=120)
+        event_id = peewee.CharField(max_length=36)
+        position = peewee.BigIntegerField()
+        type = peewee.CharField(max_length=120)
+        origin = peewee.CharField(max_length=120)
+        conference = peewee.CharField(max_length=120, index=True)
+        error = peewee.TextField()
+        traceback = peewee.TextField(default="")
+        first_failed_at = peewee.CharField(max_length=40)
+        last_failed_at = peewee.CharField(max_length=40)
+        attempts = peewee.IntegerField(default=1)
+        status = peewee.CharField(max_length=20, default="open", index=True)
+        resolved_at = peewee.CharField(max_length=40, null=True)
+        resolved_by = peewee.CharField(max_length=254, null=True)
+
+        class Meta:
+            table_name = "dead_letter"
+            indexes = ((("reader", "event_id"), True),)
+
     return SimpleNamespace(Base=Base, EventRecord=EventRecord, OriginSeq=OriginSeq, SeenNonce=SeenNonce,
                            ReaderPosition=ReaderPosition, Snapshot=Snapshot,
                            MessageLogEntry=MessageLogEntry, IntegrityConflict=IntegrityConflict,
+                           DeadLetter=DeadLetter,
                            all=[EventRecord, OriginSeq, ReaderPosition, Snapshot, MessageLogEntry,
-                                IntegrityConflict, SeenNonce])
+                                IntegrityConflict, SeenNonce, DeadLetter])

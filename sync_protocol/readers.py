@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Callable, Protocol
 
 from sync_protocol.database import is_postgres
+from sync_protocol.dead_letters import decoded, set_aside
 from sync_protocol.store import EventStore, StoredEvent
 
 
@@ -43,18 +44,23 @@ class ReaderPositions:
 
 def catch_up(store: EventStore, reader, *, batch: int = 500,
              progress: Progress | None = None) -> int:
-    """Feed a reader every event after its position, a batch per transaction; return how many."""
+    """Feed a reader every event after its position, a batch per transaction; return how many.
+
+    Each event is applied in a savepoint: one the reader fails on (its body does not decode,
+    the reader raises) is rolled back alone and set aside as a dead letter, and the reader
+    goes on. Only Exception is caught: KeyboardInterrupt and SystemExit still stop it.
+    """
     positions = ReaderPositions(store)
     handled = 0
     total = None
     while True:
         with store.atomic():
             start = positions.get(reader.name)
-            events = store.read_all(start, batch)
+            events = store.read_all(start, batch, decode=False)
             if not events:
                 return handled
             for event in events:
-                reader.apply(event)
+                _apply_or_set_aside(store, reader, event)
             positions.set(reader.name, events[-1].position)
         handled += len(events)
         if progress:
@@ -64,6 +70,14 @@ def catch_up(store: EventStore, reader, *, batch: int = 500,
             # The log ended inside this batch: asking again would only open another write
             # transaction to read nothing. Events committed since are the next call's.
             return handled
+
+
+def _apply_or_set_aside(store: EventStore, reader, event: StoredEvent) -> None:
+    try:
+        with store.atomic():    # inside the batch's transaction: a savepoint
+            reader.apply(decoded(store, event))
+    except Exception as error:  # any reader bug or bad event; never BaseException
+        set_aside(store, reader.name, event, error)
 
 
 def rebuild(store: EventStore, projection: Projection, *, batch: int = 2000,

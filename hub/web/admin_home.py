@@ -1,9 +1,10 @@
-"""The admin console's front page: every conference with its nodes online and open conflicts."""
+"""The admin console's front page: every conference with its nodes online and open conflicts,
+and how many events the readers set aside."""
 from __future__ import annotations
 
 from flask import render_template
 
-from hub import conflict_queries, node_admin
+from hub import conflict_queries, dead_letters, node_admin
 from hub.app import current_hub
 from hub.web.admin_session import admin_blueprint
 
@@ -21,4 +22,5 @@ def index():
         rows.append({"conference": conference, "nodes": doors, "online": online,
                      "open_conflicts": sum(conflict_queries.open_by_kind(hub, conference.id)
                                            .values())})
-    return render_template("admin/index.html", rows=rows)
+    return render_template("admin/index.html", rows=rows,
+                           set_aside=dead_letters.open_count(hub))

@@ -139,13 +139,13 @@ class SizeTotals:
     """A tiny projection into its own table, for the reader tests."""
     name = "size_totals"
 
-    def __init__(self, store, fail_on=None):
-        self.store, self.fail_on = store, fail_on
+    def __init__(self, store, fail_on=None, failure=RuntimeError):
+        self.store, self.fail_on, self.failure = store, fail_on, failure
         store.db.execute_sql("CREATE TABLE IF NOT EXISTS size_total (thing TEXT PRIMARY KEY, total INT)")
 
     def apply(self, event):
         if event.message.size == self.fail_on:
-            raise RuntimeError("projection bug")
+            raise self.failure("projection bug")
         p = self.store.db.param
         self.store.db.execute_sql(
             f"INSERT INTO size_total VALUES ({p}, {p}) ON CONFLICT(thing) "
@@ -162,8 +162,9 @@ class SizeTotals:
 def test_projection_position_commits_with_its_rows(store):
     for n in range(1, 6):
         store.append(f"t-{n % 2}", None, [ThingHappened(str(n % 2), n)], origin="o", conference="c")
-    failing = SizeTotals(store, fail_on=5)
-    with pytest.raises(RuntimeError):
+    # The process stops mid-batch (an Exception would only set the event aside)
+    failing = SizeTotals(store, fail_on=5, failure=KeyboardInterrupt)
+    with pytest.raises(KeyboardInterrupt):
         catch_up(store, failing, batch=10)
     assert failing.rows() == {} and ReaderPositions(store).get("size_totals") == 0
     good = SizeTotals(store)
