@@ -55,7 +55,20 @@ class CommandBus:
             self._dispatch(row)
         return len(rows)
 
-    def _dispatch(self, row) -> None:
+    def _dispatch(self, row, *, reraise: bool = False) -> None:
+        """Handle one queued command; a command that cannot be decoded or whose handler breaks
+        is marked failed with its error and logged, so the commands queued after it go on."""
+        try:
+            self._handle_row(row)
+        except Exception as broken:
+            log.exception("command %s %s failed; it is set aside", row.type, row.id)
+            with self.hub.db.atomic():
+                self._finish(row.id, "failed", f"{type(broken).__name__}: {broken!r}"[:2000]
+                             .replace("\x00", ""))
+            if reraise:
+                raise
+
+    def _handle_row(self, row) -> None:
         command = self.hub.registry.decode(row.type, 1, json.loads(row.body))
         handler = self.handlers[type(command)]
         for attempt in range(MAX_CONCURRENCY_RETRIES):
@@ -96,7 +109,7 @@ class CommandBus:
             command_id = self.send(command, correlation=correlation)
         row = self.outcome(command_id)
         if row.status == "pending":
-            self._dispatch(row)
+            self._dispatch(row, reraise=True)
             row = self.outcome(command_id)
         if row.status == "refused":
             code, _, message = row.error.partition(": ")

@@ -1,0 +1,51 @@
+"""A queued command that cannot be decoded, or whose handler breaks, is set aside as failed:
+the commands queued after it are still handled, and an inline command still reports it."""
+import logging
+
+import pytest
+
+from hub.bootstrap import HubConfig, bootstrap
+from shared_domain.seat_assignments import CreateSeatAssignments, UnassignSeat
+
+
+@pytest.fixture
+def hub(tmp_path):
+    hub = bootstrap(HubConfig(data_dir=str(tmp_path)))
+    yield hub
+    hub.close()
+
+
+def broken(command, command_id, correlation):
+    raise RuntimeError("a bug in a handler")
+
+
+def status_of(hub, command_id):
+    return hub.bus.outcome(command_id).status
+
+
+def test_a_broken_command_does_not_hold_up_the_ones_queued_after_it(hub, caplog):
+    handled = []
+    hub.bus.handlers = {CreateSeatAssignments: broken,
+                        UnassignSeat: lambda cmd, cid, corr: handled.append(cmd)}
+    Q = hub.models.QueuedCommand
+    now = hub.clock().isoformat()
+    Q.create(id="00-undecodable", type="NoSuchCommand", body="{}", deliver_at=now,
+             created_at=now)
+    first = hub.bus.send(CreateSeatAssignments("o1", ()))
+    last = hub.bus.send(UnassignSeat("o1", 0))
+    with caplog.at_level(logging.ERROR, logger="hub.bus"):
+        assert hub.bus.dispatch_due() == 3
+    assert handled == [UnassignSeat("o1", 0)]
+    assert status_of(hub, "00-undecodable") == "failed"
+    assert status_of(hub, first) == "failed" and "a bug in a handler" in Q.get_by_id(first).error
+    assert status_of(hub, last) == "done"
+    assert "set aside" in caplog.text
+    assert hub.bus.dispatch_due() == 0   # failed commands are not retried on every tick
+
+
+def test_an_inline_command_whose_handler_breaks_raises_and_is_marked_failed(hub):
+    hub.bus.handlers = {CreateSeatAssignments: broken}
+    with pytest.raises(RuntimeError):
+        hub.bus.handle(CreateSeatAssignments("o2", ()))
+    Q = hub.models.QueuedCommand
+    assert [row.status for row in Q.select()] == ["failed"]
