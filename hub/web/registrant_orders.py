@@ -10,9 +10,10 @@ from hub.errors import ApiError
 from hub.web.csrf import page_blueprint
 from hub.web.forms import form_fields, refusal_errors
 from hub.web.order_context import order_context
+from hub.web.order_session import order_pages, remember
 from shared_domain.errors import DomainError
 
-bp = page_blueprint("my_order", __name__)
+bp = order_pages(page_blueprint("my_order", __name__))
 
 ATTENDEE_FIELDS = ("first_name", "last_name", "email", "company")
 
@@ -31,6 +32,7 @@ def locate():
         try:
             order_id = registration.find_order(current_hub(), form["email"], form["access_code"],
                                                client=client_address())
+            remember(order_id)
             return redirect(url_for(".order", order_id=order_id))
         except ApiError as refusal:
             errors = refusal_errors(refusal)

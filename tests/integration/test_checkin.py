@@ -77,7 +77,7 @@ def test_a_forged_ticket_and_another_conference_are_refused(door, hub):
 
 def test_a_ticket_sold_after_the_last_sync_is_admitted_from_its_payload(door, hub):
     order = hub.hub.models.OrderView.select().first()
-    hub.http.put(f"/api/orders/{order.order_id}/seats/1",
+    hub.http.put(f"/api/orders/{order.order_id}/seats/1", headers=hub.owner(order.order_id),
                  json={"first_name": "Late", "last_name": "Comer", "email": "late@example.org"})
     hub.pump()
     outcome = door.desk.scan(tickets(hub)["Late Comer"].code)  # the door never synced it
@@ -86,7 +86,7 @@ def test_a_ticket_sold_after_the_last_sync_is_admitted_from_its_payload(door, hu
 
 def test_a_reassigned_seat_revokes_its_old_ticket_at_the_door(door, hub):
     old = tickets(hub)["Att2 Endee"]
-    hub.http.put(f"/api/orders/{old.order_id}/seats/0",
+    hub.http.put(f"/api/orders/{old.order_id}/seats/0", headers=hub.owner(old.order_id),
                  json={"first_name": "New", "last_name": "Holder", "email": "new@example.org"})
     hub.pump()
     door.sync_hub()
@@ -144,7 +144,7 @@ def test_two_doors_offline_admitting_one_ticket_is_one_conflict_in_any_order(hub
 
 def test_a_ticket_revoked_on_the_hub_while_a_door_admits_it_is_a_conflict(door, hub):
     old = tickets(hub)["Att2 Endee"]
-    hub.http.put(f"/api/orders/{old.order_id}/seats/0",
+    hub.http.put(f"/api/orders/{old.order_id}/seats/0", headers=hub.owner(old.order_id),
                  json={"first_name": "New", "last_name": "Holder", "email": "new@example.org"})
     hub.pump()
     assert door.desk.scan(old.code).admitted  # the door has not heard yet
@@ -181,13 +181,16 @@ def test_registrants_get_their_ticket_as_a_qr_image_that_decodes_to_the_code(hub
     from PIL import Image
     from pyzbar.pyzbar import decode
     ticket = tickets(hub)["Att0 Endee"]
-    seats = hub.http.get(f"/api/orders/{ticket.order_id}/seats").get_json()["seats"]
+    owner = hub.owner(ticket.order_id)
+    seats = hub.http.get(f"/api/orders/{ticket.order_id}/seats", headers=owner).get_json()["seats"]
     assert seats[0]["ticket_code"] == ticket.code and seats[1]["ticket_code"] is None
-    r = hub.http.get(f"/api/orders/{ticket.order_id}/seats/0/ticket.png?download=1")
+    r = hub.http.get(f"/api/orders/{ticket.order_id}/seats/0/ticket.png?download=1", headers=owner)
     assert r.mimetype == "image/png" and "attachment" in r.headers["Content-Disposition"]
     grey = numpy.array(Image.open(io.BytesIO(r.data)).convert("L"))
     assert decode(grey)[0].data.decode() == ticket.code
-    assert hub.http.get(f"/api/orders/{ticket.order_id}/seats/1/ticket.png").status_code == 404
+    assert hub.http.get(f"/api/orders/{ticket.order_id}/seats/1/ticket.png",
+                        headers=owner).status_code == 404
+    hub.open_in_session(ticket.order_id)
     page = hub.http.get(f"/orders/{ticket.order_id}/seats")
     assert b"ticket.png" in page.data
 
