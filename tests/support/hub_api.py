@@ -31,19 +31,21 @@ def bearer(token):
 
 
 class HubClient:
-    def __init__(self, app):
+    def __init__(self, app, http=None):
         self.app = app
         self.hub = app.extensions["contoso_hub"]
-        self.http = app.test_client()
+        self.http = http or app.test_client()
         self.tokens = {}    # order id -> the order token the hub gave when it was placed
 
     def owner(self, order_id):
-        """Headers proving the order is ours: its token, else the registrant's email and code."""
+        """Headers proving the order is ours: its token, else the registrant's email and code,
+        else none (a page session that placed the order proves it for reads)."""
         if order_id in self.tokens:
             return bearer(self.tokens[order_id])
         O = self.hub.models.OrderView
-        row = O.get(O.order_id == order_id)
-        return basic(row.registrant_email, row.access_code)
+        row = O.get_or_none(O.order_id == order_id)
+        return basic(row.registrant_email, row.access_code) if row and row.registrant_email \
+            else {}
 
     def open_in_session(self, order_id):
         """As if this client's browser had found the order with "Find my order"."""
