@@ -16,6 +16,9 @@ MAX_CODE_LENGTH = 1000   # a real code is ~200 characters; anything longer is no
 
 
 @dataclass(frozen=True)
+PUBLIC_FIELDS = ("admitted", "reason", "message", "attendee_name", "earlier_at", "earlier_door")
+
+
 class ScanOutcome:
     admitted: bool
     reason: str
@@ -28,6 +31,10 @@ class ScanOutcome:
 
     def as_json(self) -> dict:
         return asdict(self)
+
+    def public_json(self) -> dict:
+        """What anyone at the door may see: the decision, never the seat id (it names the order)."""
+        return {name: value for name, value in asdict(self).items() if name in PUBLIC_FIELDS}
 
 
 class CheckInDesk:

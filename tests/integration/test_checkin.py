@@ -163,9 +163,14 @@ def test_the_node_scan_api_decides_and_refuses_bad_bodies(hub, tmp_path):
     client = create_node_app(door).test_client()
     r = client.post("/api/scan", json={"code": tickets(hub)["Att0 Endee"].code})
     assert r.status_code == 200 and r.get_json()["admitted"]
+    assert "seat_id" not in r.get_json() and "scan_nonce" not in r.get_json()  # names the order
     assert client.post("/api/scan", data="nope").status_code == 400
     staff = {"X-Staff-Pin": "1357", "X-Staff-Name": "bob"}
-    seat = r.get_json()["seat_id"]
+    wrong_pin = client.post("/api/scan", json={"code": tickets(hub)["Att0 Endee"].code},
+                            headers={"X-Staff-Pin": "0000"})
+    assert wrong_pin.status_code == 403
+    again = client.post("/api/scan", json={"code": tickets(hub)["Att0 Endee"].code}, headers=staff)
+    seat = again.get_json()["seat_id"]
     assert client.post(f"/api/attendees/{seat}/undo").status_code == 403  # staff only
     r = client.post(f"/api/attendees/{seat}/undo", headers=staff)
     assert r.status_code == 200 and r.get_json()["check_ins"][0]["undone"]
