@@ -11,11 +11,12 @@ from hub.app import current_hub, wake_worker
 from hub.errors import ApiError
 from hub.web.csrf import page_blueprint
 from hub.web.forms import FORM_ERROR, form_fields, refusal_errors
-from hub.web.order_context import expired, order_context
+from hub.web.order_context import expired, form_limits, order_context
 from hub.web.order_session import order_pages, remember
 from shared_domain.errors import DomainError
 
 bp = order_pages(page_blueprint("registrant", __name__))
+bp.context_processor(form_limits)
 
 REGISTRANT_FIELDS = ("first_name", "last_name", "email")
 _QUANTITY = re.compile(r"\d{1,6}", re.ASCII)

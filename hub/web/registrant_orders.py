@@ -9,11 +9,12 @@ from hub.app import current_hub
 from hub.errors import ApiError
 from hub.web.csrf import page_blueprint
 from hub.web.forms import form_fields, refusal_errors
-from hub.web.order_context import order_context
+from hub.web.order_context import form_limits, order_context
 from hub.web.order_session import order_pages, remember
 from shared_domain.errors import DomainError
 
 bp = order_pages(page_blueprint("my_order", __name__))
+bp.context_processor(form_limits)
 
 ATTENDEE_FIELDS = ("first_name", "last_name", "email", "company")
 

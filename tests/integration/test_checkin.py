@@ -84,14 +84,16 @@ def test_a_ticket_sold_after_the_last_sync_is_admitted_from_its_payload(door, hu
     assert outcome.admitted and outcome.attendee_name == "Late Comer"
 
 
-def test_a_reassigned_seat_revokes_its_old_ticket_at_the_door(door, hub):
+def test_a_reassigned_seat_answers_its_new_ticket_and_revokes_the_old_one_at_the_door(door, hub):
     old = tickets(hub)["Att2 Endee"]
-    hub.http.put(f"/api/orders/{old.order_id}/seats/0", headers=hub.owner(old.order_id),
-                 json={"first_name": "New", "last_name": "Holder", "email": "new@example.org"})
+    r = hub.http.put(f"/api/orders/{old.order_id}/seats/0", headers=hub.owner(old.order_id),
+                     json={"first_name": "New", "last_name": "Holder", "email": "new@example.org"})
+    new_code = r.get_json()["seats"][0]["ticket_code"]      # in the answer, before any pump
+    assert new_code != old.code and new_code == tickets(hub)["New Holder"].code
     hub.pump()
     door.sync_hub()
     assert door.desk.scan(old.code).reason == "revoked"
-    assert door.desk.scan(tickets(hub)["New Holder"].code).admitted
+    assert door.desk.scan(new_code).admitted
 
 
 def test_staff_search_manual_check_in_and_undo(door, hub):
