@@ -241,3 +241,16 @@ def test_the_registrant_forms_say_the_longest_text_they_take(api, orders):
     assert re.search(rf'name="company"[^>]*maxlength="{limits.COMPANY_MAX}"', seats)
     assert re.search(rf'name="email"[^>]*maxlength="{limits.EMAIL_MAX}"', seats)
     assert re.search(rf'name="first_name"[^>]*maxlength="{limits.PERSON_NAME_MAX}"', seats)
+
+
+def test_the_openapi_document_declares_proof_parameters_and_refusals_of_every_order_operation(
+        api):
+    doc = api.http.get("/api/openapi.json").get_json()
+    assert {"orderToken", "registrantBasic"} <= set(doc["components"]["securitySchemes"])
+    for method, rule in order_routes(api.app, api_side=True):
+        path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule)
+        op = doc["paths"][path][method.lower()]
+        assert {"401", "404", "429"} <= set(op["responses"]), (method, path)
+        assert {"orderToken": []} in op["security"], (method, path)
+        declared = {p["name"] for p in op["parameters"] if p["in"] == "path"}
+        assert declared == set(re.findall(r"{(\w+)}", path)), (method, path)
