@@ -8,7 +8,7 @@ from hub import order_access, registration
 from hub.admin_auth import client_address
 from hub.app import current_hub, wake_worker
 from hub.http import basic_auth, json_body
-from hub.openapi_registration import OPENAPI_PATHS  # noqa: F401  (merged by hub.openapi)
+from hub.openapi_registration import OPENAPI_COMPONENTS, OPENAPI_PATHS  # noqa: F401  (merged)
 from hub.web import order_session
 
 bp = Blueprint("api_registration", __name__, url_prefix="/api")
