@@ -1,4 +1,4 @@
-"""Order access tokens: only a hash of each token is kept, so a copy of the database opens no order."""
+"""Order access tokens: only a hash of each is kept, so a copy of the database opens no order."""
 from __future__ import annotations
 
 import peewee

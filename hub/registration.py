@@ -3,18 +3,18 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import unicodedata
 import uuid
 
-from shared_domain import limits, orders, payments, seat_assignments
-from shared_domain.errors import DomainError
-from shared_domain.people import PersonalInfo, require_email, require_name
+from shared_domain import orders, payments, seat_assignments
+from shared_domain.people import PersonalInfo
 from shared_domain.seats import SeatQuantity
 from sync_protocol.ids import uuid7
 from sync_protocol.readers import catch_up
 from hub import order_access
-from hub.tickets import TicketIssuer
 from hub.errors import ApiError
+from hub.registrant_fields import (attendee_field_errors, registrant_field_errors,
+                                   require_valid_person)
+from hub.tickets import TicketIssuer
 
 # Registrants buy at most this many of one seat type in one order (the picker's cap).
 MAX_SEATS_PER_TYPE = 20
@@ -88,7 +88,7 @@ def require_order(hub, order_id: str) -> None:
 
 def assign_registrant(hub, order_id: str, body: dict) -> None:
     order_state(hub, order_id)
-    _require_person(body, registrant_field_errors(body))
+    require_valid_person(registrant_field_errors(body))
     hub.bus.handle(orders.AssignRegistrantDetails(
         order_id, _text(body, "first_name"), _text(body, "last_name"), _text(body, "email")),
         correlation=order_id)
@@ -237,7 +237,7 @@ def ticket_png(hub, order_id: str, position: int) -> bytes:
 
 def assign_seat(hub, order_id: str, position: int, body: dict) -> None:
     require_order(hub, order_id)
-    _require_person(body, attendee_field_errors(body))
+    require_valid_person(attendee_field_errors(body))
     attendee = PersonalInfo(_text(body, "first_name"), _text(body, "last_name"),
                             _text(body, "email"), _text(body, "company"))
     hub.bus.handle(seat_assignments.AssignSeat(order_id, position, attendee),
@@ -265,63 +265,3 @@ def _issue_tickets_now(hub) -> None:
 def _text(body: dict, field: str) -> str:
     """A field already checked by _person_field_errors: text, or absent."""
     return (body.get(field) or "").strip()
-
-
-# --- per-field checks, every field at once: the API and the pages say the same ----------
-
-PERSON_FIELD_MAX = {"first_name": limits.PERSON_NAME_MAX, "last_name": limits.PERSON_NAME_MAX,
-                    "email": limits.EMAIL_MAX, "company": limits.COMPANY_MAX}
-
-
-def registrant_field_errors(body: dict) -> dict[str, str]:
-    """Field -> message for registrant details the order would refuse; empty when valid."""
-    return _person_field_errors(body, ("first_name", "last_name", "email"),
-                                required=("first_name", "last_name"))
-
-
-def attendee_field_errors(body: dict) -> dict[str, str]:
-    """Field -> message for attendee details a seat assignment would refuse; empty when valid."""
-    return _person_field_errors(body, tuple(PERSON_FIELD_MAX), required=())
-
-
-def _person_field_errors(body: dict, fields: tuple[str, ...], required: tuple[str, ...]) -> dict:
-    errors = {}
-    for field in fields:
-        problem = _text_problem(body.get(field), PERSON_FIELD_MAX[field])
-        if problem:
-            errors[field] = problem
-    for name in required:
-        if name not in errors:
-            try:
-                require_name(body.get(name), name)
-            except DomainError as refusal:
-                errors[name] = refusal.message
-    email = body.get("email")
-    if "email" in errors:
-        pass
-    elif not (isinstance(email, str) and email.strip()):
-        errors["email"] = "The email is required."
-    else:
-        try:
-            require_email(email)
-        except DomainError as refusal:
-            errors["email"] = refusal.message
-    return errors
-
-
-def _text_problem(value, longest: int) -> str | None:
-    """Why a typed text cannot be taken as it is, or None (absent counts as empty)."""
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        return "Must be text."
-    if len(value.strip()) > longest:
-        return f"At most {longest} characters."
-    if any(unicodedata.category(c) in ("Cc", "Cs") for c in value):
-        return "Must not contain control characters."
-    return None
-
-
-def _require_person(body: dict, errors: dict) -> None:
-    if errors:
-        raise ApiError(400, "invalid_fields", "Please correct: " + ", ".join(errors) + ".", errors)

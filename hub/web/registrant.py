@@ -6,7 +6,7 @@ import re
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from hub import management_queries as queries, registration
+from hub import management_queries as queries, registrant_fields, registration
 from hub.app import current_hub, wake_worker
 from hub.errors import ApiError
 from hub.web.csrf import page_blueprint
@@ -68,7 +68,7 @@ def save_details(order_id: str):
     if settled is not None:
         return settled
     form = form_fields(REGISTRANT_FIELDS)
-    errors = registration.registrant_field_errors(form)
+    errors = registrant_fields.registrant_field_errors(form)
     if not errors:
         try:
             registration.assign_registrant(current_hub(), order_id, form)

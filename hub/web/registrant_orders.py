@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 
-from hub import registration
+from hub import registrant_fields, registration
 from hub.admin_auth import client_address
 from hub.app import current_hub
 from hub.errors import ApiError
@@ -55,7 +55,7 @@ def seats(order_id: str):
 @bp.post("/orders/<order_id>/seats/<int:position>")
 def assign_seat(order_id: str, position: int):
     form = form_fields(ATTENDEE_FIELDS)
-    errors = registration.attendee_field_errors(form)
+    errors = registrant_fields.attendee_field_errors(form)
     if not errors:
         try:
             registration.assign_seat(current_hub(), order_id, position, form)
