@@ -254,3 +254,17 @@ def test_the_openapi_document_declares_proof_parameters_and_refusals_of_every_or
         assert {"orderToken": []} in op["security"], (method, path)
         declared = {p["name"] for p in op["parameters"] if p["in"] == "path"}
         assert declared == set(re.findall(r"{(\w+)}", path)), (method, path)
+
+
+def test_a_payment_id_is_random_and_the_processor_never_sees_the_access_code(api):
+    import uuid
+    slug, ids, _ = api.create_conference()
+    order_id = api.order(slug, {ids[GA_NAME]: 1})
+    api.pump()
+    api.registrant(order_id)
+    payment = api.start_payment(order_id).get_json()
+    assert uuid.UUID(payment["payment_id"]).version == 4       # not time-ordered like ids
+    shown = api.http.get(f"/api/payments/{payment['payment_id']}").get_json()
+    assert api.get_order(order_id)["access_code"] not in str(shown)
+    invoice = api.start_payment(order_id, "invoice").get_json()
+    assert api.get_order(order_id)["access_code"] not in invoice["invoice_reference"]
