@@ -83,27 +83,28 @@ class Registrant:
         r = self.http.post(f"{self.url}/api/conferences/{SLUG}/orders", json={"seats": seats})
         r.raise_for_status()
         order_id = r.json()["order_id"]
-        order = self.wait(order_id, ("reserved", "partially_reserved"))
+        owner = {"Authorization": f"Bearer {r.json()['order_token']}"}
+        order = self.wait(order_id, owner, ("reserved", "partially_reserved"))
         if not any(item["reserved"] for item in order["items"]):
             return "sold_out"
         self.post(f"/api/orders/{order_id}/registrant",
                   {"first_name": "Reg", "last_name": f"Istrant{n}",
-                   "email": f"registrant{n}@example.org"})
-        payment = self.post(f"/api/orders/{order_id}/payment", {"method": "card"})
+                   "email": f"registrant{n}@example.org"}, owner)
+        payment = self.post(f"/api/orders/{order_id}/payment", {"method": "card"}, owner)
         self.post(payment["accept_url"], {})
-        self.wait(order_id, ("confirmed",))
+        self.wait(order_id, owner, ("confirmed",))
         return "partial" if order["status"] == "partially_reserved" else "confirmed"
 
-    def post(self, path: str, body: dict) -> dict:
-        r = self.http.post(self.url + path, json=body)
+    def post(self, path: str, body: dict, headers: dict | None = None) -> dict:
+        r = self.http.post(self.url + path, json=body, headers=headers)
         if r.status_code >= 400:
             raise RuntimeError(f"{path}: {r.status_code} {r.text[:200]}")
         return r.json()
 
-    def wait(self, order_id: str, statuses, timeout: float = 120) -> dict:
+    def wait(self, order_id: str, owner: dict, statuses, timeout: float = 120) -> dict:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            order = self.http.get(f"{self.url}/api/orders/{order_id}").json()
+            order = self.http.get(f"{self.url}/api/orders/{order_id}", headers=owner).json()
             if order.get("status") in statuses:
                 return order
             time.sleep(POLL_S)

@@ -47,15 +47,21 @@ def door_replicas(state: dict) -> tuple[str, ...]:
                  for door in state.get("doors", {}).values())
 
 
+def registrant_of(hub_db: str, order_id: str) -> tuple[str, str]:
+    """(email, access code) of an order's registrant: what they sign in to their order with."""
+    return tuple(_query(hub_db, "SELECT registrant_email, access_code FROM rm_order "
+                                "WHERE order_id = ?", (order_id,))[0])
+
+
 def on_site_orders(hub_db: str) -> list[tuple[str, str]]:
     """(order id, the selling node's name) of every order sold at a door."""
     return _query(hub_db, "SELECT order_id, sold_on_site_by FROM rm_order "
                           "WHERE sold_on_site_by != ''")
 
 
-def _query(hub_db: str, sql: str) -> list[tuple]:
+def _query(hub_db: str, sql: str, parameters: tuple = ()) -> list[tuple]:
     db = sqlite3.connect(f"file:{hub_db}?mode=ro", uri=True, timeout=10)
     try:
-        return db.execute(sql).fetchall()
+        return db.execute(sql, parameters).fetchall()
     finally:
         db.close()

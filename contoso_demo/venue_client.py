@@ -46,10 +46,14 @@ class Venue:
 
     # --- the hub --------------------------------------------------------------------------
 
-    def rename_seat(self, ticket: hub_db.Ticket, person: dict) -> None:
-        """The registrant gives a seat of their order to someone else (the hub's public API)."""
-        self._json("PUT", f"{self.hub}/api/orders/{ticket.order_id}/seats/{ticket.position}",
-                   json=person)
+    def rename_seat(self, ticket: hub_db.Ticket, person: dict) -> str:
+        """The registrant gives a seat of their order to someone else (the hub's public API,
+        signed in with the registrant's email and the order's access code); the answer
+        carries the seat's new ticket code."""
+        proof = hub_db.registrant_of(self.state["hub_db"], ticket.order_id)
+        seat = f"{self.hub}/api/orders/{ticket.order_id}/seats/{ticket.position}"
+        seats = self._json("PUT", seat, json=person, auth=proof)["seats"]
+        return seats[ticket.position]["ticket_code"]
 
     def dashboard(self) -> dict:
         return self._json("GET", f"{self.hub}/api/admin/conferences/{self.slug}/dashboard",

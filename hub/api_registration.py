@@ -4,13 +4,50 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request, url_for
 
-from hub import registration
+from hub import order_access, registration
 from hub.admin_auth import client_address
 from hub.app import current_hub, wake_worker
-from hub.http import json_body
-from hub.openapi_registration import OPENAPI_PATHS  # noqa: F401  (merged by hub.openapi)
+from hub.http import basic_auth, json_body
+from hub.openapi_registration import OPENAPI_COMPONENTS, OPENAPI_PATHS  # noqa: F401  (merged)
+from hub.web import order_session
 
 bp = Blueprint("api_registration", __name__, url_prefix="/api")
+SAFE_METHODS = ("GET", "HEAD")
+
+
+@bp.before_request
+def require_order_owner():
+    """Every route with an <order_id> needs proof of that order (docs/api.md)."""
+    order_id = (request.view_args or {}).get("order_id")
+    if order_id is not None and request.method != "OPTIONS":   # OPTIONS only lists methods
+        order_access.require(current_hub(), order_id, request_proof(), client=client_address())
+
+
+@bp.after_request
+def challenge(response):
+    if response.status_code == 401:
+        response.headers.setdefault("WWW-Authenticate", 'Bearer realm="orders"')
+    return response
+
+
+def request_proof() -> order_access.Proof:
+    """The Authorization header, or for reads only the page session (no CSRF on the API)."""
+    scheme, _, credentials = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and credentials.strip():
+        return order_access.Proof(token=credentials.strip())
+    if scheme.lower() == "basic" and basic_auth() is not None:
+        email, code = basic_auth()
+        return order_access.Proof(email=email, access_code=code)
+    if not scheme and request.method in SAFE_METHODS:
+        return order_access.Proof(session_orders=order_session.held())
+    return order_access.Proof()
+
+
+def with_token(body: dict, order_id: str):
+    """An answer carrying a new order token: shown once, never cached."""
+    response = jsonify(**body, order_token=order_access.issue_token(current_hub(), order_id))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.post("/conferences/<slug>/orders")
@@ -19,8 +56,8 @@ def place_order(slug):
     body = json_body()
     order_id = registration.place_order(current_hub(), slug, body.get("seats"))
     wake_worker()
-    return jsonify(order_id=order_id, status="pending_reservation",
-                   order_url=url_for(".get_order", order_id=order_id)), 202
+    return with_token({"order_id": order_id, "status": "pending_reservation",
+                       "order_url": url_for(".get_order", order_id=order_id)}, order_id), 202
 
 
 @bp.get("/orders/<order_id>")
@@ -79,7 +116,8 @@ def find_order():
     body = json_body()
     order_id = registration.find_order(current_hub(), body.get("email"), body.get("access_code"),
                                        client=client_address())
-    return jsonify(order_id=order_id, order_url=url_for(".get_order", order_id=order_id))
+    return with_token({"order_id": order_id,
+                       "order_url": url_for(".get_order", order_id=order_id)}, order_id)
 
 
 @bp.get("/orders/<order_id>/seats")

@@ -9,6 +9,7 @@ import peewee
 from hub.admin_models import admin_models
 from hub.checkin_models import checkin_models
 from hub.node_models import node_models
+from hub.order_access_models import order_access_models
 from hub.sales_models import sales_models
 
 
@@ -153,13 +154,14 @@ def hub_models(db: peewee.Database) -> SimpleNamespace:
     checkins = checkin_models(Base)
     admins = admin_models(Base)
     sales = sales_models(Base)
+    order_access = order_access_models(Base)
     read_models.append(checkins["TicketView"])
     return SimpleNamespace(
-        **nodes, **checkins, **sales, **admins,
+        **nodes, **checkins, **sales, **admins, **order_access,
         Conference=Conference, SeatType=SeatType, QueuedCommand=QueuedCommand,
         ProcessState=ProcessState, SeatTypeView=SeatTypeView, OrderView=OrderView,
         OrderItemView=OrderItemView, OrderLineView=OrderLineView,
         SeatAssignmentView=SeatAssignmentView, read_models=read_models,
         all=[Conference, SeatType, QueuedCommand, ProcessState, *read_models, *nodes.values(),
              checkins["CheckInRecord"], checkins["Conflict"], checkins["RevokedTicket"],
-             *sales.values(), *admins.values()])
+             *sales.values(), *admins.values(), *order_access.values()])

@@ -1,4 +1,8 @@
-"""OpenAPI description of the registrant's API (merged into /api/openapi.json)."""
+"""OpenAPI description of the registrant's API (merged into /api/openapi.json).
+
+Every operation on /api/orders/{order_id}... needs proof of the order (docs/api.md,
+"Authentication of order endpoints"): the security schemes below, 401 without any, 404 for
+an unknown id and for a proof of another order alike."""
 from __future__ import annotations
 
 
@@ -13,17 +17,39 @@ def _json(schema: dict, example: dict | None = None) -> dict:
     return {"content": {"application/json": content}}
 
 
+PATH_TYPES = {"position": {"type": "integer", "minimum": 0}}
+ORDER_SECURITY = [{"orderToken": []}, {"registrantBasic": []}, {"registrantSession": []}]
+# What any order operation may answer besides its own outcomes.
+OWNED = {401: "order_auth_required: no proof of the order was shown",
+         404: "order_not_found: unknown order, or the proof opens another order",
+         429: "too_many_attempts: too many wrong access codes (Retry-After)"}
+BODY = {400: "invalid_fields, malformed_json: every bad field named in error.fields",
+        413: "The body is too large"}
+
+
 def _op(summary: str, responses: dict, body: dict | None = None, example: dict | None = None,
-        params: tuple = ()) -> dict:
+        params: tuple = (), owned: bool = False) -> dict:
+    if owned:
+        responses = {**responses, **OWNED}
+    if body is not None:
+        responses = {**BODY, **responses}
     op = {"summary": summary, "tags": ["registration"],
-          "responses": {str(code): {"description": text, **(_json(_ref("Error")) if code >= 400 else {})}
-                        for code, text in responses.items()}}
+          "responses": {str(code): {"description": text,
+                                    **(_json(_ref("Error")) if code >= 400 else {})}
+                        for code, text in sorted(responses.items())}}
     if body is not None:
         op["requestBody"] = {"required": True, **_json(body, example)}
     if params:
         op["parameters"] = [{"name": p, "in": "path", "required": True,
-                             "schema": {"type": "integer" if p == "position" else "string"}}
-                            for p in params]
+                             "schema": PATH_TYPES.get(p, {"type": "string"})} for p in params]
+    if owned:
+        op["security"] = ORDER_SECURITY
+    return op
+
+
+def _answering(status: int, schema: dict, op: dict) -> dict:
+    """The operation, its answer of that status described by schema."""
+    op["responses"][str(status)].update(_json(schema))
     return op
 
 
@@ -32,62 +58,95 @@ SEATS = {"type": "object", "required": ["seats"], "properties": {"seats": {
                                "properties": {"seat_type": {"type": "string"},
                                               "quantity": {"type": "integer", "minimum": 0,
                                                            "maximum": 20}}}}}}
-PERSON = {"type": "object", "properties": {k: {"type": "string"} for k in
-                                           ("first_name", "last_name", "email", "company")}}
-BAD = {400: "Bad input (stable error code)", 404: "Unknown order"}
+TEXT_MAX = {"first_name": 60, "last_name": 60, "email": 254, "company": 100}  # shared_domain.limits
+PERSON = {"type": "object", "properties": {k: {"type": "string", "maxLength": n}
+                                           for k, n in TEXT_MAX.items()}}
+TOKEN = {"order_token": {"type": "string",
+                         "description": "Send as 'Authorization: Bearer <order_token>'; "
+                                        "shown once, keep it"}}
+PLACED = {"type": "object", "properties": {"order_id": {"type": "string"},
+                                           "status": {"type": "string"},
+                                           "order_url": {"type": "string"}, **TOKEN}}
+ORDER = ("order_id",)
+SEAT = ("order_id", "position")
+
+OPENAPI_COMPONENTS = {"securitySchemes": {
+    "orderToken": {"type": "http", "scheme": "bearer",
+                   "description": "The order_token answered when the order was placed or "
+                                  "found (POST /api/orders/find)."},
+    "registrantBasic": {"type": "http", "scheme": "basic",
+                        "description": "Username: the registrant's email. Password: the "
+                                       "order's access code. Wrong codes count as guesses."},
+    "registrantSession": {"type": "apiKey", "in": "cookie", "name": "session",
+                          "description": "The hub pages' session that placed or found the "
+                                         "order; GET only (the API has no CSRF token)."},
+}}
 
 OPENAPI_PATHS = {
-    "/api/conferences/{slug}/orders": {"post": _op(
-        "Place an order; seats are reserved in the background",
-        {202: "Order placed; poll order_url", 400: "Unknown seat type, bad quantity, empty order",
-         404: "No such published conference"},
-        SEATS, {"seats": [{"seat_type": "<seat type id>", "quantity": 2}]}, ("slug",))},
+    "/api/conferences/{slug}/orders": {"post": _answering(202, PLACED, _op(
+        "Place an order; seats are reserved in the background. The answer carries the "
+        "order's token, once",
+        {202: "Order placed; poll order_url with the token", 404: "No such published conference",
+         400: "unknown_seat_type, invalid_quantity, invalid_fields, empty_order"},
+        SEATS, {"seats": [{"seat_type": "<seat type id>", "quantity": 2}]}, ("slug",)))},
     "/api/orders/{order_id}": {"get": _op(
         "The order: status (pending_reservation, reserved, partially_reserved, expired, "
-        "confirmed), items requested and reserved, priced lines, seconds left", {200: "The order", 404: "Unknown order"},
-        params=("order_id",))},
+        "confirmed), items requested and reserved, priced lines, seconds left",
+        {200: "The order"}, params=ORDER, owned=True)},
     "/api/orders/{order_id}/seats": {
         "put": _op("Change the seats wanted (re-reserved in the background)",
-                   {202: "Updated", **BAD, 409: "Order confirmed or expired"}, SEATS,
-                   params=("order_id",)),
-        "get": _op("Seats of a confirmed order with their attendees", {200: "Seats"},
-                   params=("order_id",))},
+                   {202: "Updated", 409: "Order confirmed or expired"}, SEATS, params=ORDER,
+                   owned=True),
+        "get": _op("Seats of a confirmed order with their attendees and ticket codes",
+                   {200: "Seats"}, params=ORDER, owned=True)},
     "/api/orders/{order_id}/registrant": {"post": _op(
-        "Name the registrant", {200: "The order", **BAD, 409: "Order expired"}, PERSON,
-        {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.org"},
-        ("order_id",))},
+        "Name the registrant", {200: "The order", 409: "Order expired or confirmed"}, PERSON,
+        {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.org"}, ORDER,
+        owned=True)},
     "/api/orders/{order_id}/payment": {"post": _op(
         "Pay for the reserved seats (card through the simulated processor, or invoice); "
         "a free order is confirmed at once",
-        {200: "Free order confirmed", 201: "Payment started", **BAD,
-         409: "reservation_pending, nothing_reserved, registrant_missing, order_expired, order_confirmed"},
+        {200: "Free order confirmed", 201: "Payment started",
+         409: "reservation_pending, nothing_reserved, registrant_missing, order_expired, "
+              "order_confirmed"},
         {"type": "object", "properties": {"method": {"enum": ["card", "invoice"]}}},
-        {"method": "card"}, ("order_id",))},
-    "/api/payments/{payment_id}": {"get": _op("A payment's status", {200: "Payment", 404: "Unknown payment"},
-                                              params=("payment_id",))},
+        {"method": "card"}, ORDER, owned=True)},
+    "/api/payments/{payment_id}": {"get": _op(
+        "A payment's status (the simulated processor's page; the random payment id is "
+        "given only to the order's owner)", {200: "Payment", 404: "Unknown payment"},
+        params=("payment_id",))},
     "/api/payments/{payment_id}/accept": {"post": _op(
         "Simulated processor: accept", {200: "Payment completed", 404: "Unknown payment",
-                                        400: "Payment already rejected"}, params=("payment_id",))},
+                                        400: "Payment already rejected"},
+        params=("payment_id",))},
     "/api/payments/{payment_id}/reject": {"post": _op(
         "Simulated processor: reject (the reservation stays while it lasts)",
-        {200: "Payment rejected", 404: "Unknown payment"}, params=("payment_id",))},
-    "/api/orders/find": {"post": _op(
-        "Find an order by the registrant's email and the order's access code",
-        {200: "Found", 400: "Missing fields", 404: "No match"},
-        {"type": "object", "properties": {"email": {"type": "string"},
+        {200: "Payment rejected", 400: "Payment already completed", 404: "Unknown payment"},
+        params=("payment_id",))},
+    "/api/orders/find": {"post": _answering(200, PLACED, _op(
+        "Find an order by the registrant's email and the order's access code; the answer "
+        "carries a new order token",
+        {200: "Found", 404: "No match",
+         429: "too_many_attempts: five wrong codes for the email or from the address"},
+        {"type": "object", "properties": {"email": {"type": "string", "maxLength": 254},
                                           "access_code": {"type": "string"}}},
-        {"email": "ada@example.org", "access_code": "K7QX2M"})},
+        {"email": "ada@example.org", "access_code": "K7QX2M"}))},
     "/api/orders/{order_id}/seats/{position}/ticket.png": {"get": {
-        "summary": "The seat's ticket as a QR code image (?download=1 to save it)",
-        "tags": ["registration"],
-        "parameters": [{"name": "order_id", "in": "path", "required": True, "schema": {"type": "string"}},
-                       {"name": "position", "in": "path", "required": True, "schema": {"type": "integer"}}],
-        "responses": {"200": {"description": "PNG", "content": {"image/png": {}}},
-                      "404": {"description": "No ticket yet", **_json(_ref("Error"))}}}},
+        **_op("The seat's ticket as a QR code image (?download=1 to save it)",
+              {404: "ticket_not_found (no ticket yet), order_not_found"}, params=SEAT,
+              owned=True),
+        "responses": {**_op("", {}, owned=True)["responses"],
+                      "200": {"description": "PNG", "content": {"image/png": {}}},
+                      "404": {"description": "ticket_not_found (no ticket yet), or "
+                                             "order_not_found", **_json(_ref("Error"))}}}},
     "/api/orders/{order_id}/seats/{position}": {
-        "put": _op("Assign an attendee to a seat (changing the email reassigns it)",
-                   {200: "Seats", **BAD}, PERSON,
+        "put": _op("Assign an attendee to a seat (another email reassigns it: the old ticket "
+                   "is revoked and the answer carries the new ticket code)",
+                   {200: "Seats", 400: "invalid_fields, unknown_seat_position, unknown_order "
+                                       "(no seats before the order is confirmed)"}, PERSON,
                    {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.org",
-                    "company": "Analytical Engines"}, ("order_id", "position")),
-        "delete": _op("Unassign a seat", {200: "Seats", **BAD}, params=("order_id", "position"))},
+                    "company": "Analytical Engines"}, SEAT, owned=True),
+        "delete": _op("Unassign a seat (its ticket is revoked)",
+                      {200: "Seats", 400: "unknown_seat_position, unknown_order"},
+                      params=SEAT, owned=True)},
 }

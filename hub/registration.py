@@ -2,18 +2,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import uuid
 
 from shared_domain import orders, payments, seat_assignments
-from shared_domain.errors import DomainError
-from shared_domain.people import PersonalInfo, require_email, require_name
+from shared_domain.people import PersonalInfo
 from shared_domain.seats import SeatQuantity
 from sync_protocol.ids import uuid7
-from hub import guesses
+from sync_protocol.readers import catch_up
+from hub import order_access
 from hub.errors import ApiError
+from hub.registrant_fields import (attendee_field_errors, registrant_field_errors,
+                                   require_valid_person)
+from hub.tickets import TicketIssuer
 
 # Registrants buy at most this many of one seat type in one order (the picker's cap).
 MAX_SEATS_PER_TYPE = 20
 PAYMENT_METHODS = ("card", "invoice")
+log = logging.getLogger(__name__)
 
 
 def published_conference(hub, slug: str):
@@ -73,8 +79,16 @@ def order_state(hub, order_id: str) -> orders.OrderState:
     return state
 
 
+def require_order(hub, order_id: str) -> None:
+    """404 unless the order exists: placed here (it has a stream) or sold at a door (a view row)."""
+    O = hub.models.OrderView
+    if O.get_or_none(O.order_id == order_id) is None:
+        order_state(hub, order_id)
+
+
 def assign_registrant(hub, order_id: str, body: dict) -> None:
     order_state(hub, order_id)
+    require_valid_person(registrant_field_errors(body))
     hub.bus.handle(orders.AssignRegistrantDetails(
         order_id, _text(body, "first_name"), _text(body, "last_name"), _text(body, "email")),
         correlation=order_id)
@@ -90,18 +104,25 @@ def start_payment(hub, order_id: str, method: str) -> dict:
     if order.total_cents == 0:
         hub.bus.handle(orders.ConfirmOrder(order_id), correlation=order_id)
         return {"order_id": order_id, "status": "confirmed"}
-    payment_id = uuid7()
+    # Random, not time-ordered: the payment id is what opens the processor's page and buttons.
+    payment_id = str(uuid.uuid4())
     if method == "invoice":
-        reference = f"INV-{order.access_code}-{payment_id[-6:].upper()}"
+        reference = f"INV-{payment_id[-8:].upper()}"
         hub.bus.handle(payments.PayByInvoice(payment_id, order_id, order.conference_id,
                                              order.total_cents, reference), correlation=order_id)
         return {"order_id": order_id, "payment_id": payment_id, "method": method,
                 "invoice_reference": reference}
     hub.bus.handle(payments.InitiateThirdPartyProcessorPayment(
-        payment_id, order_id, order.conference_id, f"Order {order.access_code}",
+        payment_id, order_id, order.conference_id, _payment_description(hub, order),
         order.total_cents), correlation=order_id)
     return {"order_id": order_id, "payment_id": payment_id, "method": method,
             "total_cents": order.total_cents}
+
+
+def _payment_description(hub, order: orders.OrderState) -> str:
+    """What the processor shows: never the access code (with the email it opens the order)."""
+    conference = hub.models.Conference.get_or_none(hub.models.Conference.id == order.conference_id)
+    return f"Registration for {conference.name}" if conference else "Conference registration"
 
 
 def _require_payable(hub, order: orders.OrderState) -> None:
@@ -141,17 +162,14 @@ def payment_json(hub, payment_id: str) -> dict:
 
 def find_order(hub, email, access_code, *, client: str = "") -> str:
     """Registrants find their order again by their email and the order's access code."""
-    if not isinstance(email, str) or not isinstance(access_code, str):
-        raise ApiError(400, "invalid_fields", "Give the email and the access code.")
-    key = f"order:{email.strip().lower()}"
-    guesses.refuse_if_guessing(hub, key, client, "tries of the access code")
-    O = hub.models.OrderView
-    row = O.get_or_none((O.registrant_email == email.strip().lower())
-                        & (O.access_code == access_code.strip().upper()))
-    guesses.remember(hub, key, client, succeeded=row is not None)
-    if row is None:
+    errors = {field: "Give it as text." for field, value in
+              (("email", email), ("access_code", access_code)) if not isinstance(value, str)}
+    if errors:
+        raise ApiError(400, "invalid_fields", "Give the email and the access code.", errors)
+    order_id = order_access.code_opens(hub, email, access_code, client=client)
+    if order_id is None:
         raise ApiError(404, "order_not_found", "No order matches that email and access code.")
-    return row.order_id
+    return order_id
 
 
 def order_json(hub, order_id: str) -> dict:
@@ -184,6 +202,7 @@ def order_json(hub, order_id: str) -> dict:
 
 
 def seats_json(hub, order_id: str) -> list[dict]:
+    require_order(hub, order_id)
     S, T, K = hub.models.SeatAssignmentView, hub.models.SeatType, hub.models.TicketView
     names = {}
     rows = list(S.select().where(S.order_id == order_id).order_by(S.position))
@@ -203,6 +222,7 @@ def ticket_png(hub, order_id: str, position: int) -> bytes:
     import io
 
     import qrcode
+    require_order(hub, order_id)
     K = hub.models.TicketView
     ticket = K.get_or_none((K.order_id == order_id) & (K.position == position))
     if ticket is None:
@@ -216,50 +236,32 @@ def ticket_png(hub, order_id: str, position: int) -> bytes:
 
 
 def assign_seat(hub, order_id: str, position: int, body: dict) -> None:
+    require_order(hub, order_id)
+    require_valid_person(attendee_field_errors(body))
     attendee = PersonalInfo(_text(body, "first_name"), _text(body, "last_name"),
                             _text(body, "email"), _text(body, "company"))
     hub.bus.handle(seat_assignments.AssignSeat(order_id, position, attendee),
                    correlation=order_id)
-    hub.refresh_read_models()
+    _issue_tickets_now(hub)
 
 
 def unassign_seat(hub, order_id: str, position: int) -> None:
+    require_order(hub, order_id)
     hub.bus.handle(seat_assignments.UnassignSeat(order_id, position), correlation=order_id)
+    _issue_tickets_now(hub)
+
+
+def _issue_tickets_now(hub) -> None:
+    """Let the ticket issuer read the change now, so the answer carries the new code (the
+    pump would issue it a moment later). Its stored position makes racing the pump safe."""
+    issuer = next(r for r in hub.readers if r.name == TicketIssuer.name)
+    try:
+        catch_up(hub.store, issuer)
+    except Exception:   # the pump issues it and sets aside what fails; the change stands
+        log.exception("tickets not issued inline; the pump issues them")
     hub.refresh_read_models()
 
 
 def _text(body: dict, field: str) -> str:
-    value = body.get(field, "")
-    if not isinstance(value, str):
-        raise ApiError(400, "invalid_fields", f"{field} must be text.", {field: "must be text"})
-    return value.strip()
-
-
-# --- per-field checks for the pages: the domain's own rules, every field at once ----------
-
-def registrant_field_errors(body: dict) -> dict[str, str]:
-    """Field -> message for registrant details the order would refuse; empty when valid."""
-    return _person_field_errors(body, names=("first_name", "last_name"))
-
-
-def attendee_field_errors(body: dict) -> dict[str, str]:
-    """Field -> message for attendee details a seat assignment would refuse; empty when valid."""
-    return _person_field_errors(body, names=())
-
-
-def _person_field_errors(body: dict, names: tuple[str, ...]) -> dict[str, str]:
-    errors = {}
-    for name in names:
-        try:
-            require_name(body.get(name), name)
-        except DomainError as refusal:
-            errors[name] = refusal.message
-    email = body.get("email")
-    if not (isinstance(email, str) and email.strip()):
-        errors["email"] = "The email is required."
-    else:
-        try:
-            require_email(email)
-        except DomainError as refusal:
-            errors["email"] = refusal.message
-    return errors
+    """A field already checked by _person_field_errors: text, or absent."""
+    return (body.get(field) or "").strip()

@@ -13,6 +13,10 @@ from sync_protocol.ids import uuid7
 MAX_CODE_LENGTH = 1000   # a real code is ~200 characters; anything longer is not a ticket
 
 
+# What the open scan answer shows anyone at the door: no seat id (it names the order).
+PUBLIC_FIELDS = ("admitted", "reason", "message", "attendee_name", "earlier_at", "earlier_door")
+
+
 @dataclass(frozen=True)
 class ScanOutcome:
     admitted: bool
@@ -26,6 +30,10 @@ class ScanOutcome:
 
     def as_json(self) -> dict:
         return asdict(self)
+
+    def public_json(self) -> dict:
+        """The decision as anyone at the door may see it."""
+        return {name: value for name, value in asdict(self).items() if name in PUBLIC_FIELDS}
 
 
 class CheckInDesk:

@@ -23,14 +23,17 @@ api = Blueprint("node_api", __name__, url_prefix="/api")
 
 @api.post("/scan")
 def scan():
-    """Decide a scanned or typed code: admitted, or refused with a reason code and message."""
+    """Decide a scanned or typed code: admitted, or refused with a reason code and message.
+    Open to the door's scanner; with the staff PIN the answer also names the seat."""
     body = request.get_json(silent=True)
     code = body.get("code") if isinstance(body, dict) else None
     if not isinstance(code, str):
         return jsonify({"error": {"code": "malformed_request",
                                   "message": "Send {'code': '<ticket code>'}."}}), 400
+    staff = "X-Staff-Pin" in request.headers and _staff()
     outcome, job_id = _service().front_desk.scan_outcome(code, by=str(body.get("by", "kiosk"))[:100])
-    return jsonify({**outcome.as_json(), "badge_job": job_id})
+    answer = outcome.as_json() if staff else outcome.public_json()
+    return jsonify({**answer, "badge_job": job_id})
 
 
 @api.get("/attendees")

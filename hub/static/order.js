@@ -24,8 +24,16 @@
   var status = document.querySelector("[data-poll]");
   if (!status) { return; }
   function poll() {
-    fetch(status.getAttribute("data-poll"), { headers: { Accept: "application/json" } })
-      .then(function (response) { return response.json(); })
+    // The API reads the order with this page's session cookie (same origin): no token here.
+    fetch(status.getAttribute("data-poll"),
+          { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then(function (response) {
+        if (response.status === 401 || response.status === 404) {
+          window.location.reload();  // the session no longer holds the order: the hub says so
+          throw new Error("order not readable");
+        }
+        return response.json();
+      })
       .then(function (order) {
         if (order.status === "pending_reservation") { setTimeout(poll, 1000); return; }
         if (order.status === "expired") { window.location.reload(); return; }

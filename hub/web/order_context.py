@@ -3,6 +3,12 @@ from __future__ import annotations
 
 from hub import management_queries as queries, registration
 from hub.app import current_hub
+from shared_domain import limits
+
+
+def form_limits() -> dict:
+    """A context processor: the forms' maxlength comes from the one table of input limits."""
+    return {"limits": limits}
 
 
 def order_context(order_id: str) -> dict:

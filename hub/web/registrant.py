@@ -6,15 +6,17 @@ import re
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from hub import management_queries as queries, registration
+from hub import management_queries as queries, registrant_fields, registration
 from hub.app import current_hub, wake_worker
 from hub.errors import ApiError
 from hub.web.csrf import page_blueprint
 from hub.web.forms import FORM_ERROR, form_fields, refusal_errors
-from hub.web.order_context import expired, order_context
+from hub.web.order_context import expired, form_limits, order_context
+from hub.web.order_session import order_pages, remember
 from shared_domain.errors import DomainError
 
-bp = page_blueprint("registrant", __name__)
+bp = order_pages(page_blueprint("registrant", __name__))
+bp.context_processor(form_limits)
 
 REGISTRANT_FIELDS = ("first_name", "last_name", "email")
 _QUANTITY = re.compile(r"\d{1,6}", re.ASCII)
@@ -43,6 +45,7 @@ def place_order(slug: str):
         order_id = registration.place_order(hub, slug, wanted)
     except (ApiError, DomainError) as refusal:
         return _conference_page(shown, chosen, {FORM_ERROR: refusal.message}), 400
+    remember(order_id)
     wake_worker()
     hub.refresh_read_models()  # the next page shows the seats asked for
     return redirect(url_for(".details", order_id=order_id))
@@ -65,7 +68,7 @@ def save_details(order_id: str):
     if settled is not None:
         return settled
     form = form_fields(REGISTRANT_FIELDS)
-    errors = registration.registrant_field_errors(form)
+    errors = registrant_fields.registrant_field_errors(form)
     if not errors:
         try:
             registration.assign_registrant(current_hub(), order_id, form)

@@ -3,16 +3,18 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 
-from hub import registration
+from hub import registrant_fields, registration
 from hub.admin_auth import client_address
 from hub.app import current_hub
 from hub.errors import ApiError
 from hub.web.csrf import page_blueprint
 from hub.web.forms import form_fields, refusal_errors
-from hub.web.order_context import order_context
+from hub.web.order_context import form_limits, order_context
+from hub.web.order_session import order_pages, remember
 from shared_domain.errors import DomainError
 
-bp = page_blueprint("my_order", __name__)
+bp = order_pages(page_blueprint("my_order", __name__))
+bp.context_processor(form_limits)
 
 ATTENDEE_FIELDS = ("first_name", "last_name", "email", "company")
 
@@ -31,6 +33,7 @@ def locate():
         try:
             order_id = registration.find_order(current_hub(), form["email"], form["access_code"],
                                                client=client_address())
+            remember(order_id)
             return redirect(url_for(".order", order_id=order_id))
         except ApiError as refusal:
             errors = refusal_errors(refusal)
@@ -52,7 +55,7 @@ def seats(order_id: str):
 @bp.post("/orders/<order_id>/seats/<int:position>")
 def assign_seat(order_id: str, position: int):
     form = form_fields(ATTENDEE_FIELDS)
-    errors = registration.attendee_field_errors(form)
+    errors = registrant_fields.attendee_field_errors(form)
     if not errors:
         try:
             registration.assign_seat(current_hub(), order_id, position, form)

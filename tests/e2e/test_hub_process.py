@@ -32,18 +32,21 @@ def test_order_is_reserved_in_the_background_and_confirmed_after_payment(hub_url
                                       {"seat_type": ids["General admission"], "quantity": 3}]})
     assert r.status_code == 202
     order_url = hub_url + r.json()["order_url"]
-    order = wait_for(lambda: (o := requests.get(order_url).json())["status"] == "reserved" and o)
+    registrant = requests.Session()
+    registrant.headers["Authorization"] = f"Bearer {r.json()['order_token']}"
+    assert requests.get(order_url).status_code == 401          # the id alone opens nothing
+    order = wait_for(lambda: (o := registrant.get(order_url).json())["status"] == "reserved" and o)
     assert order["total_cents"] == 559700 and order["seconds_left"] > 800
 
     order_id = order["order_id"]
-    requests.post(f"{hub_url}/api/orders/{order_id}/registrant",
-                  json={"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.org"})
-    payment = requests.post(f"{hub_url}/api/orders/{order_id}/payment",
-                            json={"method": "card"}).json()
+    registrant.post(f"{hub_url}/api/orders/{order_id}/registrant",
+                    json={"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.org"})
+    payment = registrant.post(f"{hub_url}/api/orders/{order_id}/payment",
+                              json={"method": "card"}).json()
     assert requests.post(hub_url + payment["accept_url"]).json()["status"] == "completed"
-    confirmed = wait_for(lambda: requests.get(order_url).json()["status"] == "confirmed")
+    confirmed = wait_for(lambda: registrant.get(order_url).json()["status"] == "confirmed")
     assert confirmed
-    seats = wait_for(lambda: requests.get(f"{order_url}/seats").json()["seats"])
+    seats = wait_for(lambda: registrant.get(f"{order_url}/seats").json()["seats"])
     assert len(seats) == 13
 
     orders = requests.get(f"{hub_url}/api/conferences/{CONFERENCE['slug']}/orders",

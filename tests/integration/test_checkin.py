@@ -77,21 +77,23 @@ def test_a_forged_ticket_and_another_conference_are_refused(door, hub):
 
 def test_a_ticket_sold_after_the_last_sync_is_admitted_from_its_payload(door, hub):
     order = hub.hub.models.OrderView.select().first()
-    hub.http.put(f"/api/orders/{order.order_id}/seats/1",
+    hub.http.put(f"/api/orders/{order.order_id}/seats/1", headers=hub.owner(order.order_id),
                  json={"first_name": "Late", "last_name": "Comer", "email": "late@example.org"})
     hub.pump()
     outcome = door.desk.scan(tickets(hub)["Late Comer"].code)  # the door never synced it
     assert outcome.admitted and outcome.attendee_name == "Late Comer"
 
 
-def test_a_reassigned_seat_revokes_its_old_ticket_at_the_door(door, hub):
+def test_a_reassigned_seat_answers_its_new_ticket_and_revokes_the_old_one_at_the_door(door, hub):
     old = tickets(hub)["Att2 Endee"]
-    hub.http.put(f"/api/orders/{old.order_id}/seats/0",
-                 json={"first_name": "New", "last_name": "Holder", "email": "new@example.org"})
+    r = hub.http.put(f"/api/orders/{old.order_id}/seats/0", headers=hub.owner(old.order_id),
+                     json={"first_name": "New", "last_name": "Holder", "email": "new@example.org"})
+    new_code = r.get_json()["seats"][0]["ticket_code"]      # in the answer, before any pump
+    assert new_code != old.code and new_code == tickets(hub)["New Holder"].code
     hub.pump()
     door.sync_hub()
     assert door.desk.scan(old.code).reason == "revoked"
-    assert door.desk.scan(tickets(hub)["New Holder"].code).admitted
+    assert door.desk.scan(new_code).admitted
 
 
 def test_staff_search_manual_check_in_and_undo(door, hub):
@@ -144,7 +146,7 @@ def test_two_doors_offline_admitting_one_ticket_is_one_conflict_in_any_order(hub
 
 def test_a_ticket_revoked_on_the_hub_while_a_door_admits_it_is_a_conflict(door, hub):
     old = tickets(hub)["Att2 Endee"]
-    hub.http.put(f"/api/orders/{old.order_id}/seats/0",
+    hub.http.put(f"/api/orders/{old.order_id}/seats/0", headers=hub.owner(old.order_id),
                  json={"first_name": "New", "last_name": "Holder", "email": "new@example.org"})
     hub.pump()
     assert door.desk.scan(old.code).admitted  # the door has not heard yet
@@ -163,9 +165,14 @@ def test_the_node_scan_api_decides_and_refuses_bad_bodies(hub, tmp_path):
     client = create_node_app(door).test_client()
     r = client.post("/api/scan", json={"code": tickets(hub)["Att0 Endee"].code})
     assert r.status_code == 200 and r.get_json()["admitted"]
+    assert "seat_id" not in r.get_json() and "scan_nonce" not in r.get_json()  # names the order
     assert client.post("/api/scan", data="nope").status_code == 400
     staff = {"X-Staff-Pin": "1357", "X-Staff-Name": "bob"}
-    seat = r.get_json()["seat_id"]
+    wrong_pin = client.post("/api/scan", json={"code": tickets(hub)["Att0 Endee"].code},
+                            headers={"X-Staff-Pin": "0000"})
+    assert wrong_pin.status_code == 403
+    again = client.post("/api/scan", json={"code": tickets(hub)["Att0 Endee"].code}, headers=staff)
+    seat = again.get_json()["seat_id"]
     assert client.post(f"/api/attendees/{seat}/undo").status_code == 403  # staff only
     r = client.post(f"/api/attendees/{seat}/undo", headers=staff)
     assert r.status_code == 200 and r.get_json()["check_ins"][0]["undone"]
@@ -181,13 +188,16 @@ def test_registrants_get_their_ticket_as_a_qr_image_that_decodes_to_the_code(hub
     from PIL import Image
     from pyzbar.pyzbar import decode
     ticket = tickets(hub)["Att0 Endee"]
-    seats = hub.http.get(f"/api/orders/{ticket.order_id}/seats").get_json()["seats"]
+    owner = hub.owner(ticket.order_id)
+    seats = hub.http.get(f"/api/orders/{ticket.order_id}/seats", headers=owner).get_json()["seats"]
     assert seats[0]["ticket_code"] == ticket.code and seats[1]["ticket_code"] is None
-    r = hub.http.get(f"/api/orders/{ticket.order_id}/seats/0/ticket.png?download=1")
+    r = hub.http.get(f"/api/orders/{ticket.order_id}/seats/0/ticket.png?download=1", headers=owner)
     assert r.mimetype == "image/png" and "attachment" in r.headers["Content-Disposition"]
     grey = numpy.array(Image.open(io.BytesIO(r.data)).convert("L"))
     assert decode(grey)[0].data.decode() == ticket.code
-    assert hub.http.get(f"/api/orders/{ticket.order_id}/seats/1/ticket.png").status_code == 404
+    assert hub.http.get(f"/api/orders/{ticket.order_id}/seats/1/ticket.png",
+                        headers=owner).status_code == 404
+    hub.open_in_session(ticket.order_id)
     page = hub.http.get(f"/orders/{ticket.order_id}/seats")
     assert b"ticket.png" in page.data
 

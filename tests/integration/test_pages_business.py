@@ -253,7 +253,7 @@ def sold(pages):
     api.pay(paid)
     api.pump()
     for position, (name, company) in enumerate([("Mika", "Contoso"), ("=Sum", "Fabrikam")]):
-        api.http.put(f"/api/orders/{paid}/seats/{position}", json={
+        api.http.put(f"/api/orders/{paid}/seats/{position}", headers=api.owner(paid), json={
             "first_name": name, "last_name": "Laine", "email": f"{position}@example.org",
             "company": company})
     return seat_type

@@ -43,7 +43,8 @@ def test_an_admitted_scan_queues_its_badge_and_a_refused_one_does_not(node, hub)
 
 
 def test_the_badge_carries_the_name_company_and_conference_at_the_printers_width(node, hub):
-    hub.http.put(f"/api/orders/{hub.hub.models.OrderView.select().first().order_id}/seats/1",
+    order_id = hub.hub.models.OrderView.select().first().order_id
+    hub.http.put(f"/api/orders/{order_id}/seats/1", headers=hub.owner(order_id),
                  json={"first_name": "Grace", "last_name": "Hopper", "email": "g@example.org",
                        "company": "Navy"})
     hub.pump()

@@ -6,7 +6,7 @@ import pytest
 
 from shared_domain.orders import OrderPlaced
 from tests.support.clock import FakeClock
-from tests.support.hub_api import HubClient, make_app
+from tests.support.hub_api import HubClient, bearer, make_app
 
 GA, WORKSHOP, COCKTAIL = "General admission", "CQRS Workshop", "Additional cocktail party"
 
@@ -53,7 +53,7 @@ def test_placed_order_is_visible_before_the_reservation_completes(api, conferenc
     slug, ids, _ = conference
     order_id = api.order(slug, {ids[GA]: 1})
     assert api.get_order(order_id)["status"] == "pending_reservation"
-    r = api.http.post(f"/api/orders/{order_id}/payment", json={"method": "card"})
+    r = api.start_payment(order_id)
     assert r.status_code in (409,)  # nobody reaches payment for seats not yet reserved
 
 
@@ -77,9 +77,10 @@ def test_full_registration_confirms_and_creates_seat_assignments(api, conference
     api.pump()
     order = api.get_order(order_id)
     assert order["status"] == "confirmed" and order["payment_status"] == "paid"
-    seats = api.http.get(f"/api/orders/{order_id}/seats").get_json()["seats"]
+    seats = api.http.get(f"/api/orders/{order_id}/seats",
+                         headers=api.owner(order_id)).get_json()["seats"]
     assert [s["seat_type_name"] for s in seats] == [GA, GA]
-    r = api.http.put(f"/api/orders/{order_id}/seats/1",
+    r = api.http.put(f"/api/orders/{order_id}/seats/1", headers=api.owner(order_id),
                      json={"first_name": "Grace", "last_name": "Hopper",
                            "email": "grace@example.org", "company": "Navy"})
     assert r.status_code == 200
@@ -111,7 +112,7 @@ def test_zero_cost_order_skips_payment(api):
     slug, ids, _ = api.create_conference(
         seat_types=[{"name": "Free pass", "description": "", "quantity": 5, "price": 0}])
     order_id = reserved_order(api, slug, {ids["Free pass"]: 1})
-    r = api.http.post(f"/api/orders/{order_id}/payment", json={"method": "card"})
+    r = api.start_payment(order_id)
     assert r.status_code == 200 and r.get_json()["status"] == "confirmed"
     api.pump()
     order = api.get_order(order_id)
@@ -122,7 +123,7 @@ def test_order_expired_before_payment_is_never_confirmed(api, conference, clock)
     slug, ids, _ = conference
     order_id = reserved_order(api, slug, {ids[GA]: 1})
     clock.advance(minutes=16)
-    r = api.http.post(f"/api/orders/{order_id}/payment", json={"method": "card"})
+    r = api.start_payment(order_id)
     assert r.status_code == 409 and r.get_json()["error"]["code"] == "order_expired"
     clock.advance(minutes=5)  # past the release buffer: the expiry command falls due
     api.pump()
@@ -133,7 +134,7 @@ def test_order_expired_before_payment_is_never_confirmed(api, conference, clock)
 def test_payment_completed_after_expiry_reacquires_free_seats(api, conference, clock):
     slug, ids, _ = conference
     order_id = reserved_order(api, slug, {ids[GA]: 2})
-    payment = api.http.post(f"/api/orders/{order_id}/payment", json={"method": "card"}).get_json()
+    payment = api.start_payment(order_id).get_json()
     clock.advance(minutes=21)
     api.pump()
     assert api.get_order(order_id)["status"] == "expired"
@@ -147,7 +148,7 @@ def test_payment_completed_after_expiry_is_refunded_when_seats_are_gone(api, clo
     slug, ids, _ = api.create_conference(
         seat_types=[{"name": "Scarce", "description": "", "quantity": 1, "price": 100}])
     late = reserved_order(api, slug, {ids["Scarce"]: 1})
-    payment = api.http.post(f"/api/orders/{late}/payment", json={"method": "card"}).get_json()
+    payment = api.start_payment(late).get_json()
     clock.advance(minutes=21)
     api.pump()
     other = reserved_order(api, slug, {ids["Scarce"]: 1}, email="bob@example.org")
@@ -204,6 +205,7 @@ def test_crash_between_saving_the_process_and_sending_its_commands_loses_nothing
     # ...and the process dies before dispatching any of them.
     hub.close()
     restarted = HubClient(make_app(tmp_path, clock))
+    restarted.tokens = api.tokens     # the registrant still holds the order's token
     restarted.pump()
     assert restarted.get_order(order_id)["status"] == "reserved"
     assert restarted.available(slug)[GA] == 97
@@ -226,14 +228,16 @@ def test_twenty_registrants_racing_for_ten_seats_confirm_exactly_ten(tmp_path, c
         r = http.post(f"/api/conferences/{slug}/orders",
                       json={"seats": [{"seat_type": ids["Last ten"], "quantity": 1}]})
         order_id = r.get_json()["order_id"]
+        owner = bearer(r.get_json()["order_token"])
+        api.tokens[order_id] = r.get_json()["order_token"]
         for _ in range(400):
-            order = http.get(f"/api/orders/{order_id}").get_json()
+            order = http.get(f"/api/orders/{order_id}", headers=owner).get_json()
             if order["status"] != "pending_reservation":
                 break
             time.sleep(0.02)
-        http.post(f"/api/orders/{order_id}/registrant",
+        http.post(f"/api/orders/{order_id}/registrant", headers=owner,
                   json={"first_name": "R", "last_name": str(n), "email": f"r{n}@example.org"})
-        p = http.post(f"/api/orders/{order_id}/payment", json={"method": "card"})
+        p = http.post(f"/api/orders/{order_id}/payment", json={"method": "card"}, headers=owner)
         if p.status_code == 201:
             http.post(f"/api/payments/{p.get_json()['payment_id']}/accept")
         outcomes.append(order_id)
@@ -302,7 +306,7 @@ def test_malformed_and_oversized_bodies_are_refused(api, conference):
     r = api.http.post(f"/api/conferences/{slug}/orders", data="x" * 2_000_000,
                       content_type="application/json")
     assert r.status_code == 413 and "error" in r.get_json()
-    assert api.http.get("/api/orders/does-not-exist").status_code == 404
+    assert api.http.get("/api/orders/does-not-exist").status_code == 401    # no proof shown
     r = api.http.post("/api/orders/find", json={"email": 3})
     assert r.status_code == 400
 

@@ -180,7 +180,7 @@ def test_search_by_name_or_email(desk, query):
 
 def test_search_by_company(desk, node, hub):
     order_id = hub.hub.models.OrderView.select().first().order_id
-    hub.http.put(f"/api/orders/{order_id}/seats/1", json={
+    hub.http.put(f"/api/orders/{order_id}/seats/1", headers=hub.owner(order_id), json={
         "first_name": "Grace", "last_name": "Hopper", "email": "g@example.org",
         "company": "Fabrikam"})
     hub.pump()

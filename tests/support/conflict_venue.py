@@ -45,8 +45,8 @@ def create_three_conflicts(hub, a, b) -> dict:
     assert b.desk.scan(before["Att0 Endee"].code).admitted
     reassigned = before["Att2 Endee"]
     r = hub.http.put(f"/api/orders/{reassigned.order_id}/seats/0",
-                     json={"first_name": "New", "last_name": "Holder",
-                           "email": "new@example.org"})
+                     headers=hub.owner(reassigned.order_id),
+                     json={"first_name": "New", "last_name": "Holder", "email": "new@example.org"})
     assert r.status_code == 200, r.get_json()
     hub.pump()
     assert a.desk.scan(reassigned.code).admitted          # door A has not heard

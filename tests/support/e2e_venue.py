@@ -49,16 +49,18 @@ class Venue:
             order = requests.post(f"{url}/api/conferences/{slug}/orders",
                                   json={"seats": [{"seat_type": ga, "quantity": 2}]}).json()
             oid = order["order_id"]
-            wait_for(lambda: requests.get(f"{url}/api/orders/{oid}").json()["status"] == "reserved")
-            requests.post(f"{url}/api/orders/{oid}/registrant",
-                          json={"first_name": "R", "last_name": str(n), "email": f"r{n}@x.org"})
-            pay = requests.post(f"{url}/api/orders/{oid}/payment", json={"method": "card"}).json()
+            owner = requests.Session()     # the registrant: the order's token on every call
+            owner.headers["Authorization"] = f"Bearer {order['order_token']}"
+            wait_for(lambda: owner.get(f"{url}/api/orders/{oid}").json()["status"] == "reserved")
+            owner.post(f"{url}/api/orders/{oid}/registrant",
+                       json={"first_name": "R", "last_name": str(n), "email": f"r{n}@x.org"})
+            pay = owner.post(f"{url}/api/orders/{oid}/payment", json={"method": "card"}).json()
             requests.post(url + pay["accept_url"])
-            wait_for(lambda: requests.get(f"{url}/api/orders/{oid}/seats").json()["seats"])
+            wait_for(lambda: owner.get(f"{url}/api/orders/{oid}/seats").json()["seats"])
             for p in (0, 1):
-                requests.put(f"{url}/api/orders/{oid}/seats/{p}",
-                             json={"first_name": f"Guest{n}{p}", "last_name": "Venue",
-                                   "email": f"g{n}{p}@x.org"})
+                owner.put(f"{url}/api/orders/{oid}/seats/{p}",
+                          json={"first_name": f"Guest{n}{p}", "last_name": "Venue",
+                                "email": f"g{n}{p}@x.org"})
         wait_for(lambda: len(self.tickets()) == orders * 2)
         return slug
 

@@ -26,11 +26,31 @@ def basic(email, code):
     return {"Authorization": f"Basic {token}"}
 
 
+def bearer(token):
+    return {"Authorization": f"Bearer {token}"}
+
+
 class HubClient:
-    def __init__(self, app):
+    def __init__(self, app, http=None):
         self.app = app
         self.hub = app.extensions["contoso_hub"]
-        self.http = app.test_client()
+        self.http = http or app.test_client()
+        self.tokens = {}    # order id -> the order token the hub gave when it was placed
+
+    def owner(self, order_id):
+        """Headers proving the order is ours: its token, else the registrant's email and code,
+        else none (a page session that placed the order proves it for reads)."""
+        if order_id in self.tokens:
+            return bearer(self.tokens[order_id])
+        O = self.hub.models.OrderView
+        row = O.get_or_none(O.order_id == order_id)
+        return basic(row.registrant_email, row.access_code) if row and row.registrant_email \
+            else {}
+
+    def open_in_session(self, order_id):
+        """As if this client's browser had found the order with "Find my order"."""
+        with self.http.session_transaction() as session:
+            session["registrant_orders"] = [*session.get("registrant_orders", []), order_id]
 
     def pump(self):
         return self.hub.run_until_idle()
@@ -56,18 +76,23 @@ class HubClient:
         r = self.http.post(f"/api/conferences/{slug}/orders",
                            json={"seats": [{"seat_type": t, "quantity": q} for t, q in seats.items()]})
         assert r.status_code == 202, r.get_json()
+        self.tokens[r.get_json()["order_id"]] = r.get_json()["order_token"]
         return r.get_json()["order_id"]
 
     def get_order(self, order_id):
-        return self.http.get(f"/api/orders/{order_id}").get_json()
+        return self.http.get(f"/api/orders/{order_id}", headers=self.owner(order_id)).get_json()
 
     def registrant(self, order_id, email="ada@example.org"):
-        r = self.http.post(f"/api/orders/{order_id}/registrant",
+        r = self.http.post(f"/api/orders/{order_id}/registrant", headers=self.owner(order_id),
                            json={"first_name": "Ada", "last_name": "Lovelace", "email": email})
         assert r.status_code == 200, r.get_json()
 
+    def start_payment(self, order_id, method="card"):
+        return self.http.post(f"/api/orders/{order_id}/payment", json={"method": method},
+                              headers=self.owner(order_id))
+
     def pay(self, order_id, accept=True):
-        r = self.http.post(f"/api/orders/{order_id}/payment", json={"method": "card"})
+        r = self.start_payment(order_id)
         if r.status_code != 201:
             return r
         verb = "accept" if accept else "reject"

@@ -13,7 +13,7 @@ class PageClient:
         self.app = app
         self.hub = app.extensions["contoso_hub"]
         self.http = app.test_client()
-        self.api = HubClient(app)
+        self.api = HubClient(app, self.http)   # the same browser: its session holds its orders
 
     def pump(self):
         return self.hub.run_until_idle()

@@ -31,7 +31,7 @@ def venue_hub(tmp_path, clock, orders=3):
         api.registrant(order_id, f"p{n}@example.org")
         api.pay(order_id)
         api.pump()
-        api.http.put(f"/api/orders/{order_id}/seats/0",
+        api.http.put(f"/api/orders/{order_id}/seats/0", headers=api.owner(order_id),
                      json={"first_name": f"Att{n}", "last_name": "Endee",
                            "email": f"a{n}@example.org"})
     api.pump()
