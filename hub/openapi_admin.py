@@ -211,7 +211,9 @@ OPENAPI_PATHS = {
                                                   "works until the node enrolls again)"}}},
                   {"retire_current_secret": False}), parameters=[SLUG, NODE_ID])},
     "/api/admin/conflicts": {"get": admin_operation("The conflict inbox, newest first", {
-        "200": ok("Conflicts", {"type": "array", "items": ref("Conflict")}, [CONFLICT_EXAMPLE])},
+        "200": ok("Conflicts", {"type": "array", "items": ref("Conflict")}, [CONFLICT_EXAMPLE]),
+        "404": error("No conference with the slug given as `conference`", "conference_not_found",
+                     "There is no conference 'pycon_south'.")},
         parameters=[query("conference", "conference slug"), query("kind", "e.g. double_check_in"),
                     query("node", "node id"), query("status", "open or resolved")])},
     "/api/admin/conflicts/{conflict_id}": {"get": admin_operation(

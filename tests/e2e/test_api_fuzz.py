@@ -84,10 +84,6 @@ def test_management_and_admin_answer_every_generated_request_as_documented(hub):
     _fuzz(url, owner, "guessed", EXAMPLES // 4)
 
 
-@pytest.mark.xfail(strict=False, reason="registration operations (hub/openapi_registration.py, "
-                   "hub/registration.py) are being changed by another part of issue 12: "
-                   "a huge seat position or a seat type given as an object still answer 500; "
-                   "drop this mark once they pass")
 def test_registration_answers_every_generated_request_as_documented(hub):
     url, owner = hub
     _fuzz(url, owner, "registration")
