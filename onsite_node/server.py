@@ -1,11 +1,16 @@
 """The node's web app: the sync calls its peers make, its JSON API and status, the kiosk UI."""
 from __future__ import annotations
 
+import dataclasses
+
 from flask import Blueprint, Flask, abort, current_app, jsonify, make_response, redirect, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 import kiosk_ui
 from onsite_node import settings
+from onsite_node.own_facts import peer_admission
 from shared_domain.errors import DomainError
+from shared_domain.limits import STAFF_NAME_MAX
 from sync_protocol import server
 from sync_protocol.wire import PROTOCOL_VERSION, ProtocolError
 
@@ -21,7 +26,7 @@ def scan():
     if not isinstance(code, str):
         return jsonify({"error": {"code": "malformed_request",
                                   "message": "Send {'code': '<ticket code>'}."}}), 400
-    outcome, job_id = _service().front_desk.scan_outcome(code, by=str(body.get("by", "kiosk"))[:100])
+    outcome, job_id = _service().front_desk.scan_outcome(code, by=_by(body.get("by", "kiosk")) or "kiosk")
     return jsonify({**outcome.as_json(), "badge_job": job_id})
 
 
@@ -61,7 +66,13 @@ def _staff() -> str:
     if not _service().front_desk.check_staff_pin(request.headers.get("X-Staff-Pin", "")):
         abort(make_response(jsonify({"error": {
             "code": "staff_only", "message": "Send the staff PIN in X-Staff-Pin."}}), 403))
-    return " ".join(request.headers.get("X-Staff-Name", "").split())[:100] or "staff"
+    return _by(request.headers.get("X-Staff-Name", "")) or "staff"
+
+
+def _by(name) -> str:
+    """Who did it, as the facts carry it: at most STAFF_NAME_MAX characters (limits.py)."""
+    text = str(name).replace("\x00", "").encode("utf-8", "ignore").decode()  # no lone surrogates
+    return " ".join(text.split())[:STAFF_NAME_MAX]
 
 
 def create_node_app(service) -> Flask:
@@ -109,9 +120,22 @@ def time_now():
     return jsonify(protocol=PROTOCOL_VERSION, server_time=_service().hub_time())
 
 
+@bp.before_request
+def allow_a_whole_batch():
+    request.max_content_length = server.MAX_BODY_BYTES
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(_):
+    return refused(server.body_too_large())
+
+
 @bp.post("/push")
 def push():
+    """A peer relays facts: only door facts of their own origin, with valid bodies (the rules
+    the hub applies, shared_domain/edge_facts.py), and the hub's own events."""
     service, caller = _service(), _authenticated()
+    caller = dataclasses.replace(caller, admit=peer_admission(service.hub_time))
     reply = server.push(service.replica.store, server.parse_json(_raw_body()), caller)
     service.replica.project()
     return jsonify(reply)
