@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from shared_domain import limits
 
@@ -58,8 +58,7 @@ FIELD_RULES = {"text_max": TEXT_MAX, "text_limits": TEXT_LIMITS, "int_ranges": I
                "timestamps": TIMESTAMP_FIELDS}
 
 
-@dataclass(frozen=True)
-class Refusal:
+class Refusal(NamedTuple):
     """Why an event may not come from its origin: a stable code and the field at fault."""
     code: str
     message: str
