@@ -32,8 +32,8 @@ class Caller:
     secret: str
     conference: str
     name: str = ""
-    # Origins whose events this caller may hand over; the hub refuses its own origins
-    # from a node unless they are duplicates.
+    # Origins whose events this caller may hand over; the hub takes none of its own
+    # origins from a node.
     may_send: Callable[[str], bool] = lambda origin: True
     # What else each pushed envelope must pass (index, envelope); raises ProtocolError.
     admit: Callable[[int, dict], None] = lambda index, envelope: None
