@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from onsite_node import credentials as creds_file
+from onsite_node.own_facts import peer_admission
 from onsite_node.replica import Replica
 from sync_protocol.client import SyncClient
 from sync_protocol.ingest import events_missing_from, events_of, ingest
@@ -185,6 +186,10 @@ class PeerSync:
             envelopes = [check_envelope(e, i) for i, e in enumerate(reply["events"])]
             if any(e["conference"] != conference for e in envelopes):
                 raise ProtocolError(502, "wrong_conference", "A peer sent another conference's events.")
+            admit = peer_admission(lambda: self.replica.clock().timestamp()
+                                   + (self.replica.get_state("clock_offset", 0.0) or 0.0))
+            for i, envelope in enumerate(envelopes):
+                admit(i, envelope)   # what a peer hands over passes what its push would
             result = ingest(store, envelopes, source=self.client.base_url)
             report.pulled += len(result.stored)
             if not reply["has_more"] or not result.stored:

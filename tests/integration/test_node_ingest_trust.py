@@ -14,6 +14,7 @@ from shared_domain.errors import DomainError
 from sync_protocol.ingest import ingest
 from sync_protocol.registry import UnknownEvent
 from sync_protocol.signing import signed_headers
+from sync_protocol.wire import ProtocolError
 from tests.support.door_venue import enroll_node, envelopes, hub_with_conference
 from tests.support.servers import ThreadedServer
 from tests.support.venue import node_service
@@ -110,3 +111,20 @@ def test_a_malformed_key_a_node_holds_never_fails_a_scan(venue, tmp_path):
     outcome = node.desk.scan("CT1-NOTATICKET")
     assert not outcome.admitted and outcome.reason
     node.close()
+
+
+def test_a_node_refuses_what_a_peer_hands_over_when_it_breaks_the_rules(venue, tmp_path):
+    from onsite_node.sync import PeerSync
+    a, b = enroll_node(venue, "Door A"), enroll_node(venue, "Door B")
+    node_a, node_b = install(venue, a, tmp_path / "a"), install(venue, b, tmp_path / "b")
+    paid = UnknownEvent("PaymentCompleted", 1, {"order_id": "o"})
+    ingest(node_a.replica.store, envelopes(a, [paid]), source="written by hand")
+    server_a = ThreadedServer(create_node_app(node_a))
+    before = node_b.replica.store.count()
+    with pytest.raises(ProtocolError) as refused:
+        PeerSync(node_b.replica, node_b.peer_client(server_a.url)).cycle()
+    assert refused.value.code == "event_type_not_allowed"
+    assert node_b.replica.store.count() == before
+    server_a.stop()
+    node_a.close()
+    node_b.close()
