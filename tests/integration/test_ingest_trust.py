@@ -3,7 +3,6 @@ conference, each body exactly its schema and each stamp near the hub's time; any
 refused with a stable code and nothing of the batch is stored (docs/sync-protocol.md,
 "What a node may push")."""
 import base64
-import json
 
 import pytest
 
