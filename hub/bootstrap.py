@@ -13,6 +13,7 @@ from hub.checkins import CheckInRules
 from hub.handlers import Handlers
 from hub.models import hub_models
 from hub.onsite_sales import OnSiteSales
+from hub.origins import guarded
 from hub.processes import RegistrationProcesses
 from hub.read_models import ReadModels
 from hub.router import IntegrationRouter
@@ -76,8 +77,8 @@ class Hub:
         self.processes = RegistrationProcesses(self)
         self.read_models = ReadModels(self)
         self.bus = CommandBus(self, Handlers(self).table())
-        self.readers = [IntegrationRouter(self), self.processes, OnSiteSales(self),
-                        TicketIssuer(self), CheckInRules(self), self.read_models]
+        self.readers = guarded([IntegrationRouter(self), self.processes, OnSiteSales(self),
+                                TicketIssuer(self), CheckInRules(self), self.read_models])
         self._pump_lock = threading.Lock()
 
     @property

@@ -4,6 +4,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import logging
 import os
 
 from cryptography.hazmat.primitives import serialization
@@ -14,8 +15,10 @@ from shared_domain.conferences import ACCESS_CODE_ALPHABET
 from sync_protocol.ids import uuid7
 from sync_protocol.server import Caller
 from sync_protocol.signing import new_secret
+from sync_protocol.validation import InvalidField, ed25519_public_key, padded_base64
 from sync_protocol.wire import ProtocolError
 
+log = logging.getLogger(__name__)
 ENROLLMENT_VALIDITY = dt.timedelta(hours=24)
 ENROLLMENT_CODE_LENGTH = 12    # 60 bits from a 32-symbol alphabet: not guessable in 24 h
 
@@ -65,8 +68,10 @@ def new_enrollment_code(hub, node) -> str:
         return _new_code(hub, node, hub.clock())
 
 
-def enroll(hub, code: str, node_public_key: str, software_version: str) -> dict:
-    """Exchange a one-time code for the node's credentials; a used or expired code is refused."""
+def enroll(hub, code: str, node_public_key, software_version: str) -> dict:
+    """Exchange a one-time code for the node's credentials; a used or expired code is refused,
+    and so is a public key that is not Ed25519 (before the code is used up)."""
+    node_public_key = node_key(node_public_key)
     E, N = hub.models.EnrollmentCode, hub.models.Node
     now = hub.clock()
     with hub.db.atomic():
@@ -80,12 +85,25 @@ def enroll(hub, code: str, node_public_key: str, software_version: str) -> dict:
             raise ProtocolError(403, "node_revoked", "This node was revoked.", wipe=True)
         E.update(used_at=now.isoformat()).where(E.code_hash == row.code_hash).execute()
         node.secret, node.epoch = new_secret(), node.epoch + 1
-        node.public_key, node.software_version = node_public_key[:100], software_version[:40]
+        node.public_key, node.software_version = node_public_key, software_version[:40]
         node.enrolled_at = node.last_contact = now.isoformat()
         node.save()
         from hub.allocations import register_node_key
         register_node_key(hub, node)
     return credentials(hub, node)
+
+
+def node_key(text) -> str:
+    """The node's own public key as every replica reads it (padded base64url), or "" for a
+    node that signs no provisional tickets; anything else is 400 invalid_public_key."""
+    if text is None or text == "":
+        return ""
+    try:
+        return padded_base64(ed25519_public_key(text))
+    except InvalidField as bad:
+        raise ProtocolError(400, "invalid_public_key",
+                            f"The node's public key {bad.message} (an Ed25519 key, 32 raw "
+                            "bytes in base64url).", field="public_key") from None
 
 
 def credentials(hub, node) -> dict:
@@ -125,8 +143,10 @@ def caller_for(hub, key_id: str) -> Caller:
                             "This node was revoked; it must wipe its personal data.", wipe=True)
     N = hub.models.Node
     peers = {row.id for row in N.select(N.id).where(N.conference_id == node.conference_id)}
+    from hub.origins import door_admission
     return Caller(key_id=node.id, secret=node.secret, conference=node.conference_id,
-                  name=node.name, may_send=lambda origin: node_of_origin(origin) in peers)
+                  name=node.name, may_send=lambda origin: node_of_origin(origin) in peers,
+                  admit=door_admission(hub, node.conference_id))
 
 
 def ensure_conference_keys(hub, conference_id: str) -> None:
@@ -145,6 +165,7 @@ def add_ticket_key(hub, conference_id: str):
                                         serialization.NoEncryption())
     raw_public = private.public_key().public_bytes(serialization.Encoding.Raw,
                                                    serialization.PublicFormat.Raw)
+    ed25519_public_key(_b64(raw_public))   # what every node will decode, checked once here
     return hub.models.ConferenceKey.create(
         key_id=base64.urlsafe_b64encode(hashlib.sha256(raw_public).digest()[:6]).decode(),
         conference_id=conference_id, private_key=_b64(raw_private), public_key=_b64(raw_public),
@@ -152,12 +173,20 @@ def add_ticket_key(hub, conference_id: str):
 
 
 def ticket_public_keys(hub, conference_id: str) -> dict[str, str]:
+    """The conference's ticket keys as nodes read them; a malformed row is left out (logged)."""
     K = hub.models.ConferenceKey
-    return {k.key_id: k.public_key for k in K.select().where(
-        (K.conference_id == conference_id) & K.retired_at.is_null())}
+    keys = {}
+    for k in K.select().where((K.conference_id == conference_id) & K.retired_at.is_null()):
+        try:
+            keys[k.key_id] = padded_base64(ed25519_public_key(k.public_key))
+        except InvalidField as bad:
+            log.error("ticket key %s of conference %s not sent to nodes: %s", k.key_id,
+                      conference_id, bad)
+    return keys
 
 
 def venue_key(hub, conference_id: str) -> str:
+    """The peers' shared HMAC secret (signing.new_secret: 43 base64url characters)."""
     row = hub.models.VenueKey.get_or_none(hub.models.VenueKey.conference_id == conference_id)
     return row.secret if row else ""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import gzip
 
 from flask import Blueprint, Response, jsonify, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from hub import nodes
 from hub.app import current_hub, wake_worker
@@ -13,11 +14,24 @@ from sync_protocol.wire import (DEFAULT_BATCH, MAX_BATCH, PROTOCOL_VERSION, Prot
 
 bp = Blueprint("sync_v1", __name__, url_prefix="/sync/v1")
 GZIP_REPLY_ABOVE = 2048
+# A pushed stamp moves the hub's clock at most this far past its wall clock.
+HLC_OBSERVE_AHEAD_MS = 1000
 
 
 @bp.errorhandler(ProtocolError)
 def refused(e: ProtocolError):
     return jsonify(e.body()), e.status
+
+
+@bp.before_request
+def allow_a_whole_batch():
+    """A sync body may be as large as the protocol says (plain or gzip), not the API's limit."""
+    request.max_content_length = server.MAX_BODY_BYTES
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(_):
+    return refused(server.body_too_large())
 
 
 @bp.get("/time")
@@ -32,7 +46,7 @@ def enroll():
     if not isinstance(body, dict) or not isinstance(body.get("code"), str):
         raise ProtocolError(400, "malformed_request", "Send {'code': '<enrollment code>'}.")
     check_version(body)
-    creds = nodes.enroll(current_hub(), body["code"], str(body.get("public_key", "")),
+    creds = nodes.enroll(current_hub(), body["code"], body.get("public_key"),
                          str(body.get("software_version", "")))
     return jsonify(protocol=PROTOCOL_VERSION, **creds)
 
@@ -41,7 +55,8 @@ def enroll():
 def push():
     hub, node = current_hub(), _authenticated()
     body = server.parse_json(_raw_body())
-    reply = server.push(hub.store, body, _caller(node))
+    reply = server.push(hub.store, body, _caller(node),
+                        hlc_ceiling_ms=int(hub.clock().timestamp() * 1000) + HLC_OBSERVE_AHEAD_MS)
     _record_contact(node, body)
     wake_worker()  # the hub's readers validate edge facts and project them
     return _reply(reply)

@@ -1,7 +1,7 @@
 """The door: decide a scan locally (no network needed), record it, look attendees up."""
 from __future__ import annotations
 
-import base64
+import logging
 from dataclasses import asdict, dataclass
 
 from onsite_node.replica import Replica
@@ -9,6 +9,9 @@ from shared_domain import checkin
 from shared_domain.errors import DomainError
 from shared_domain.tickets import read_ticket
 from sync_protocol.ids import uuid7
+from sync_protocol.validation import InvalidField, ed25519_public_key
+
+log = logging.getLogger(__name__)
 
 MAX_CODE_LENGTH = 1000   # a real code is ~200 characters; anything longer is not a ticket
 
@@ -48,13 +51,15 @@ class CheckInDesk:
         return self.replica.credentials["node_id"]
 
     def public_keys(self) -> dict[str, bytes]:
+        """Every key a ticket may be signed with; a malformed one is skipped (and logged), so
+        one bad key never fails a scan of a code signed with another."""
         creds = self.replica.credentials
         keys = dict(creds.get("ticket_public_keys", {}))
         K = self.replica.models.NodeKeyView
         keys.update({k.key_id: k.public_key for k in K.select()})   # provisional codes of doors
         if creds.get("node_public_key"):
             keys[f"node:{creds['node_id']}"] = creds["node_public_key"]
-        return {kid: base64.urlsafe_b64decode(key) for kid, key in keys.items()}
+        return dict(_readable(keys))
 
     def scan(self, code: str, *, by: str = "kiosk") -> ScanOutcome:
         """Decide and record one scan in one transaction: two scans at once admit once."""
@@ -152,3 +157,12 @@ class CheckInDesk:
                 "check_ins": [{"at": c.scanned_at, "door": self.door_name(c.node_id),
                                "method": c.method, "by": c.by, "undone": c.undone}
                               for c in entries]}
+
+
+def _readable(keys: dict):
+    """(key id, raw bytes) of each well-formed Ed25519 key."""
+    for key_id, text in keys.items():
+        try:
+            yield key_id, ed25519_public_key(text)
+        except InvalidField as bad:
+            log.warning("ticket key %r skipped: %s", key_id, bad)

@@ -7,6 +7,7 @@ import os
 from typing import Callable
 
 from onsite_node.models import node_models
+from onsite_node.own_facts import require_door_facts
 from onsite_node.projections import NodeViews
 from onsite_node.sales_projection import SalesViews
 from shared_domain.catalog import ALL_COMMANDS, ALL_EVENTS
@@ -60,6 +61,7 @@ class Replica:
         if self.get_state("stale_epoch"):
             raise StaleEpoch("This node's data was restored from an older copy; it waits for a "
                              "new epoch from the hub before recording anything.")
+        require_door_facts(self.store.registry, self.origin, self.conference_id, messages)
         stored = self.store.append(f"edge-{self.origin}", None, messages, origin=self.origin,
                                    conference=self.conference_id)
         if stored:

@@ -1,18 +1,21 @@
 """The node's web app: the sync calls its peers make, its JSON API and status, the kiosk UI."""
 from __future__ import annotations
 
+import dataclasses
 import json
 
 from flask import Blueprint, Flask, abort, current_app, jsonify, make_response, redirect, request
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 import kiosk_ui
 from kiosk_ui import error_pages, pin_guard
 from onsite_node import settings
+from onsite_node.own_facts import peer_admission
 from onsite_node.staff_sessions import TableStaffSessions
 from shared_domain.errors import DomainError
+from shared_domain.limits import STAFF_NAME_MAX
 from sync_protocol import server
 from sync_protocol.wire import PROTOCOL_VERSION, ProtocolError
-from werkzeug.exceptions import HTTPException
 
 # Paths that programs call: their errors stay JSON.
 MACHINE_PATHS = ("/api/", "/sync/", "/status.json/")
@@ -31,7 +34,7 @@ def scan():
         return jsonify({"error": {"code": "malformed_request",
                                   "message": "Send {'code': '<ticket code>'}."}}), 400
     staff = "X-Staff-Pin" in request.headers and _staff()
-    outcome, job_id = _service().front_desk.scan_outcome(code, by=str(body.get("by", "kiosk"))[:100])
+    outcome, job_id = _service().front_desk.scan_outcome(code, by=_by(body.get("by", "kiosk")) or "kiosk")
     answer = outcome.as_json() if staff else outcome.public_json()
     return jsonify({**answer, "badge_job": job_id})
 
@@ -84,7 +87,13 @@ def _staff() -> str:
         abort(make_response(jsonify({"error": {
             "code": "staff_only", "message": "Send the staff PIN in X-Staff-Pin."}}), 403))
     guard.succeeded(address, now)
-    return " ".join(request.headers.get("X-Staff-Name", "").split())[:100] or "staff"
+    return _by(request.headers.get("X-Staff-Name", "")) or "staff"
+
+
+def _by(name) -> str:
+    """Who did it, as the facts carry it: at most STAFF_NAME_MAX characters (limits.py)."""
+    text = str(name).replace("\x00", "").encode("utf-8", "ignore").decode()  # no lone surrogates
+    return " ".join(text.split())[:STAFF_NAME_MAX]
 
 
 def create_node_app(service) -> Flask:
@@ -150,9 +159,22 @@ def time_now():
     return jsonify(protocol=PROTOCOL_VERSION, server_time=_service().hub_time())
 
 
+@bp.before_request
+def allow_a_whole_batch():
+    request.max_content_length = server.MAX_BODY_BYTES
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(_):
+    return refused(server.body_too_large())
+
+
 @bp.post("/push")
 def push():
+    """A peer relays facts: only door facts of their own origin, with valid bodies (the rules
+    the hub applies, shared_domain/edge_facts.py), and the hub's own events."""
     service, caller = _service(), _authenticated()
+    caller = dataclasses.replace(caller, admit=peer_admission(service.hub_time))
     reply = server.push(service.replica.store, server.parse_json(_raw_body()), caller)
     service.replica.project()
     return jsonify(reply)

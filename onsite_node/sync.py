@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from onsite_node import credentials as creds_file
+from onsite_node.own_facts import peer_admission
 from onsite_node.replica import Replica
 from sync_protocol.client import SyncClient
 from sync_protocol.ingest import events_missing_from, events_of, ingest
@@ -78,9 +79,16 @@ class HubSync:
             acked = hub_vector.get(origin, 0)
             while not hub_origin(origin) and acked < held:
                 events = events_of(store, origin, acked, self.batch)
-                reply = self.client.call("POST", "/sync/v1/push", {
-                    "protocol": 1, "events": [to_wire(e) for e in events],
-                    "status": self.status(hub_vector)})
+                try:
+                    reply = self.client.call("POST", "/sync/v1/push", {
+                        "protocol": 1, "events": [to_wire(e) for e in events],
+                        "status": self.status(hub_vector)})
+                except ProtocolError as refusal:
+                    if not refused_for_its_events(refusal):
+                        raise
+                    self._note_refused(origin, refusal, report)
+                    break
+                self._forget_refused(origin)
                 new_acked = reply["acked_through"].get(origin, acked)
                 report.pushed += max(0, new_acked - acked)
                 report.duplicates += reply["duplicates"]
@@ -89,6 +97,22 @@ class HubSync:
                     report.notes.append(f"hub did not advance {origin}: {reply.get('gap')}")
                     break
                 hub_vector[origin] = acked = new_acked
+
+    def _note_refused(self, origin: str, refusal: ProtocolError, report: SyncReport) -> None:
+        """The hub refused an origin's next events (a revoked peer's, say): skip that origin
+        so the others, our own included, still get through; say so in the node's status."""
+        note = f"hub refused {origin}: {refusal.code}: {refusal.message}"
+        log.warning(note)
+        report.notes.append(note)
+        refused = self.replica.get_state("refused_origins", {}) or {}
+        self.replica.set_state("refused_origins", {**refused, origin: f"{refusal.code}: "
+                                                                      f"{refusal.message}"})
+
+    def _forget_refused(self, origin: str) -> None:
+        refused = self.replica.get_state("refused_origins", {}) or {}
+        if origin in refused:
+            self.replica.set_state("refused_origins",
+                                   {o: r for o, r in refused.items() if o != origin})
 
     def _pull(self, report: SyncReport) -> None:
         store = self.replica.store
@@ -128,7 +152,14 @@ class HubSync:
         first = events_of(store, self.replica.origin, hub_vector.get(self.replica.origin, 0), 1)
         return {"events_waiting": waiting,
                 "oldest_unsynced": first[0].occurred_at if first else None,
-                "clock_offset": self.client.clock_offset, "software_version": SOFTWARE_VERSION}
+                "clock_offset": self.client.clock_offset, "software_version": SOFTWARE_VERSION,
+                "refused_origins": self.replica.get_state("refused_origins", {}) or {}}
+
+
+def refused_for_its_events(refusal: ProtocolError) -> bool:
+    """A refusal of one event of the batch (it names its index), not of the node or request."""
+    return (refusal.status in (400, 403, 409) and "index" in refusal.extra
+            and not refusal.extra.get("wipe"))
 
 
 class PeerSync:
@@ -155,6 +186,10 @@ class PeerSync:
             envelopes = [check_envelope(e, i) for i, e in enumerate(reply["events"])]
             if any(e["conference"] != conference for e in envelopes):
                 raise ProtocolError(502, "wrong_conference", "A peer sent another conference's events.")
+            admit = peer_admission(lambda: self.replica.clock().timestamp()
+                                   + (self.replica.get_state("clock_offset", 0.0) or 0.0))
+            for i, envelope in enumerate(envelopes):
+                admit(i, envelope)   # what a peer hands over passes what its push would
             result = ingest(store, envelopes, source=self.client.base_url)
             report.pulled += len(result.stored)
             if not reply["has_more"] or not result.stored:

@@ -6,11 +6,15 @@ from dataclasses import dataclass, field
 import peewee
 
 from sync_protocol.store import EventStore, StoredEvent, canonical_json
+from sync_protocol.validation import bounded_stamp
 
 
 # Rows per INSERT of appended events: 16 columns x 60 rows stays under the 999 bound
 # parameters of the oldest SQLite builds, and is few enough statements per batch.
 INSERT_ROWS = 60
+# A clock's counter is five digits; one observed near 99999 would overflow it within the
+# millisecond, so a bounded observation keeps it at half.
+OBSERVED_COUNTER_MAX = 49_999
 
 
 @dataclass
@@ -31,9 +35,14 @@ class IngestResult:
         return body
 
 
-def ingest(store: EventStore, envelopes: list[dict], *, source: str) -> IngestResult:
+def ingest(store: EventStore, envelopes: list[dict], *, source: str,
+           hlc_ceiling_ms: int | None = None) -> IngestResult:
     """Store a batch in one transaction by (origin, seq): next seq appends, a held seq is a
-    duplicate (same hash) or an integrity conflict (different hash), a gap stops the batch."""
+    duplicate (same hash) or an integrity conflict (different hash), a gap stops the batch.
+
+    `hlc_ceiling_ms`: the receiver's clock observes no stamp beyond it (a push from a node
+    whose clock runs ahead must not move the hub's clock; a pull from the hub must move a
+    node's, which has no real-time clock)."""
     result = IngestResult()
     with store.atomic():
         store._lock_feed()
@@ -47,7 +56,7 @@ def ingest(store: EventStore, envelopes: list[dict], *, source: str) -> IngestRe
                 _write(store, appended)   # it may repeat an event appended just before
                 _check_duplicate(store, envelope, source, result)
             elif seq == held + 1:
-                appended.append(_record_to_append(store, envelope, stored_at))
+                appended.append(_record_to_append(store, envelope, stored_at, hlc_ceiling_ms))
                 result.stored.append(envelope)
                 vector[origin] = seq
             else:
@@ -81,10 +90,14 @@ def _record_of(store: EventStore, e: dict) -> dict:
                          e.get("causation"), e.get("correlation"))
 
 
-def _record_to_append(store: EventStore, envelope: dict, stored_at: str) -> dict:
+def _record_to_append(store: EventStore, envelope: dict, stored_at: str,
+                      hlc_ceiling_ms: int | None) -> dict:
     record = _record_of(store, envelope)
     record["stored_at"] = stored_at
-    store.hlc.observe(envelope["hlc"])
+    stamp = envelope["hlc"]
+    if hlc_ceiling_ms is not None:
+        stamp = bounded_stamp(stamp, hlc_ceiling_ms, OBSERVED_COUNTER_MAX)
+    store.hlc.observe(stamp)
     return record
 
 

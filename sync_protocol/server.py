@@ -12,10 +12,17 @@ import peewee
 from sync_protocol.ingest import events_missing_from, ingest
 from sync_protocol.signing import MAX_SKEW_SECONDS, SignedRequest, read_headers, verify
 from sync_protocol.store import EventStore
+from sync_protocol.validation import EventSchemas, HlcWindow, InvalidField, check_hlc
 from sync_protocol.wire import (DEFAULT_BATCH, MAX_BATCH, PROTOCOL_VERSION, ProtocolError,
                                 check_batch, check_version, to_wire)
 
-MAX_BODY_BYTES = 32 * 1024 * 1024   # after gunzip: a batch of 1000 large events fits
+# A request body, plain or after gunzip: a batch of 1000 large events fits
+# (docs/sync-protocol.md section 5).
+MAX_BODY_BYTES = 32 * 1024 * 1024
+# A pushed stamp may be this far from the receiver's clock: a node whose clock jumped a
+# day either way still passes; a node that was offline for a year still delivers.
+HLC_AHEAD_MS = 48 * 3600 * 1000
+HLC_BEHIND_MS = 400 * 86400 * 1000
 
 
 @dataclass(frozen=True)
@@ -25,14 +32,43 @@ class Caller:
     secret: str
     conference: str
     name: str = ""
-    # Origins whose events this caller may hand over; the hub refuses its own origins
-    # from a node unless they are duplicates.
+    # Origins whose events this caller may hand over; the hub takes none of its own
+    # origins from a node.
     may_send: Callable[[str], bool] = lambda origin: True
+    # What else each pushed envelope must pass (index, envelope); raises ProtocolError.
+    admit: Callable[[int, dict], None] = lambda index, envelope: None
+
+
+class Admission:
+    """The receiver's checks of a pushed event: first who may send it (`rule`, e.g. the door
+    facts of shared_domain/edge_facts.py), then its body against its schema, then its hlc."""
+
+    def __init__(self, schemas: EventSchemas, rule: Callable[[dict], object | None],
+                 now_ms: Callable[[], int], window: HlcWindow):
+        self.schemas, self.rule, self.now_ms, self.window = schemas, rule, now_ms, window
+
+    def __call__(self, index: int, envelope: dict) -> None:
+        refused = self.rule(envelope)
+        if refused is not None:
+            raise ProtocolError(403, refused.code, f"Event {index}: {refused.message}.",
+                                index=index, type=envelope["type"], field=refused.field)
+        window = self.window
+        if envelope["origin"].startswith("hub/"):
+            window = HlcWindow(window.ahead_ms, None)  # a hub's history may be old
+        try:
+            self.schemas.check(envelope["type"], envelope["schema"], envelope["data"])
+            check_hlc(envelope["hlc"], self.now_ms(), window)
+        except InvalidField as bad:
+            raise ProtocolError(400, "malformed_event",
+                                f"Event {index} ({envelope['type']}): {bad.field} {bad.message}.",
+                                index=index, type=envelope["type"], field=bad.field) from None
 
 
 def read_body(raw: bytes, content_encoding: str | None) -> bytes:
     """The request body, gunzipped when sent gzip; bombs and bad gzip are refused."""
     if (content_encoding or "").lower() != "gzip":
+        if len(raw) > MAX_BODY_BYTES:
+            raise body_too_large()
         return raw
     try:
         with gzip.GzipFile(fileobj=io.BytesIO(raw)) as f:
@@ -40,8 +76,14 @@ def read_body(raw: bytes, content_encoding: str | None) -> bytes:
     except (OSError, EOFError):
         raise ProtocolError(400, "malformed_request", "The gzip body could not be read.") from None
     if len(body) > MAX_BODY_BYTES:
-        raise ProtocolError(413, "body_too_large", "The request body is too large.")
+        raise body_too_large()
     return body
+
+
+def body_too_large() -> ProtocolError:
+    return ProtocolError(413, "body_too_large",
+                         f"The request body is over {MAX_BODY_BYTES} bytes (after gunzip); "
+                         "send smaller batches.", max_bytes=MAX_BODY_BYTES)
 
 
 def parse_json(body: bytes):
@@ -73,8 +115,9 @@ def remember_nonce(store: EventStore, signed: SignedRequest, now_seconds: float)
                                 "This request was already received (nonce reused).") from None
 
 
-def push(store: EventStore, body, caller: Caller) -> dict:
-    """Store the caller's batch in one transaction; reply acked_through per origin."""
+def push(store: EventStore, body, caller: Caller, *, hlc_ceiling_ms: int | None = None) -> dict:
+    """Store the caller's batch in one transaction if every event passes; reply acked_through
+    per origin. With `hlc_ceiling_ms` the receiver's clock observes no stamp beyond it."""
     check_version(body)
     envelopes = check_batch(body)
     for i, envelope in enumerate(envelopes):
@@ -85,7 +128,8 @@ def push(store: EventStore, body, caller: Caller) -> dict:
             raise ProtocolError(403, "origin_not_allowed",
                                 f"Event {i}: {caller.name or caller.key_id} may not send events "
                                 f"of origin {envelope['origin']}.", index=i)
-    result = ingest(store, envelopes, source=caller.key_id)
+        caller.admit(i, envelope)
+    result = ingest(store, envelopes, source=caller.key_id, hlc_ceiling_ms=hlc_ceiling_ms)
     return {"protocol": PROTOCOL_VERSION, **result.reply()}
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 import re
 
 from sync_protocol.store import StoredEvent
+from sync_protocol.validation import InvalidField, check_json_text
 
 PROTOCOL_VERSION = 1
 MAX_BATCH = 1000          # events in one push or one page
 DEFAULT_BATCH = 500
 
-_HLC = re.compile(r"^\d{13}-\d{5}$")
+_HLC = re.compile(r"[0-9]{13}-[0-9]{5}")
 _FIELDS = {
     "id": str, "origin": str, "seq": int, "stream": str, "version": int, "type": str,
     "schema": int, "conference": str, "data": dict, "occurred_at": str, "hlc": str,
@@ -17,6 +18,9 @@ _FIELDS = {
 _OPTIONAL = {"causation": str, "correlation": str, "position": int}
 _LIMITS = {"id": 36, "origin": 120, "stream": 200, "type": 120, "conference": 120,
            "occurred_at": 40, "causation": 120, "correlation": 120}
+# The log's columns: seq and position are 64-bit, version and schema 32-bit.
+_INT_MAX = {"seq": 2 ** 63 - 1, "version": 2 ** 31 - 1, "schema": 2 ** 31 - 1,
+            "position": 2 ** 63 - 1}
 
 
 class ProtocolError(Exception):
@@ -48,17 +52,25 @@ def check_envelope(raw, index: int) -> dict:
         raise _malformed(index, "an event must be a JSON object")
     for name, kind in _FIELDS.items():
         if not _is(raw.get(name), kind):
-            raise _malformed(index, f"field '{name}' must be {kind.__name__}")
+            raise _malformed(index, f"field '{name}' must be {kind.__name__}", field=name)
     for name, kind in _OPTIONAL.items():
         if raw.get(name) is not None and not _is(raw[name], kind):
-            raise _malformed(index, f"field '{name}' must be {kind.__name__}")
+            raise _malformed(index, f"field '{name}' must be {kind.__name__}", field=name)
     for name, limit in _LIMITS.items():
         if isinstance(raw.get(name), str) and len(raw[name]) > limit:
-            raise _malformed(index, f"field '{name}' is longer than {limit}")
+            raise _malformed(index, f"field '{name}' is longer than {limit}", field=name)
     if raw["seq"] < 1 or raw["version"] < 1 or raw["schema"] < 1:
         raise _malformed(index, "seq, version and schema start at 1")
-    if not _HLC.match(raw["hlc"]):
-        raise _malformed(index, "hlc must look like 0001700000000-00000")
+    for name, high in _INT_MAX.items():
+        if type(raw.get(name)) is int and raw[name] > high:
+            raise _malformed(index, f"field '{name}' is larger than {high}", field=name)
+    if not _HLC.fullmatch(raw["hlc"]):
+        raise _malformed(index, "hlc must look like 0001700000000-00000", field="hlc")
+    try:
+        check_json_text([raw.get(name) for name in _LIMITS])
+        check_json_text(raw["data"])
+    except InvalidField as bad:
+        raise _malformed(index, f"{bad.field}: {bad.message}", field=bad.field) from None
     return raw
 
 
@@ -87,5 +99,6 @@ def _is(value, kind) -> bool:
     return isinstance(value, kind)
 
 
-def _malformed(index: int, message: str) -> ProtocolError:
-    return ProtocolError(400, "malformed_event", f"Event {index}: {message}.", index=index)
+def _malformed(index: int, message: str, **extra) -> ProtocolError:
+    return ProtocolError(400, "malformed_event", f"Event {index}: {message}.", index=index,
+                         **extra)

@@ -18,6 +18,7 @@ from tests.support.hub_api import make_app
 from tests.support.pages import text, visible
 
 NODES = "/admin/conferences/cqrs2026/nodes/"
+PK, PK2 = (base64.urlsafe_b64encode(bytes([n]) * 32).decode() for n in (1, 2))  # node keys
 API_NODES = "/api/admin/conferences/cqrs2026/nodes"
 
 
@@ -54,7 +55,7 @@ def test_creating_a_node_shows_its_one_time_code_and_a_qr_code_of_the_enroll_com
     assert qr_text(page) == f"contoso node enroll --hub http://localhost --code {code}"
     assert "shown only once" in visible(page)
     assert page.headers["Cache-Control"] == "no-store"
-    credentials = nodes.enroll(admin.hub, code, "pk", "0.1.0")
+    credentials = nodes.enroll(admin.hub, code, PK, "0.1.0")
     assert credentials["node_id"] == node.id and credentials["epoch"] == 1
 
 
@@ -66,7 +67,7 @@ def test_a_node_needs_a_name(admin):
 def test_the_list_shows_each_node_as_last_reported(admin, clock):
     node, code, _ = create_node(admin)
     create_node(admin, "Door B")
-    nodes.enroll(admin.hub, code, "pk", "0.1.0")
+    nodes.enroll(admin.hub, code, PK, "0.1.0")
     N = admin.hub.models.Node
     N.update(clock_offset=-2.5, events_waiting=7, software_version="0.1.0", protocol_version=1,
              oldest_unsynced=(clock() - dt.timedelta(minutes=12)).isoformat()).where(N.id == node.id).execute()
@@ -84,7 +85,7 @@ def test_the_list_shows_each_node_as_last_reported(admin, clock):
 
 def test_revoking_asks_first_then_the_node_is_refused(admin):
     node, code, _ = create_node(admin)
-    nodes.enroll(admin.hub, code, "pk", "0.1.0")
+    nodes.enroll(admin.hub, code, PK, "0.1.0")
     confirm = admin.get(f"{NODES}{node.id}/revoke")
     assert confirm.status_code == 200 and "Revoke Door A?" in visible(confirm)
     assert admin.hub.models.Node.get_by_id(node.id).revoked_at is None  # a GET changes nothing
@@ -107,29 +108,29 @@ def test_revoking_over_the_api_is_idempotent(admin):
 
 def test_rotating_gives_a_new_code_that_brings_a_new_secret_and_epoch(admin):
     node, code, _ = create_node(admin)
-    first = nodes.enroll(admin.hub, code, "pk", "0.1.0")
+    first = nodes.enroll(admin.hub, code, PK, "0.1.0")
     assert admin.get(f"{NODES}{node.id}/rotate").status_code == 200
     r = admin.post(f"{NODES}{node.id}/rotate", {})
     new_code = enrollment_code(text(r))
     assert qr_text(r).endswith(new_code)
     assert nodes.caller_for(admin.hub, node.id).secret == first["secret"]  # works until enrolled
-    second = nodes.enroll(admin.hub, new_code, "pk2", "0.1.1")
+    second = nodes.enroll(admin.hub, new_code, PK2, "0.1.1")
     assert second["secret"] != first["secret"] and second["epoch"] == first["epoch"] + 1
     assert nodes.caller_for(admin.hub, node.id).secret == second["secret"]
 
 
 def test_rotating_voids_an_unused_code_and_can_retire_the_secret_at_once(admin):
     node, code, _ = create_node(admin)
-    nodes.enroll(admin.hub, code, "pk", "0.1.0")
+    nodes.enroll(admin.hub, code, PK, "0.1.0")
     unused = nodes.new_enrollment_code(admin.hub, node)
     r = admin.post(f"{NODES}{node.id}/rotate", {"retire_now": "yes"})
     assert "until then it is refused" in visible(r)
     with pytest.raises(ProtocolError) as refused:
-        nodes.enroll(admin.hub, unused, "pk", "0.1.0")
+        nodes.enroll(admin.hub, unused, PK, "0.1.0")
     assert refused.value.code == "enrollment_expired"
     with pytest.raises(ProtocolError):
         nodes.caller_for(admin.hub, node.id)
-    nodes.enroll(admin.hub, enrollment_code(text(r)), "pk", "0.1.0")
+    nodes.enroll(admin.hub, enrollment_code(text(r)), PK, "0.1.0")
     assert nodes.caller_for(admin.hub, node.id).key_id == node.id
 
 
@@ -175,7 +176,7 @@ def test_the_admin_gives_a_node_seats_and_asks_them_back(admin):
     r = admin.post(NODES + "allocation", {"node_id": node.id, "seat_type": workshop,
                                           "quantity": "5", "direction": "give"})
     assert r.status_code == 400 and "enrolled" in visible(r)        # not enrolled yet
-    nodes.enroll(admin.hub, code, "pk", "0.1.0")
+    nodes.enroll(admin.hub, code, PK, "0.1.0")
     r = admin.post(NODES + "allocation", {"node_id": node.id, "seat_type": workshop,
                                           "quantity": "5", "direction": "give"})
     assert r.status_code == 302

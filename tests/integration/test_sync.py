@@ -12,15 +12,15 @@ import contoso
 from hub import nodes
 from onsite_node import credentials as creds_file
 from sync_protocol.client import SyncClient
-from sync_protocol.registry import UnknownEvent
 from sync_protocol.signing import signed_headers
 from sync_protocol.wire import ProtocolError
+from tests.support.door_facts import scan_envelope, scans
 from tests.support.servers import ThreadedServer
 from tests.support.venue import enroll, node_service
 
 
-def facts(n, start=0):
-    return [UnknownEvent("TestFactObserved", 1, {"n": i}) for i in range(start, start + n)]
+def facts(node, n, start=0):
+    return scans(node.node_id, n, start)
 
 
 def hub_events_from(hub, origin):
@@ -96,7 +96,7 @@ def test_node_facts_are_pushed_once_whatever_is_resent(hub, tmp_path):
     enroll(hub, tmp_path / "a")
     node = node_service(tmp_path / "a")
     node.sync_hub()
-    stored = node.replica.record(facts(1200))
+    stored = node.replica.record(facts(node, 1200))
     report = node.sync_hub()
     assert report.pushed == 1200
     assert [e.seq for e in hub_events_from(hub, node.replica.origin)] == list(range(1, 1201))
@@ -114,16 +114,16 @@ def test_node_facts_are_pushed_once_whatever_is_resent(hub, tmp_path):
 def test_a_different_payload_under_a_known_seq_is_an_integrity_conflict(hub, tmp_path):
     enroll(hub, tmp_path / "a")
     node = node_service(tmp_path / "a")
-    [fact] = node.replica.record(facts(1))
+    [fact] = node.replica.record(facts(node, 1))
     node.sync_hub()
     from sync_protocol.wire import to_wire
-    forged = {**to_wire(fact), "data": {"n": 999}}
+    forged = {**to_wire(fact), "data": {**to_wire(fact)["data"], "reason": "forged"}}
     reply = node.hub_client().push([forged])
     assert reply["conflicts"] == 1 and reply["duplicates"] == 0
     [held] = hub_events_from(hub, node.replica.origin)
-    assert json.loads(held.data) == {"n": 0}
+    assert json.loads(held.data)["reason"] == "malformed"
     [conflict] = hub.hub.store.models.IntegrityConflict.select()
-    assert json.loads(conflict.offered)["data"] == {"n": 999}
+    assert json.loads(conflict.offered)["data"]["reason"] == "forged"
     node.close()
 
 
@@ -138,11 +138,7 @@ def _push_raw(hub, creds, body: bytes, *, headers=None, path="/sync/v1/push", ti
 
 
 def _envelope(creds, seq, **overrides):
-    return {"id": f"00000000-0000-7000-8000-{seq:012d}", "origin": creds["origin"], "seq": seq,
-            "stream": f"edge-{creds['origin']}", "version": seq, "type": "TestFactObserved",
-            "schema": 1, "conference": creds["conference"]["id"], "data": {"n": seq},
-            "occurred_at": "2026-05-04T09:00:00+00:00", "hlc": "1777000000000-00000",
-            **overrides}
+    return scan_envelope(creds, seq, **overrides)
 
 
 @pytest.mark.parametrize("case, status, code", [
@@ -228,12 +224,12 @@ def test_a_revoked_node_is_refused_and_wipes_its_personal_data(hub, tmp_path):
 def test_a_node_restored_from_an_old_copy_starts_a_new_epoch(hub, tmp_path):
     enroll(hub, tmp_path / "a")
     node = node_service(tmp_path / "a")
-    node.replica.record(facts(5))
+    node.replica.record(facts(node, 5))
     node.sync_hub()
     node.close()
     shutil.copytree(tmp_path / "a", tmp_path / "backup")
     node = node_service(tmp_path / "a")
-    node.replica.record(facts(5, start=5))
+    node.replica.record(facts(node, 5, start=5))
     node.sync_hub()
     old_origin = node.replica.origin
     node.close()
@@ -245,7 +241,7 @@ def test_a_node_restored_from_an_old_copy_starts_a_new_epoch(hub, tmp_path):
     assert report.new_epoch
     assert node.replica.credentials["epoch"] == 2 and node.replica.origin != old_origin
     assert node.replica.store.version_vector()[old_origin] == 10  # got its lost facts back
-    node.replica.record(facts(1, start=100))
+    node.replica.record(facts(node, 1, start=100))
     node.sync_hub()
     assert len(hub_events_from(hub, old_origin)) == 10
     assert len(hub_events_from(hub, node.replica.origin)) == 1
@@ -264,11 +260,11 @@ def test_facts_travel_node_to_node_with_the_hub_down_and_reach_it_later(hub, tmp
     from onsite_node.server import create_node_app
     server_b = ThreadedServer(create_node_app(b))
     a.peers["b"] = server_b.url
-    a.replica.record(facts(30))
+    a.replica.record(facts(a, 30))
     assert a.sync_peers() == 1
     assert b.replica.store.version_vector().get(a.replica.origin) == 30
     # the hub never heard from A; B relays A's facts
-    b.replica.record(facts(2))
+    b.replica.record(facts(b, 2))
     b.sync_hub()
     assert len(hub_events_from(hub, a.replica.origin)) == 30
     assert len(hub_events_from(hub, b.replica.origin)) == 2
