@@ -13,7 +13,7 @@ from hub.checkins import CheckInRules
 from hub.handlers import Handlers
 from hub.models import hub_models
 from hub.onsite_sales import OnSiteSales
-from hub.origins import guarded
+from hub.origins import OriginGuard, guarded
 from hub.processes import RegistrationProcesses
 from hub.read_models import ReadModels
 from hub.router import IntegrationRouter
@@ -133,7 +133,7 @@ class Hub:
 
     def refresh_read_models(self) -> None:
         """Bring the read models up to the log now, so a caller reads its own writes."""
-        catch_up(self.store, self.read_models)
+        catch_up(self.store, OriginGuard(self.read_models))
 
     def close(self) -> None:
         self.db.close()

@@ -3,6 +3,8 @@ per node is kept, and a sale beyond a node's allocation or a reused payment numb
 conflict (DESIGN.md sections 6 and 7)."""
 from __future__ import annotations
 
+import logging
+
 import peewee
 
 from hub.checkins import record_conflict
@@ -13,6 +15,20 @@ LEDGER_FIELDS = {"granted", "handed_in", "handed_out", "returned", "sold"}
 OWN_LEDGER_TYPES = ["AllocationHandedOver", "AllocationReturned", "OnSiteSaleMade",
                     "OnSiteSaleCancelled"]
 RECEIVED_LEDGER_TYPES = ["SeatsAllocatedToNode", "AllocationHandedOver"]
+
+log = logging.getLogger(__name__)
+
+
+def cancelled_by_seller(models, m: sales.OnSiteSaleCancelled, event: StoredEvent) -> bool:
+    """Only the door that made a sale may cancel it (ingest ties m.node_id to the event's
+    origin); a cancellation from another door is ignored and logged."""
+    S = models.SaleRecord
+    sale = S.get_or_none(S.sale_id == m.sale_id)
+    if sale is None or sale.node_id == m.node_id:
+        return sale is not None
+    log.warning("ignored %s: sale %s was made by node %s, not %s", event.id, m.sale_id,
+                sale.node_id, m.node_id)
+    return False
 
 
 class OnSiteSales:
@@ -89,6 +105,8 @@ class OnSiteSales:
         S = self.m.SaleRecord
         sale = S.get_or_none(S.sale_id == m.sale_id)
         if sale is None or sale.cancelled:
+            return
+        if not cancelled_by_seller(self.m, m, event):
             return
         S.update(cancelled=True).where(S.sale_id == m.sale_id).execute()
         made = next(e.message for e in self.hub.store.load(f"order-{m.sale_id}"))

@@ -1,6 +1,7 @@
 """Read models: tables shaped for the pages and the API, projected from the log."""
 from __future__ import annotations
 
+from hub.onsite_sales import cancelled_by_seller
 from hub.payment_views import order_payment_view, order_status_from
 from shared_domain import (checkin, conferences, orders, payments, sales, seat_assignments,
                            seats_availability)
@@ -141,6 +142,8 @@ class ReadModels:
         self._order_priced(e, event)
 
     def _onsite_sale_cancelled(self, e, event):
+        if not cancelled_by_seller(self.m, e, event):
+            return
         O = self.m.OrderView
         O.update(status="cancelled").where(O.order_id == e.sale_id).execute()
 

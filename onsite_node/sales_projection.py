@@ -97,8 +97,8 @@ class SalesViews:
     def _sale_cancelled(self, e, _):
         S = self.m.SaleView
         sale = S.get_or_none(S.sale_id == e.sale_id)
-        if sale is None or sale.cancelled:
-            return
+        if sale is None or sale.cancelled or sale.node_id != e.node_id:
+            return   # only the door that made a sale may cancel it
         S.update(cancelled=True).where(S.sale_id == e.sale_id).execute()
         body = json.loads(sale.body)
         for line in body["lines"]:

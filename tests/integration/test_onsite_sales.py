@@ -261,3 +261,28 @@ def test_the_admin_console_sees_allocations_and_on_site_sales(door, hub):
     assert figures[seat_type(hub)] == {"sold": 3, "allocated": 1}
     online = seats_sold_online(hub.hub, door.replica.conference_id)
     assert seat_type(hub) not in online   # on-site seats are not counted as sold online
+
+
+def test_another_door_cannot_cancel_a_sale_it_did_not_make(door, hub, tmp_path):
+    from shared_domain import sales
+    enroll(hub, tmp_path / "b", "Door B")
+    other = node_service(tmp_path / "b")
+    try:
+        other.sync_hub()
+        allocate(hub, door, 1)
+        door.sync_hub()
+        sale = sell(door, hub, 1)
+        door.sync_hub()
+        hub.pump()
+        origin = other.replica.origin
+        node_id, epoch = origin.rsplit(":", 1)
+        # A fact of door B's own origin, as a stolen credential of B could push it.
+        other.replica.record([sales.OnSiteSaleCancelled(
+            sale.sale_id, node_id, int(epoch), "2026-12-08T09:00:00+00:00", "thief", 5000,
+            "cash")])
+        other.sync_hub()
+        hub.pump()
+        order = hub.hub.models.OrderView.get_by_id(sale.sale_id)
+        assert order.status != "cancelled" and order.payment_status != "refunded"
+    finally:
+        other.close()
