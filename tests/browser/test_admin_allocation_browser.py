@@ -1,6 +1,7 @@
 """The admin's allocation form in real Chromium: its radio buttons sit beside their labels
 (a global `input { width: 100% }` once stretched each one over its own line), and a typo of
 100000 seats is refused with the number free online."""
+import base64
 import os
 
 import pytest
@@ -15,7 +16,7 @@ from tests.support.venue import WallClock, venue_hub
 def hub(tmp_path):
     api, server = venue_hub(tmp_path, WallClock(), orders=0)
     _, code = nodes.create_node(api.hub, api.conference, "Door A")
-    nodes.enroll(api.hub, code, "pk", "0.1.0")
+    nodes.enroll(api.hub, code, base64.urlsafe_b64encode(bytes([1]) * 32).decode(), "0.1.0")
     add_admin(api.hub)
     yield api
     server.stop()

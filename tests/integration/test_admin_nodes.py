@@ -196,7 +196,7 @@ def test_the_admin_gives_a_node_seats_and_asks_them_back(admin):
 
 def enrolled_node_and_workshop(admin):
     node, code, _ = create_node(admin)
-    nodes.enroll(admin.hub, code, "pk", "0.1.0")
+    nodes.enroll(admin.hub, code, PK, "0.1.0")
     T = admin.hub.models.SeatType
     return node, T.get(T.name == "CQRS Workshop").id
 
@@ -270,7 +270,7 @@ def test_the_api_grants_or_asks_back_exactly_what_was_asked_or_refuses_and_chang
     node = N.get_or_none(N.name == "Door P")
     if node is None:
         node, code, _ = create_node(admin, "Door P")
-        nodes.enroll(admin.hub, code, "pk", "0.1.0")
+        nodes.enroll(admin.hub, code, PK, "0.1.0")
     workshop = T.get(T.name == "CQRS Workshop").id
     free = allocation_requests.free_online(admin.hub, node.conference_id, workshop)
     held = allocation_requests.unsold_held(admin.hub, node, workshop)
