@@ -21,7 +21,10 @@ from sync_protocol.wire import (DEFAULT_BATCH, MAX_BATCH, PROTOCOL_VERSION, Prot
 MAX_BODY_BYTES = 32 * 1024 * 1024
 # A pushed stamp may be this far from the receiver's clock: a node whose clock jumped a
 # day either way still passes; a node that was offline for a year still delivers.
-HLC_AHEAD_MS = 48 * 3600 * 1000
+# A door's wrong clock must never keep its facts from the hub: the window only refuses
+# stamps from another era, and the hub's own clock observes at most a second past its wall
+# clock (hub/sync_api.py), so a stamp far ahead cannot move it.
+HLC_AHEAD_MS = 400 * 86400 * 1000
 HLC_BEHIND_MS = 400 * 86400 * 1000
 
 

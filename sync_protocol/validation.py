@@ -166,8 +166,8 @@ def check_hlc(stamp: str, now_ms: int, window: HlcWindow) -> None:
     """Refuse a stamp too far ahead of (or behind) the receiver's clock."""
     ms, _ = parse_hlc(stamp)
     if ms > now_ms + window.ahead_ms:
-        raise InvalidField("hlc", f"is more than {window.ahead_ms // 3_600_000} h ahead of "
-                                  "this side's clock")
+        raise InvalidField("hlc", f"is more than {window.ahead_ms // 86_400_000} days ahead "
+                                  "of this side's clock")
     if window.behind_ms is not None and ms < now_ms - window.behind_ms:
         raise InvalidField("hlc", f"is more than {window.behind_ms // 86_400_000} days behind "
                                   "this side's clock")

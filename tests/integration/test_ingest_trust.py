@@ -145,14 +145,14 @@ def test_a_revoked_nodes_facts_relayed_by_a_peer_are_refused(venue):
 
 # --- hlc stamps near the hub's time -------------------------------------------------------
 
-@pytest.mark.parametrize("offset_hours", [-24, 24, 47])
-def test_a_node_whose_clock_jumped_a_day_still_pushes(venue, offset_hours):
+@pytest.mark.parametrize("offset_hours", [-24, 24, 47, 24 * 211, -24 * 399])
+def test_a_node_whose_clock_is_wrong_by_days_or_months_still_pushes(venue, offset_hours):
     stamp = _stamp(offset_hours)
     r = push(venue, venue.creds, envelopes(venue.creds, [scan(venue.creds)], hlc=stamp))
     assert r.status_code == 200, r.get_json()
 
 
-@pytest.mark.parametrize("offset_hours", [49, 24 * 365 * 10, -24 * 401])
+@pytest.mark.parametrize("offset_hours", [24 * 401, 24 * 365 * 10, -24 * 401])
 def test_a_stamp_far_from_the_hubs_time_is_refused(venue, offset_hours):
     before = log_state(venue)
     r = push(venue, venue.creds,
@@ -162,7 +162,7 @@ def test_a_stamp_far_from_the_hubs_time_is_refused(venue, offset_hours):
 
 
 def test_a_stamp_ahead_does_not_move_the_hubs_clock(venue):
-    ahead = format_hlc(parse_hlc(_stamp(40))[0], 99_999)
+    ahead = format_hlc(parse_hlc(_stamp(24 * 300))[0], 99_999)
     r = push(venue, venue.creds, envelopes(venue.creds, [scan(venue.creds)], hlc=ahead))
     assert r.status_code == 200
     ms, counter = parse_hlc(venue.hub.store.hlc.now())
