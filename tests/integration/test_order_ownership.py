@@ -44,9 +44,11 @@ def orders(api):
 
 
 def order_routes(app, api_side: bool):
-    """(method, rule) of every route with an <order_id>, on the API or on the pages."""
+    """(method, rule) of every route with an <order_id>, on the API or on the pages; the hub
+    admin's (behind the admin's own sign-in, tested with the console) are not a registrant's."""
     found = [(method, rule.rule) for rule in app.url_map.iter_rules()
              if "order_id" in rule.arguments and rule.rule.startswith("/api/") == api_side
+             and not rule.rule.startswith(("/admin/", "/api/admin/"))
              for method in sorted(rule.methods - {"HEAD", "OPTIONS"})]
     assert len(found) >= 8     # the enumeration itself works
     return found
@@ -206,7 +208,7 @@ def test_the_ticket_qr_code_names_the_seat_and_nothing_that_opens_the_order(api,
     ({"first_name": "", "last_name": "L" * 61, "email": "nope"},
      {"first_name", "last_name", "email"}),
     ({"first_name": 3, "last_name": ["x"], "email": None}, {"first_name", "last_name", "email"}),
-    ({"first_name": "Ada\x00", "last_name": "Lovelace", "email": "a" * 250 + "@x.org"},
+    ({"first_name": "Ada\x07", "last_name": "Lovelace", "email": "a" * 250 + "@x.org"},
      {"first_name", "email"}),
 ])
 def test_bad_registrant_details_name_every_bad_field_at_once_and_change_nothing(api, body, bad):
