@@ -12,7 +12,8 @@ import peewee
 from sync_protocol.ingest import events_missing_from, ingest
 from sync_protocol.signing import MAX_SKEW_SECONDS, SignedRequest, read_headers, verify
 from sync_protocol.store import EventStore
-from sync_protocol.validation import EventSchemas, HlcWindow, InvalidField, check_hlc
+from sync_protocol.validation import (EventSchemas, FieldRules, HlcWindow, InvalidField,
+                                      check_hlc)
 from sync_protocol.wire import (DEFAULT_BATCH, MAX_BATCH, PROTOCOL_VERSION, ProtocolError,
                                 check_batch, check_version, to_wire)
 
@@ -42,6 +43,9 @@ class Caller:
     admit: Callable[[int, dict], None] = lambda index, envelope: None
 
 
+HUB_EVENT_RULES = FieldRules(text_max=1_000_000)
+
+
 class Admission:
     """The receiver's checks of a pushed event: first who may send it (`rule`, e.g. the door
     facts of shared_domain/edge_facts.py), then its body against its schema, then its hlc."""
@@ -55,11 +59,13 @@ class Admission:
         if refused is not None:
             raise ProtocolError(403, refused.code, f"Event {index}: {refused.message}.",
                                 index=index, type=envelope["type"], field=refused.field)
-        window = self.window
+        window, rules = self.window, None
         if envelope["origin"].startswith("hub/"):
-            window = HlcWindow(window.ahead_ms, None)  # a hub's history may be old
+            # A hub's history may be old, and its events carry what the hub decided (negative
+            # seat deltas, long descriptions): only their shape is checked, not door limits.
+            window, rules = HlcWindow(window.ahead_ms, None), HUB_EVENT_RULES
         try:
-            self.schemas.check(envelope["type"], envelope["schema"], envelope["data"])
+            self.schemas.check(envelope["type"], envelope["schema"], envelope["data"], rules)
             check_hlc(envelope["hlc"], self.now_ms(), window)
         except InvalidField as bad:
             raise ProtocolError(400, "malformed_event",

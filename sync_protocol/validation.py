@@ -219,9 +219,10 @@ class EventSchemas:
     def knows(self, event_type: str) -> bool:
         return event_type in self.classes
 
-    def check(self, event_type: str, schema: int, data) -> None:
-        """Refuse a known type's body that is not its current schema exactly; an unknown
-        type's body is only checked as JSON text (a replica forwards types it does not know)."""
+    def check(self, event_type: str, schema: int, data, rules: FieldRules | None = None) -> None:
+        """Refuse a known type's body that is not its current schema exactly (within `rules`,
+        else this replica's); an unknown type's body is only checked as JSON text (a replica
+        forwards types it does not know)."""
         check_json_text(data)
         cls = self.classes.get(event_type)
         if cls is None:
@@ -231,4 +232,4 @@ class EventSchemas:
         current = getattr(cls, "SCHEMA", 1)
         if schema != current:
             raise InvalidField("schema", f"{event_type} is schema {current} here, not {schema}")
-        check_body(cls, data, self.rules)
+        check_body(cls, data, rules or self.rules)
