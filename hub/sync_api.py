@@ -8,6 +8,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from hub import nodes
 from hub.app import current_hub, wake_worker
+from shared_domain.kept_from_doors import for_doors
 from sync_protocol import server
 from sync_protocol.wire import (DEFAULT_BATCH, MAX_BATCH, PROTOCOL_VERSION, ProtocolError,
                                 check_version, to_wire)
@@ -65,8 +66,9 @@ def push():
 @bp.post("/pull")
 def pull_by_vector():
     node = _authenticated()
-    return _reply(server.pull_by_vector(current_hub().store, server.parse_json(_raw_body()),
-                                        _caller(node)))
+    reply = server.pull_by_vector(current_hub().store, server.parse_json(_raw_body()),
+                                  _caller(node))
+    return _reply({**reply, "events": [for_doors(e) for e in reply["events"]]})
 
 
 @bp.get("/feed")
@@ -83,7 +85,8 @@ def feed():
     remaining = (E.select().where((E.conference == node.conference_id) & (E.position > last))
                  .count())
     _record_contact(node, {})
-    return _reply({"protocol": PROTOCOL_VERSION, "events": [to_wire(e) for e in events],
+    return _reply({"protocol": PROTOCOL_VERSION,
+                   "events": [for_doors(to_wire(e)) for e in events],
                    "next_after": last, "remaining": remaining,
                    "server_time": hub.clock().timestamp()})
 
