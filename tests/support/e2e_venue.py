@@ -7,6 +7,7 @@ import sys
 
 import requests
 
+from tests.support.door_copies import door_copies
 from tests.support.hub_api import CONFERENCE, SEAT_TYPES
 from tests.support.processes import ROOT, Service, free_port, start_hub, wait_for
 
@@ -112,9 +113,7 @@ class Venue:
 
     def hub_events(self):
         conference = read_db(self.hub_dir / "hub.sqlite3", "SELECT id FROM conference")[0][0]
-        return set(read_db(self.hub_dir / "hub.sqlite3",
-                           "SELECT origin, seq, payload_hash FROM event WHERE conference = ?",
-                           (conference,)))
+        return door_copies(str(self.hub_dir / "hub.sqlite3"), conference)
 
     def converged(self) -> bool:
         hub = self.hub_events()
