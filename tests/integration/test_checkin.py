@@ -13,15 +13,6 @@ def tickets(hub):
     return {t.attendee_name: t for t in T.select()}
 
 
-@pytest.fixture
-def door(hub, tmp_path):
-    enroll(hub, tmp_path / "a", "Door A")
-    node = node_service(tmp_path / "a")
-    node.sync_hub()
-    yield node
-    node.close()
-
-
 def test_the_hub_issues_a_signed_ticket_for_every_assigned_seat(hub):
     issued = tickets(hub)
     assert set(issued) == {"Att0 Endee", "Att1 Endee", "Att2 Endee"}

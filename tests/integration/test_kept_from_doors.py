@@ -4,16 +4,6 @@ import pytest
 
 from shared_domain.kept_from_doors import for_doors
 from sync_protocol.client import SyncClient
-from tests.support.venue import enroll, node_service
-
-
-@pytest.fixture
-def door(hub, tmp_path):
-    enroll(hub, tmp_path / "a", "Door A")
-    node = node_service(tmp_path / "a")
-    node.sync_hub()
-    yield node
-    node.close()
 
 
 def access_codes(hub):

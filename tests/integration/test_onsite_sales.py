@@ -26,15 +26,6 @@ def available(hub, name="Additional cocktail party"):
     return V.get(V.name == name).available
 
 
-@pytest.fixture
-def door(hub, tmp_path):
-    enroll(hub, tmp_path / "a", "Door A")
-    node = node_service(tmp_path / "a")
-    node.sync_hub()
-    yield node
-    node.close()
-
-
 def allocate(hub, node, quantity, name="Additional cocktail party"):
     granted = allocations.allocate(hub.hub, node_row(hub, node), seat_type(hub, name), quantity)
     hub.pump()
