@@ -59,6 +59,8 @@ def allocation_summary(hub, node) -> list[dict]:
 def register_node_key(hub, node) -> None:
     """Tell every replica the node's own ticket key, so its provisional codes pass at any door."""
     if node.public_key:
+        from hub.nodes import register_origin_key
+        register_origin_key(hub, node)
         hub.store.append(f"nodes-{node.conference_id}", None, [
             allocations.NodeKeyRegistered(node.conference_id, node.id, node_key_id(node.id),
                                           node.public_key, node.epoch)],

@@ -57,5 +57,24 @@ def node_models(Base) -> dict:
         class Meta:
             table_name = "venue_key"
 
+    class EventKey(Base):
+        """The key the hub signs a conference's events with as it sends them to doors, so a
+        door can check the hub's events a peer relays (sync_protocol/origin_signatures.py)."""
+        conference_id = peewee.CharField(max_length=36, primary_key=True)
+        private_key = peewee.CharField(max_length=100)
+        public_key = peewee.CharField(max_length=100)
+
+        class Meta:
+            table_name = "event_key"
+
+    class OriginKey(Base):
+        """Each node epoch's public key, for the signatures of its events that peers relay."""
+        origin = peewee.CharField(max_length=120, primary_key=True)
+        node_id = peewee.CharField(max_length=36, index=True)
+        public_key = peewee.CharField(max_length=100)
+
+        class Meta:
+            table_name = "origin_key"
+
     return {"Node": Node, "EnrollmentCode": EnrollmentCode, "ConferenceKey": ConferenceKey,
-            "VenueKey": VenueKey}
+            "VenueKey": VenueKey, "EventKey": EventKey, "OriginKey": OriginKey}

@@ -3,15 +3,19 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import hashlib
 import logging
 import os
+from typing import Callable
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from hub.errors import ApiError
 from shared_domain.conferences import ACCESS_CODE_ALPHABET
+from shared_domain.kept_from_doors import for_doors
+from sync_protocol import origin_signatures
 from sync_protocol.ids import uuid7
 from sync_protocol.server import Caller
 from sync_protocol.signing import new_secret
@@ -115,6 +119,7 @@ def credentials(hub, node) -> dict:
             "conference": {"id": conference.id, "slug": conference.slug, "name": conference.name},
             "ticket_public_keys": ticket_public_keys(hub, conference.id),
             "venue_key": venue_key(hub, conference.id),
+            "event_public_key": event_public_key(hub, conference.id),
             "hub_time": hub.clock().timestamp()}
 
 
@@ -146,7 +151,7 @@ def caller_for(hub, key_id: str) -> Caller:
     from hub.origins import door_admission
     return Caller(key_id=node.id, secret=node.secret, conference=node.conference_id,
                   name=node.name, may_send=lambda origin: node_of_origin(origin) in peers,
-                  admit=door_admission(hub, node.conference_id))
+                  admit=door_admission(hub, node.conference_id, node.id))
 
 
 def ensure_conference_keys(hub, conference_id: str) -> None:
@@ -159,16 +164,12 @@ def ensure_conference_keys(hub, conference_id: str) -> None:
 
 def add_ticket_key(hub, conference_id: str):
     """A new Ed25519 key for the conference's tickets (rotation: old keys stay listed)."""
-    private = Ed25519PrivateKey.generate()
-    raw_private = private.private_bytes(serialization.Encoding.Raw,
-                                        serialization.PrivateFormat.Raw,
-                                        serialization.NoEncryption())
-    raw_public = private.public_key().public_bytes(serialization.Encoding.Raw,
-                                                   serialization.PublicFormat.Raw)
-    ed25519_public_key(_b64(raw_public))   # what every node will decode, checked once here
+    private, public = _new_key_pair()
+    ed25519_public_key(public)   # what every node will decode, checked once here
+    raw_public = base64.urlsafe_b64decode(public)
     return hub.models.ConferenceKey.create(
         key_id=base64.urlsafe_b64encode(hashlib.sha256(raw_public).digest()[:6]).decode(),
-        conference_id=conference_id, private_key=_b64(raw_private), public_key=_b64(raw_public),
+        conference_id=conference_id, private_key=private, public_key=public,
         created_at=hub.clock().isoformat())
 
 
@@ -183,6 +184,81 @@ def ticket_public_keys(hub, conference_id: str) -> dict[str, str]:
             log.error("ticket key %s of conference %s not sent to nodes: %s", k.key_id,
                       conference_id, bad)
     return keys
+
+
+def event_signer(hub, conference_id: str) -> Callable[[str], str]:
+    """sign(digest) with the conference's event key (made on first use)."""
+    E = hub.models.EventKey
+    row = E.get_or_none(E.conference_id == conference_id)
+    if row is None:
+        private, public = _new_key_pair()
+        E.insert(conference_id=conference_id, private_key=private,
+                 public_key=public).on_conflict_ignore().execute()
+        row = E.get_by_id(conference_id)
+    return _signer(row.private_key)
+
+
+@functools.lru_cache(maxsize=256)
+def _signer(private_key: str) -> Callable[[str], str]:
+    return origin_signatures.signer(private_key)
+
+
+def event_public_key(hub, conference_id: str) -> str:
+    event_signer(hub, conference_id)
+    return hub.models.EventKey.get_by_id(conference_id).public_key
+
+
+def signed_for_doors(hub, conference_id: str, envelopes: list[dict]) -> list[dict]:
+    """The hub's events as a door receives them (kept-back fields blank), each signed with the
+    conference's event key; a door's events keep the signature of the door that made them."""
+    sign = event_signer(hub, conference_id)
+    out = []
+    for envelope in envelopes:
+        envelope = for_doors(envelope)
+        if envelope["origin"].startswith("hub/"):
+            envelope = origin_signatures.signed(envelope, sign)
+        out.append(envelope)
+    return out
+
+
+def register_origin_key(hub, node) -> None:
+    """Remember the key of the node's current epoch (its relayed events are checked with it)."""
+    if node.public_key:
+        O = hub.models.OriginKey
+        origin = origin_of(node.id, node.epoch)
+        (O.insert(origin=origin, node_id=node.id, public_key=node.public_key)
+         .on_conflict(conflict_target=[O.origin], update={O.public_key: node.public_key})
+         .execute())
+
+
+def origin_public_keys(hub, conference_id: str) -> dict[str, bytes]:
+    """Every node origin's public key this conference's doors used (older epochs too)."""
+    N, O = hub.models.Node, hub.models.OriginKey
+    keys = {}
+    for node in N.select().where(N.conference_id == conference_id):
+        if node.public_key and node.epoch:
+            # a node enrolled before keys were kept per epoch: its current key
+            keys[origin_of(node.id, node.epoch)] = node.public_key
+    for row in O.select().join(N, on=(O.node_id == N.id)).where(N.conference_id == conference_id):
+        keys[row.origin] = row.public_key
+    out = {}
+    for origin, text in keys.items():
+        try:
+            out[origin] = ed25519_public_key(text)
+        except InvalidField:
+            log.error("key of origin %s is not an Ed25519 key: its relayed events are refused",
+                      origin)
+    return out
+
+
+def _new_key_pair() -> tuple[str, str]:
+    private = Ed25519PrivateKey.generate()
+    raw_private = private.private_bytes(serialization.Encoding.Raw,
+                                        serialization.PrivateFormat.Raw,
+                                        serialization.NoEncryption())
+    raw_public = private.public_key().public_bytes(serialization.Encoding.Raw,
+                                                   serialization.PublicFormat.Raw)
+    return _b64(raw_private), _b64(raw_public)
 
 
 def venue_key(hub, conference_id: str) -> str:

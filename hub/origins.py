@@ -7,6 +7,7 @@ import functools
 
 from shared_domain import edge_facts
 from shared_domain.catalog import ALL_EVENTS, by_name
+from sync_protocol import origin_signatures
 from sync_protocol.server import HLC_AHEAD_MS, HLC_BEHIND_MS, Admission
 from sync_protocol.store import StoredEvent
 from sync_protocol.validation import EventSchemas, FieldRules, HlcWindow
@@ -53,20 +54,36 @@ def event_schemas() -> EventSchemas:
     return EventSchemas(by_name(ALL_EVENTS), FieldRules(**edge_facts.FIELD_RULES))
 
 
-def door_admission(hub, conference_id: str) -> Admission:
+def door_admission(hub, conference_id: str, pusher: str) -> Admission:
     """What a node's push must pass at the hub: door facts of a live node of its conference,
-    each only about its own origin, with a valid body and a stamp near the hub's time."""
+    each only about its own origin, with a valid body and a stamp near the hub's time; what
+    it relays of another door's must carry that door's signature."""
     N = hub.models.Node
     nodes = {row.id: row for row in N.select(N.id, N.epoch, N.revoked_at)
              .where(N.conference_id == conference_id)}
+    keys = None
 
     def rule(envelope: dict):
-        return (_origin_refusal(nodes, envelope["origin"])
-                or edge_facts.refusal(envelope["origin"], envelope["conference"],
-                                      envelope["stream"], envelope["type"], envelope["data"]))
+        nonlocal keys
+        refused = (_origin_refusal(nodes, envelope["origin"])
+                   or edge_facts.refusal(envelope["origin"], envelope["conference"],
+                                         envelope["stream"], envelope["type"], envelope["data"]))
+        if refused is None and relayed(envelope["origin"], pusher):
+            if keys is None:
+                from hub.nodes import origin_public_keys
+                keys = origin_public_keys(hub, conference_id)
+            refused = origin_signatures.refusal(envelope, keys.get(envelope["origin"]))
+        return refused
 
     return Admission(event_schemas(), rule, lambda: int(hub.clock().timestamp() * 1000),
                      HlcWindow(HLC_AHEAD_MS, HLC_BEHIND_MS))
+
+
+def relayed(origin: str, pusher: str) -> bool:
+    """An event of another node than the one pushing it (a door's own facts, of any of its
+    epochs, are vouched for by its request signature)."""
+    parsed = edge_facts.node_origin(origin)
+    return parsed is not None and parsed[0] != pusher
 
 
 def _origin_refusal(nodes: dict, origin: str):

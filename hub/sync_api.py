@@ -8,7 +8,6 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from hub import nodes
 from hub.app import current_hub, wake_worker
-from shared_domain.kept_from_doors import for_doors
 from sync_protocol import server
 from sync_protocol.wire import (DEFAULT_BATCH, MAX_BATCH, PROTOCOL_VERSION, ProtocolError,
                                 check_version, to_wire)
@@ -66,9 +65,11 @@ def push():
 @bp.post("/pull")
 def pull_by_vector():
     node = _authenticated()
-    reply = server.pull_by_vector(current_hub().store, server.parse_json(_raw_body()),
-                                  _caller(node))
-    return _reply({**reply, "events": [for_doors(e) for e in reply["events"]]})
+    hub = current_hub()
+    reply = server.pull_by_vector(hub.store, server.parse_json(_raw_body()), _caller(node))
+    return _reply({**reply,
+                   "events": nodes.signed_for_doors(hub, node.conference_id, reply["events"]),
+                   "event_public_key": nodes.event_public_key(hub, node.conference_id)})
 
 
 @bp.get("/feed")
@@ -86,7 +87,9 @@ def feed():
                  .count())
     _record_contact(node, {})
     return _reply({"protocol": PROTOCOL_VERSION,
-                   "events": [for_doors(to_wire(e)) for e in events],
+                   "events": nodes.signed_for_doors(hub, node.conference_id,
+                                                    [to_wire(e) for e in events]),
+                   "event_public_key": nodes.event_public_key(hub, node.conference_id),
                    "next_after": last, "remaining": remaining,
                    "server_time": hub.clock().timestamp()})
 

@@ -215,5 +215,13 @@ def sales_models(Base) -> dict:
         class Meta:
             table_name = "rm_allocation_request"
 
+    class OriginKeyView(Base):
+        """Each door epoch's public key: a peer's relayed events are checked with it."""
+        origin = peewee.CharField(max_length=120, primary_key=True)
+        public_key = peewee.CharField(max_length=100)
+
+        class Meta:
+            table_name = "rm_origin_key"
+
     return {"LedgerView": LedgerView, "SaleView": SaleView, "NodeKeyView": NodeKeyView,
-            "AllocationRequestView": AllocationRequestView}
+            "AllocationRequestView": AllocationRequestView, "OriginKeyView": OriginKeyView}

@@ -9,6 +9,7 @@ from typing import Callable
 from shared_domain import edge_facts
 from shared_domain.catalog import ALL_EVENTS, by_name
 from shared_domain.errors import DomainError
+from sync_protocol import origin_signatures
 from sync_protocol.registry import EventRegistry
 from sync_protocol.server import HLC_AHEAD_MS, HLC_BEHIND_MS, Admission
 from sync_protocol.validation import EventSchemas, FieldRules, HlcWindow, InvalidField
@@ -20,12 +21,16 @@ def event_schemas() -> EventSchemas:
     return EventSchemas(by_name(ALL_EVENTS), FieldRules(**edge_facts.FIELD_RULES))
 
 
-def peer_admission(hub_time: Callable[[], float]) -> Admission:
+def peer_admission(hub_time: Callable[[], float],
+                   key_of: Callable[[str], bytes | None]) -> Admission:
     """What a peer's push must pass: door facts of their own origin (or the hub's events),
-    valid bodies, and stamps near the hub's time as this node knows it."""
+    each signed by its origin (`key_of`: the origin's public key, None if unknown here; the
+    venue key every door holds proves nothing about who observed a fact), valid bodies, and
+    stamps near the hub's time as this node knows it."""
     def rule(envelope: dict):
-        return edge_facts.refusal(envelope["origin"], envelope["conference"],
-                                  envelope["stream"], envelope["type"], envelope["data"])
+        return (edge_facts.refusal(envelope["origin"], envelope["conference"],
+                                   envelope["stream"], envelope["type"], envelope["data"])
+                or origin_signatures.refusal(envelope, key_of(envelope["origin"])))
 
     return Admission(event_schemas(), rule, lambda: int(hub_time() * 1000),
                      HlcWindow(HLC_AHEAD_MS, HLC_BEHIND_MS))

@@ -33,7 +33,7 @@ class SalesViews:
 
     def reset(self) -> None:
         for model in (self.m.LedgerView, self.m.SaleView, self.m.NodeKeyView,
-                      self.m.AllocationRequestView):
+                      self.m.AllocationRequestView, self.m.OriginKeyView):
             model.delete().execute()
 
     def _add(self, node_id, epoch, seat_type, field, quantity):
@@ -75,6 +75,9 @@ class SalesViews:
                  epoch=e.epoch).on_conflict(
             conflict_target=[K.key_id], update={K.public_key: e.public_key, K.epoch: e.epoch}
         ).execute()
+        O = self.m.OriginKeyView
+        (O.insert(origin=f"{e.node_id}:{e.epoch}", public_key=e.public_key)
+         .on_conflict(conflict_target=[O.origin], update={O.public_key: e.public_key}).execute())
 
     def _sale_made(self, e, event):
         name = f"{e.buyer.first_name} {e.buyer.last_name}".strip()

@@ -174,7 +174,8 @@ def push():
     """A peer relays facts: only door facts of their own origin, with valid bodies (the rules
     the hub applies, shared_domain/edge_facts.py), and the hub's own events."""
     service, caller = _service(), _authenticated()
-    caller = dataclasses.replace(caller, admit=peer_admission(service.hub_time))
+    caller = dataclasses.replace(caller, admit=peer_admission(service.hub_time,
+                                                              service.replica.origin_keys()))
     reply = server.push(service.replica.store, server.parse_json(_raw_body()), caller)
     service.replica.project()
     return jsonify(reply)

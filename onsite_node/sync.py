@@ -61,7 +61,7 @@ class HubSync:
         fresh = self.client.call("POST", "/sync/v1/epoch", {"protocol": 1})
         credentials = {**self.replica.credentials,
                        **{k: fresh[k] for k in ("epoch", "origin", "ticket_public_keys",
-                                                "venue_key")}}
+                                                "venue_key", "event_public_key") if k in fresh}}
         creds_file.save(self.replica.data_dir, credentials)
         self.replica.credentials = credentials
         self.replica.known_own_seq = self.replica.store.version_vector().get(credentials["origin"], 0)
@@ -120,6 +120,7 @@ class HubSync:
         done = 0
         while True:
             page = self.client.feed(after, self.batch)
+            self._learn_event_key(page.get("event_public_key"))
             envelopes = [check_envelope(e, i) for i, e in enumerate(page["events"])]
             if any(e["conference"] != self.replica.conference_id for e in envelopes):
                 raise ProtocolError(502, "wrong_conference", "The hub sent another conference's events.")
@@ -142,6 +143,14 @@ class HubSync:
                 break
             self.replica.project()
         self.replica.project()
+
+    def _learn_event_key(self, key) -> None:
+        """The key the hub signs its events with (a node enrolled before it had one learns it
+        here, from the hub itself): what this node checks the hub's events a peer relays by."""
+        if isinstance(key, str) and key and key != self.replica.credentials.get("event_public_key"):
+            credentials = {**self.replica.credentials, "event_public_key": key}
+            creds_file.save(self.replica.data_dir, credentials)
+            self.replica.credentials = credentials
 
     def status(self, hub_vector: dict[str, int]) -> dict:
         """What the node reports to the hub admin with every push."""
@@ -186,24 +195,63 @@ class PeerSync:
             envelopes = [check_envelope(e, i) for i, e in enumerate(reply["events"])]
             if any(e["conference"] != conference for e in envelopes):
                 raise ProtocolError(502, "wrong_conference", "A peer sent another conference's events.")
-            admit = peer_admission(lambda: self.replica.clock().timestamp()
-                                   + (self.replica.get_state("clock_offset", 0.0) or 0.0))
-            for i, envelope in enumerate(envelopes):
-                admit(i, envelope)   # what a peer hands over passes what its push would
+            envelopes = self._admitted(envelopes, report)
             result = ingest(store, envelopes, source=self.client.base_url)
             report.pulled += len(result.stored)
             if not reply["has_more"] or not result.stored:
                 break
         peer_vector = reply["vector"]
         self._check_epoch(peer_vector)
+        self._push_to_peer(peer_vector, report)
+        self.replica.project()
+        return report
+
+    def _admitted(self, envelopes: list[dict], report: SyncReport) -> list[dict]:
+        """What a peer hands over must pass what its push would; an origin whose event fails
+        (unsigned, say, or of a key not known here yet) is left out from that event on, so
+        the peer's other origins still come through (and the hub sends it later)."""
+        admit = peer_admission(lambda: self.replica.clock().timestamp()
+                               + (self.replica.get_state("clock_offset", 0.0) or 0.0),
+                               self.replica.origin_keys())
+        kept, refused = [], set()
+        for i, envelope in enumerate(envelopes):
+            if envelope["origin"] in refused:
+                continue
+            try:
+                admit(i, envelope)
+            except ProtocolError as refusal:
+                refused.add(envelope["origin"])
+                note = f"peer's events of {envelope['origin']} left out: {refusal.code}"
+                log.info("%s (%s)", note, refusal.message)
+                report.notes.append(note)
+                continue
+            kept.append(envelope)
+        return kept
+
+    def _push_to_peer(self, peer_vector: dict[str, int], report: SyncReport) -> None:
+        """What the peer lacks; an origin it refuses (it cannot check its signatures yet, say)
+        is skipped so the rest still goes."""
+        store, conference = self.replica.store, self.replica.conference_id
+        skipped = set()
         while True:
-            missing = events_missing_from(store, peer_vector, conference=conference, limit=self.batch)
+            held = store.version_vector(conference)
+            asked = {**peer_vector, **{o: held.get(o, 0) for o in skipped}}
+            missing = events_missing_from(store, asked, conference=conference, limit=self.batch)
             if not missing:
                 break
-            acked = self.client.push([to_wire(e) for e in missing])["acked_through"]
+            envelopes = [to_wire(e) for e in missing]
+            try:
+                acked = self.client.push(envelopes)["acked_through"]
+            except ProtocolError as refusal:
+                index = refusal.extra.get("index")
+                if not refused_for_its_events(refusal) or type(index) is not int \
+                        or not 0 <= index < len(envelopes):
+                    raise
+                origin = envelopes[index]["origin"]
+                report.notes.append(f"peer refused {origin}: {refusal.code}")
+                skipped.add(origin)
+                continue
             if all(acked.get(o, 0) <= peer_vector.get(o, 0) for o in acked):
                 break  # the peer took nothing: stop rather than loop
             report.pushed += sum(acked[o] - peer_vector.get(o, 0) for o in acked)
             peer_vector.update(acked)
-        self.replica.project()
-        return report

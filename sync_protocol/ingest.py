@@ -9,9 +9,9 @@ from sync_protocol.store import EventStore, StoredEvent, canonical_json
 from sync_protocol.validation import bounded_stamp
 
 
-# Rows per INSERT of appended events: 16 columns x 60 rows stays under the 999 bound
+# Rows per INSERT of appended events: 17 columns x 55 rows stays under the 999 bound
 # parameters of the oldest SQLite builds, and is few enough statements per batch.
-INSERT_ROWS = 60
+INSERT_ROWS = 55
 # A clock's counter is five digits; one observed near 99999 would overflow it within the
 # millisecond, so a bounded observation keeps it at half.
 OBSERVED_COUNTER_MAX = 49_999
@@ -94,6 +94,7 @@ def _record_to_append(store: EventStore, envelope: dict, stored_at: str,
                       hlc_ceiling_ms: int | None) -> dict:
     record = _record_of(store, envelope)
     record["stored_at"] = stored_at
+    record["signature"] = envelope.get("sig")
     stamp = envelope["hlc"]
     if hlc_ceiling_ms is not None:
         stamp = bounded_stamp(stamp, hlc_ceiling_ms, OBSERVED_COUNTER_MAX)

@@ -30,6 +30,9 @@ def log_models(db: peewee.Database) -> SimpleNamespace:
         causation = peewee.CharField(max_length=120, null=True)
         correlation = peewee.CharField(max_length=120, null=True)
         payload_hash = peewee.CharField(max_length=64)
+        # The origin's Ed25519 signature of payload_hash (sync_protocol/origin_signatures.py);
+        # blank for the hub's own events (signed as they are sent) and older events.
+        signature = peewee.CharField(max_length=100, null=True)
         stored_at = peewee.CharField(max_length=40)
 
         class Meta:

@@ -41,6 +41,7 @@ class StoredEvent:
     correlation: str | None = None
     position: int | None = None
     message: object = field(default=None, compare=False, repr=False)
+    signature: str | None = field(default=None, compare=False, repr=False)
 
 
 def canonical_json(value) -> str:
@@ -72,6 +73,16 @@ class EventStore:
 
     def create_tables(self) -> None:
         self.db.create_tables(self.models.all, safe=True)
+        self._add_missing_columns()
+
+    def _add_missing_columns(self) -> None:
+        """Columns added since a log was created (a log of an older release opens as is)."""
+        from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
+        E = self.models.EventRecord
+        held = {c.name for c in self.db.get_columns(E._meta.table_name)}
+        if "signature" not in held:
+            migrator = (PostgresqlMigrator if is_postgres(self.db) else SqliteMigrator)(self.db)
+            migrate(migrator.add_column(E._meta.table_name, "signature", E.signature))
 
     def atomic(self):
         return self.db.atomic()
@@ -80,11 +91,13 @@ class EventStore:
 
     def append(self, stream: str, expected_version: int | None, messages: Sequence, *,
                origin: str, conference: str, causation: str | None = None,
-               correlation: str | None = None) -> list[StoredEvent]:
+               correlation: str | None = None,
+               sign: Callable[[str], str] | None = None) -> list[StoredEvent]:
         """Append messages to a stream in one transaction; a version clash raises ConcurrencyError.
 
         `expected_version` None appends after whatever the stream holds (for
-        streams with a single writer, such as a node's own facts).
+        streams with a single writer, such as a node's own facts). `sign` (a door's key)
+        signs each event's payload hash (sync_protocol/origin_signatures.py).
         """
         if not messages:
             return []
@@ -105,6 +118,8 @@ class EventStore:
                                           current + offset + 1, type_, schema, conference, body,
                                           now, self.hlc.now(), causation, correlation)
                     record["stored_at"] = now
+                    if sign is not None:
+                        record["signature"] = sign(record["payload_hash"])
                     row = E.create(**record)
                     stored.append(self._stored(row, message))
                 return stored
@@ -191,7 +206,7 @@ class EventStore:
                            version=row.version, type=row.type, schema=row.schema,
                            conference=row.conference, data=data, occurred_at=row.occurred_at,
                            hlc=row.hlc, causation=row.causation, correlation=row.correlation,
-                           position=row.position, message=message)
+                           position=row.position, message=message, signature=row.signature)
 
     # --- snapshots and the message log --------------------------------------
 

@@ -15,9 +15,9 @@ _FIELDS = {
     "id": str, "origin": str, "seq": int, "stream": str, "version": int, "type": str,
     "schema": int, "conference": str, "data": dict, "occurred_at": str, "hlc": str,
 }
-_OPTIONAL = {"causation": str, "correlation": str, "position": int}
+_OPTIONAL = {"causation": str, "correlation": str, "position": int, "sig": str}
 _LIMITS = {"id": 36, "origin": 120, "stream": 200, "type": 120, "conference": 120,
-           "occurred_at": 40, "causation": 120, "correlation": 120}
+           "occurred_at": 40, "causation": 120, "correlation": 120, "sig": 100}
 # The log's columns: seq and position are 64-bit, version and schema 32-bit.
 _INT_MAX = {"seq": 2 ** 63 - 1, "version": 2 ** 31 - 1, "schema": 2 ** 31 - 1,
             "position": 2 ** 63 - 1}
@@ -43,6 +43,8 @@ def to_wire(event: StoredEvent) -> dict:
             "causation": event.causation, "correlation": event.correlation}
     if event.position is not None:
         body["position"] = event.position
+    if event.signature:
+        body["sig"] = event.signature
     return body
 
 

@@ -77,11 +77,16 @@ def door_facts(creds) -> list:
     return [*scan, *undo, printed, sale, *cancel, *handed, *returned, top_up]
 
 
-def envelopes(creds, messages, start: int = 1, hlc: str | None = None) -> list[dict]:
-    """The wire envelopes of `messages` as the node's seq `start`, `start + 1`, ..."""
+def envelopes(creds, messages, start: int = 1, hlc: str | None = None,
+              signed: bool = True) -> list[dict]:
+    """The wire envelopes of `messages` as the node's seq `start`, `start + 1`, ..., signed
+    with the node's key as the node signs its facts (unless `signed` is False)."""
     from hub.bootstrap import message_registry
+    from sync_protocol import origin_signatures
     from tests.support.door_facts import now_hlc
     registry, origin = message_registry(), creds["origin"]
+    sign = (origin_signatures.signer(creds["node_private_key"])
+            if signed and creds.get("node_private_key") else None)
     out = []
     for seq, message in enumerate(messages, start):
         type_, schema, body = registry.encode(message)
@@ -89,4 +94,6 @@ def envelopes(creds, messages, start: int = 1, hlc: str | None = None) -> list[d
                     "stream": f"edge-{origin}", "version": seq, "type": type_,
                     "schema": schema, "conference": creds["conference"]["id"], "data": body,
                     "occurred_at": AT, "hlc": hlc or now_hlc()})
+        if sign is not None:
+            out[-1] = origin_signatures.signed(out[-1], sign)
     return out
