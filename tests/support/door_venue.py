@@ -1,5 +1,6 @@
 """A hub in this process (Flask test client) with enrolled nodes, and the door facts each
 kind of node action records, built by the node's own domain functions."""
+import hashlib
 import json
 import time
 
@@ -90,10 +91,16 @@ def envelopes(creds, messages, start: int = 1, hlc: str | None = None,
     out = []
     for seq, message in enumerate(messages, start):
         type_, schema, body = registry.encode(message)
-        out.append({"id": f"00000000-0000-7000-8000-{seq:012d}", "origin": origin, "seq": seq,
+        out.append({"id": _event_id(origin, seq), "origin": origin, "seq": seq,
                     "stream": f"edge-{origin}", "version": seq, "type": type_,
                     "schema": schema, "conference": creds["conference"]["id"], "data": body,
                     "occurred_at": AT, "hlc": hlc or now_hlc()})
         if sign is not None:
             out[-1] = origin_signatures.signed(out[-1], sign)
     return out
+
+
+def _event_id(origin: str, seq: int) -> str:
+    """A fixed id per (origin, seq), as a node's uuid7 would be unique per event."""
+    digest = hashlib.sha256(f"{origin}#{seq}".encode()).hexdigest()
+    return f"{digest[:8]}-{digest[8:12]}-7{digest[13:16]}-8{digest[17:20]}-{digest[20:32]}"
