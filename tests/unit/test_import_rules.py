@@ -1,0 +1,64 @@
+"""The import edges of DESIGN.md section 2, read from the source (imports inside functions
+count too): each package imports only what it may, and the domain no framework."""
+import ast
+import pathlib
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+OURS = {"hub", "onsite_node", "shared_domain", "sync_protocol", "printers", "kiosk_ui",
+        "contoso", "contoso_demo", "benchmarks", "tests"}
+MAY_IMPORT = {
+    "hub": {"shared_domain", "sync_protocol"},
+    "onsite_node": {"shared_domain", "sync_protocol", "printers", "kiosk_ui"},
+    "kiosk_ui": {"printers", "shared_domain"},
+    "printers": {"shared_domain"},
+    "sync_protocol": set(),
+    "shared_domain": set(),
+}
+FRAMEWORKS = {"flask", "werkzeug", "peewee", "playhouse", "requests", "zeroconf", "escpos",
+              "apscheduler", "psycopg2", "sqlite3", "gunicorn", "waitress", "jinja2"}
+# The domain takes time and ids as arguments: no clock, randomness, files or network.
+IMPURE = {"datetime.datetime.now", "time", "uuid", "os", "socket", "random", "secrets",
+          "subprocess", "threading", "logging"}
+
+
+def imports_of(path: pathlib.Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module)
+    return names
+
+
+def modules(package: str):
+    return sorted((ROOT / package).rglob("*.py"))
+
+
+@pytest.mark.parametrize("package", sorted(MAY_IMPORT))
+def test_a_package_imports_only_the_packages_it_may(package):
+    allowed = MAY_IMPORT[package] | {package}
+    wrong = {(str(path.relative_to(ROOT)), name) for path in modules(package)
+             for name in imports_of(path)
+             if name.split(".")[0] in OURS and name.split(".")[0] not in allowed}
+    assert not wrong
+
+
+def test_the_domain_imports_no_framework_and_no_source_of_time_or_chance():
+    wrong = {(str(path.relative_to(ROOT)), name) for path in modules("shared_domain")
+             for name in imports_of(path)
+             if name.split(".")[0] in FRAMEWORKS | IMPURE}
+    assert not wrong
+
+
+def test_printers_never_import_flask():
+    assert not {name for path in modules("printers") for name in imports_of(path)
+                if name.split(".")[0] in {"flask", "werkzeug"}}
+
+
+def test_the_rules_see_imports_inside_functions(tmp_path):
+    source = tmp_path / "m.py"
+    source.write_text("def f():\n    from onsite_node import service\n    import flask\n")
+    assert imports_of(source) == {"onsite_node", "flask"}
