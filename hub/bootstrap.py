@@ -8,6 +8,8 @@ import threading
 from dataclasses import dataclass
 from typing import Callable
 
+from peewee import Select, fn
+
 from hub.bus import CommandBus
 from hub.checkins import CheckInRules
 from hub.handlers import Handlers
@@ -19,13 +21,18 @@ from hub.read_models import ReadModels
 from hub.router import IntegrationRouter
 from hub.tickets import TicketIssuer
 from shared_domain.catalog import ALL_COMMANDS, ALL_EVENTS
-from sync_protocol.database import open_database
+from sync_protocol.database import add_missing_columns, is_postgres, open_database
 from sync_protocol.ids import uuid7
-from sync_protocol.readers import catch_up
+from sync_protocol.readers import ReaderPositions, catch_up, feed
 from sync_protocol.registry import EventRegistry
 from sync_protocol.store import EventStore, utc_now
 
 log = logging.getLogger(__name__)
+
+PUMP_BATCH = 500    # events read per round: the readers' slices and the commit stay short
+# Rounds a request runs itself: a reservation takes three (the process manager asks, the
+# seats answer, the order and its read model follow), a confirmation and its assignments four.
+SETTLE_ROUNDS = 4
 
 
 @dataclass
@@ -95,32 +102,71 @@ class Hub:
     def create_tables(self) -> None:
         self.store.create_tables()
         self.db.create_tables(self.models.all, safe=True)
+        add_missing_columns(self.db, self.models.QueuedCommand, ["refusal_code"])
+        ReaderPositions(self.store).ensure([reader.name for reader in self.readers])
 
     def run_until_idle(self, max_rounds: int = 10_000) -> int:
-        """Handle due commands and feed every reader until nothing is left; return the work done.
-
-        A reader sets aside an event it fails on (sync_protocol.readers.catch_up). What
-        still fails here is a whole batch (the database went away) or a command: it is
-        logged, and the other readers still get their round; the next tick tries again.
-        """
+        """Run pump rounds until one finds nothing to do; return the work done."""
         with self._pump_lock:
-            done = 0
-            for _ in range(max_rounds):
-                work = self._isolated("handling due commands", self.bus.dispatch_due)
-                for reader in self.readers:
-                    work += self._isolated(f"feeding reader {reader.name}",
-                                           lambda: catch_up(self.store, reader))
-                if not work:
-                    break
-                done += work
-            return done
+            return self._rounds(max_rounds)
+
+    def settle(self, rounds: int = SETTLE_ROUNDS, wait_s: float = 2.0) -> int:
+        """Run a few pump rounds in the caller's thread, so what a request just started (a
+        reservation, a confirmation) is decided before it answers, as the CQRS Journey V3 did
+        in-process; a worker does whatever is left. Bounded: a busy hub is never idle."""
+        if not self._pump_lock.acquire(timeout=wait_s):
+            return 0    # this process's own pump is at it
+        try:
+            return self._rounds(rounds)
+        finally:
+            self._pump_lock.release()
+
+    def _rounds(self, max_rounds: int) -> int:
+        done = 0
+        for _ in range(max_rounds):
+            work = self._isolated(self.run_round)
+            if not work:
+                break
+            done += work
+        return done
+
+    def run_round(self) -> int:
+        """One unit of work: read the log once, feed every reader the events after its own
+        position, handle the due commands, and commit once; return the work done.
+
+        A reader's or command's failure is rolled back alone in its savepoint (a reader sets
+        the event aside, sync_protocol/readers.py; a command is marked failed, hub/bus.py).
+        When everything is caught up the round is one read and no write transaction.
+        """
+        if not self.has_work():
+            return 0
+        with self.db.atomic():
+            work = feed(self.store, self.readers, batch=PUMP_BATCH,
+                        skip_locked=is_postgres(self.db))
+            work += self.bus.dispatch_due()
+        return work
+
+    def has_work(self) -> bool:
+        """Whether a reader is behind the log or a command is due: two reads, no lock."""
+        E, R = self.store.models.EventRecord, self.store.models.ReaderPosition
+        Q = self.models.QueuedCommand
+        due = (Q.select(Q.id).where((Q.status == "pending")
+                                    & (Q.deliver_at <= self.clock().isoformat())).limit(1))
+        last, any_due = Select(columns=[E.select(fn.MAX(E.position)), fn.EXISTS(due)]) \
+            .bind(self.db).tuples()[0]
+        if any_due:
+            return True
+        held = dict(R.select(R.name, R.position).tuples())
+        return any(held.get(reader.name, -1) < (last or 0) for reader in self.readers)
 
     @staticmethod
-    def _isolated(what: str, step: Callable[[], int]) -> int:
+    def _isolated(step: Callable[[], int]) -> int:
+        """A round that fails as a whole (the database went away) is logged, and the next
+        tick tries again; Ctrl-C and SIGTERM (BaseException) still stop the pump."""
         try:
             return step()
-        except Exception:   # never BaseException: Ctrl-C and SIGTERM still stop the pump
-            log.exception("hub pump: %s failed; retried at the next tick", what)
+        except Exception:
+            log.exception("hub pump: a round failed; retried at the next tick")
             return 0
 
     def append_consequences(self, stream: str, events: list, cause,
@@ -143,3 +189,4 @@ def bootstrap(config: HubConfig, clock: Callable[[], dt.datetime] = utc_now) -> 
     hub = Hub(config, clock)
     hub.create_tables()
     return hub
+

@@ -4,15 +4,18 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+from contextlib import nullcontext
 from typing import Callable
 
 from shared_domain.errors import DomainError
-from sync_protocol.store import ConcurrencyError, canonical_json
+from sync_protocol.database import is_postgres
 from sync_protocol.ids import uuid7
+from sync_protocol.store import ConcurrencyError, canonical_json
 
 log = logging.getLogger(__name__)
 
 MAX_CONCURRENCY_RETRIES = 10
+PENDING, DONE, REFUSED, FAILED = "pending", "done", "refused", "failed"
 
 
 class CommandBus:
@@ -39,85 +42,106 @@ class CommandBus:
     def pending(self, limit: int = 100):
         Q = self.hub.models.QueuedCommand
         now = self.hub.clock().isoformat()
-        return list(Q.select().where((Q.status == "pending") & (Q.deliver_at <= now))
+        return list(Q.select().where((Q.status == PENDING) & (Q.deliver_at <= now))
                     .order_by(Q.deliver_at, Q.id).limit(limit))
 
     def next_due(self) -> dt.datetime | None:
         Q = self.hub.models.QueuedCommand
-        row = (Q.select(Q.deliver_at).where(Q.status == "pending")
+        row = (Q.select(Q.deliver_at).where(Q.status == PENDING)
                .order_by(Q.deliver_at).first())
         return dt.datetime.fromisoformat(row.deliver_at) if row else None
 
     def dispatch_due(self, limit: int = 100) -> int:
-        """Handle the commands that are due; return how many were handled."""
-        rows = self.pending(limit)
-        for row in rows:
-            self._dispatch(row)
+        """Handle the commands that are due, each in a savepoint of one transaction (the
+        caller's, when there is one: the pump's round); return how many were handled.
+
+        On PostgreSQL the due rows are claimed with FOR UPDATE SKIP LOCKED, so several
+        workers share the queue and each command is handled by exactly one of them.
+        """
+        db = self.hub.db
+        with nullcontext() if db.in_transaction() else db.atomic():
+            rows = self._claim_due(limit)
+            for row in rows:
+                self._dispatch(row)
         return len(rows)
 
-    def _dispatch(self, row, *, reraise: bool = False) -> None:
-        """Handle one queued command; a command that cannot be decoded or whose handler breaks
-        is marked failed with its error and logged, so the commands queued after it go on."""
-        try:
-            self._handle_row(row)
-        except Exception as broken:
-            log.exception("command %s %s failed; it is set aside", row.type, row.id)
-            with self.hub.db.atomic():
-                self._finish(row.id, "failed", f"{type(broken).__name__}: {broken!r}"[:2000]
-                             .replace("\x00", ""))
-            if reraise:
-                raise
+    def _claim_due(self, limit: int):
+        Q = self.hub.models.QueuedCommand
+        now = self.hub.clock().isoformat()
+        query = (Q.select().where((Q.status == PENDING) & (Q.deliver_at <= now))
+                 .order_by(Q.deliver_at, Q.id).limit(limit))
+        if is_postgres(self.hub.db):
+            query = query.for_update("FOR UPDATE SKIP LOCKED")
+        return list(query)
 
-    def _handle_row(self, row) -> None:
-        command = self.hub.registry.decode(row.type, 1, json.loads(row.body))
-        handler = self.handlers[type(command)]
-        for attempt in range(MAX_CONCURRENCY_RETRIES):
+    def _dispatch(self, row) -> Exception | None:
+        """Handle one claimed command in a savepoint. A command that cannot be decoded, or
+        whose handler breaks, is rolled back alone, marked failed with its error and logged,
+        so the commands queued after it go on; the error is returned."""
+        try:
+            command = self.hub.registry.decode(row.type, 1, json.loads(row.body))
+            handler = self.handlers[type(command)]
+        except Exception as broken:
+            return self._set_aside(row, broken)
+        for _ in range(MAX_CONCURRENCY_RETRIES):
             try:
-                with self.hub.db.atomic():
-                    if not self._still_pending(row.id):
-                        return  # another dispatcher got it first
+                with self.hub.db.atomic():    # a savepoint
                     handler(command, row.id, row.correlation)
-                    self._finish(row.id, "done", "")
-                    self.hub.store.log_message("command", command, handler=handler.__name__,
-                                               message_id=row.id, correlation=row.correlation)
-                return
+                    self._finish(row.id, DONE)
+                    self._log(command, handler, row)
+                return None
             except ConcurrencyError:
                 log.info("retrying %s %s after a concurrency clash", row.type, row.id)
             except DomainError as refusal:
-                with self.hub.db.atomic():
-                    self._finish(row.id, "refused", f"{refusal.code}: {refusal.message}")
-                    self.hub.store.log_message("command", command, handler=handler.__name__,
-                                               message_id=row.id, correlation=row.correlation,
-                                               outcome=refusal.code)
-                return
-        with self.hub.db.atomic():
-            self._finish(row.id, "failed", "too many concurrency clashes")
+                self._finish(row.id, REFUSED, refusal.message, code=refusal.code)
+                self._log(command, handler, row, outcome=refusal.code)
+                return None
+            except Exception as broken:
+                return self._set_aside(row, broken)
+        busy = DomainError("busy", "The system is busy; please try again.")
+        self._finish(row.id, FAILED, "too many concurrency clashes")
+        return busy
 
-    def _still_pending(self, command_id: str) -> bool:
-        Q = self.hub.models.QueuedCommand
-        return Q.select().where((Q.id == command_id) & (Q.status == "pending")).exists()
+    def _set_aside(self, row, broken: Exception) -> Exception:
+        log.error("command %s %s failed; it is set aside", row.type, row.id, exc_info=broken)
+        self._finish(row.id, FAILED, f"{type(broken).__name__}: {broken!r}"[:2000]
+                     .replace("\x00", ""))
+        return broken
 
-    def _finish(self, command_id: str, status: str, error: str) -> None:
+    def _log(self, command, handler, row, *, outcome: str = "ok") -> None:
+        self.hub.store.log_message("command", command, handler=handler.__name__,
+                                   message_id=row.id, correlation=row.correlation,
+                                   outcome=outcome)
+
+    def _finish(self, command_id: str, status: str, error: str = "", *, code: str = "") -> None:
         Q = self.hub.models.QueuedCommand
-        (Q.update(status=status, error=error, attempts=Q.attempts + 1,
+        (Q.update(status=status, error=error, refusal_code=code, attempts=Q.attempts + 1,
                   handled_at=self.hub.clock().isoformat())
          .where(Q.id == command_id).execute())
 
     def handle(self, command, *, correlation: str | None = None) -> str:
-        """Queue a command and handle it now; a refusal is raised as the DomainError it was."""
+        """Queue a command and handle it now, in one transaction; a refusal is raised as the
+        DomainError it was, and a handler's bug as itself (the command is marked failed)."""
+        Q = self.hub.models.QueuedCommand
+        broken = None
         with self.hub.db.atomic():
             command_id = self.send(command, correlation=correlation)
-        row = self.outcome(command_id)
-        if row.status == "pending":
-            self._dispatch(row, reraise=True)
-            row = self.outcome(command_id)
-        if row.status == "refused":
-            code, _, message = row.error.partition(": ")
-            raise DomainError(code, message)
-        if row.status == "failed":
+            query = Q.select().where(Q.id == command_id)
+            if is_postgres(self.hub.db):
+                query = query.for_update()   # a worker holding it: wait, then see its outcome
+            row = query.get()
+            if row.status == PENDING:
+                broken = self._dispatch(row)
+                row = Q.get_by_id(command_id)
+        if broken is not None:
+            raise broken    # after the commit: the command stays marked failed
+        if row.status == REFUSED:
+            raise DomainError(row.refusal_code or "refused", row.error)
+        if row.status == FAILED:
             raise DomainError("busy", "The system is busy; please try again.")
         return command_id
 
     def outcome(self, command_id: str):
         Q = self.hub.models.QueuedCommand
         return Q.get_or_none(Q.id == command_id)
+

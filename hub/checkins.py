@@ -33,6 +33,7 @@ class CheckInRules:
     """A reader of the log applying the check-in conflict rules."""
 
     name = "checkin_rules"
+    handles = (checkin.AttendeeCheckedIn, checkin.CheckInUndone, checkin.TicketRevoked)
 
     def __init__(self, hub):
         self.hub = hub

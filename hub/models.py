@@ -61,7 +61,8 @@ def hub_models(db: peewee.Database) -> SimpleNamespace:
         deliver_at = peewee.CharField(max_length=40, index=True)
         status = peewee.CharField(max_length=10, default="pending", index=True)
         attempts = peewee.IntegerField(default=0)
-        error = peewee.TextField(default="")
+        error = peewee.TextField(default="")   # a refusal's message, or what broke
+        refusal_code = peewee.CharField(max_length=80, default="")
         correlation = peewee.CharField(max_length=120, null=True, index=True)
         created_at = peewee.CharField(max_length=40)
         handled_at = peewee.CharField(max_length=40, null=True)

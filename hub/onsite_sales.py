@@ -35,6 +35,9 @@ class OnSiteSales:
     """A reader of the log for everything nodes sell and give back."""
 
     name = "onsite_sales"
+    handles = (seats_availability.SeatsAllocatedToNode, allocations.AllocationHandedOver,
+               allocations.AllocationReturned, allocations.AllocationTopUpRequested,
+               sales.OnSiteSaleMade, sales.OnSiteSaleCancelled)
 
     def __init__(self, hub):
         self.hub = hub

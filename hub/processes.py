@@ -18,6 +18,7 @@ class RegistrationProcesses:
     """A reader of the log that feeds the process manager, one event at a time."""
 
     name = "registration_process"
+    handles = registration_process.EVENTS
 
     def __init__(self, hub):
         self.hub = hub

@@ -50,6 +50,7 @@ class ReadModels:
             checkin.TicketIssued: self._ticket_issued,
             checkin.TicketRevoked: self._ticket_revoked,
         }
+        self.handles = tuple(self.handlers)
 
     def apply(self, event: StoredEvent) -> None:
         handler = self.handlers.get(type(event.message))

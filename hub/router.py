@@ -9,6 +9,7 @@ class IntegrationRouter:
     """A reader of the log: a confirmed order gets its seat assignments."""
 
     name = "integration_router"
+    handles = (orders.OrderConfirmed,)
 
     def __init__(self, hub):
         self.hub = hub

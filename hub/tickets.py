@@ -28,6 +28,8 @@ class TicketIssuer:
     """A reader of the log: seat assignment changes become ticket events (hub origin)."""
 
     name = "ticket_issuer"
+    handles = (seat_assignments.SeatAssigned, seat_assignments.SeatAssignmentUpdated,
+               seat_assignments.SeatUnassigned, payments.PaymentRefunded)
 
     def __init__(self, hub):
         self.hub = hub

@@ -64,6 +64,10 @@ PROCESS_COMMANDS = (ExpireRegistrationProcess,)
 Result = tuple[ProcessState | None, list[Outgoing]]
 
 
+# The events the manager acts on (ExpireRegistrationProcess is its own command).
+EVENTS = (SeatsReserved, OrderPlaced, OrderUpdated, PaymentCompleted, OrderConfirmed, OrderExpired)
+
+
 def correlation(message: object) -> str | None:
     """The process a message belongs to (its order id), or None if not this manager's."""
     if isinstance(message, SeatsReserved):

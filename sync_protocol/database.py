@@ -33,3 +33,14 @@ def open_database(target: str) -> peewee.Database:
 
 def is_postgres(db: peewee.Database) -> bool:
     return isinstance(db, peewee.PostgresqlDatabase)
+
+
+def add_missing_columns(db: peewee.Database, model, names: list[str]) -> None:
+    """Add columns a release added to a table an older release created (it opens as is)."""
+    from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
+    table = model._meta.table_name
+    held = {c.name for c in db.get_columns(table)}
+    missing = [name for name in names if name not in held]
+    if missing:
+        migrator = (PostgresqlMigrator if is_postgres(db) else SqliteMigrator)(db)
+        migrate(*(migrator.add_column(table, name, model._meta.fields[name]) for name in missing))

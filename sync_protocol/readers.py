@@ -1,11 +1,14 @@
 """Readers of the log that remember where they stopped, in the same transaction as their output."""
 from __future__ import annotations
 
+import logging
 from typing import Callable, Protocol
 
 from sync_protocol.database import is_postgres
 from sync_protocol.dead_letters import decoded, set_aside
 from sync_protocol.store import EventStore, StoredEvent
+
+log = logging.getLogger(__name__)
 
 
 class Projection(Protocol):
@@ -29,38 +32,160 @@ class ReaderPositions:
     def get(self, name: str) -> int:
         """The reader's position; on PostgreSQL the row stays locked until the transaction ends,
         so two processes never feed one reader the same events (SQLite's write lock does that)."""
+        return self.claim([name]).get(name, 0)
+
+    def peek(self, name: str) -> int | None:
+        """The reader's position as last committed, without locking; None: no row yet."""
         R = self.store.models.ReaderPosition
-        query = R.select().where(R.name == name)
+        row = R.select(R.position).where(R.name == name).first()
+        return None if row is None else row.position
+
+    def claim(self, names: list[str], *, skip_locked: bool = False) -> dict[str, int]:
+        """The positions of these readers, in one statement; on PostgreSQL their rows stay
+        locked until the transaction ends. `skip_locked` leaves out readers another process
+        is feeding right now instead of waiting for it."""
+        R = self.store.models.ReaderPosition
+        query = R.select(R.name, R.position).where(R.name.in_(names))
         if is_postgres(self.store.db):
-            query = query.for_update()
-        row = query.first()
-        return row.position if row else 0
+            query = query.for_update("FOR UPDATE SKIP LOCKED" if skip_locked else True)
+        return {row.name: row.position for row in query}
+
+    def ensure(self, names: list[str]) -> None:
+        """Create missing position rows at 0, so the very first batch is locked like any other."""
+        R = self.store.models.ReaderPosition
+        R.insert_many([{"name": name, "position": 0} for name in names]).on_conflict_ignore() \
+            .execute()
 
     def set(self, name: str, position: int) -> None:
         R = self.store.models.ReaderPosition
         (R.insert(name=name, position=position)
          .on_conflict(conflict_target=[R.name], update={R.position: position}).execute())
 
+    def advance(self, names: list[str], position: int) -> None:
+        """Move these readers to `position`, in one statement (inside the feeding transaction)."""
+        R = self.store.models.ReaderPosition
+        R.update(position=position).where(R.name.in_(names) & (R.position < position)).execute()
+
+
+def wanted_types(reader) -> frozenset[str] | None:
+    """The event type names a reader acts on (its `handles`), or None: it reads every event."""
+    handles = getattr(reader, "handles", None)
+    if handles is None:
+        return None
+    return frozenset(t if isinstance(t, str) else t.__name__ for t in handles)
+
+
+def feed(store: EventStore, readers: list, *, batch: int = 500, skip_locked: bool = False) -> int:
+    """Feed every reader the events after its own position, reading the log once; inside the
+    caller's transaction. Return how many (reader, event) steps were taken.
+
+    Each reader gets its slice in one savepoint, and only if the slice holds an event type it
+    acts on (`handles`); the others just move on. A reader that fails anywhere in its slice is
+    rolled back alone and fed again one event per savepoint, so the event it fails on is set
+    aside as a dead letter and the rest still apply. Every reader fed ends at the batch's end,
+    written in one statement.
+    """
+    positions = ReaderPositions(store)
+    names = [reader.name for reader in readers]
+    try:
+        with store.atomic():    # a savepoint: a reader whose row breaks the query spoils none
+            held = positions.claim(names, skip_locked=skip_locked)
+    except Exception:
+        held = {}
+    if len(held) < len(names):
+        held.update(_first_claims(positions, [n for n in names if n not in held], skip_locked))
+    if not held:
+        return 0
+    start = min(held.values())
+    events = store.read_all(start, batch, decode=False)
+    if not events:
+        return 0
+    end = events[-1].position
+    steps = 0
+    decoded_events: dict[int, StoredEvent] = {}
+    for reader in readers:
+        if reader.name not in held:
+            continue   # another process is feeding it
+        wanted = wanted_types(reader)
+        mine = [e for e in events if e.position > held[reader.name]
+                and (wanted is None or e.type in wanted)]
+        steps += sum(1 for e in events if e.position > held[reader.name])
+        if mine:
+            _apply_slice(store, reader, mine, decoded_events)
+    positions.advance([name for name in held if held[name] < end], end)
+    return steps
+
+
+def _first_claims(positions: ReaderPositions, missing: list[str],
+                  skip_locked: bool) -> dict[str, int]:
+    """Claim readers one by one: a reader new to this log gets its position row now (one that
+    exists was left out because another process holds it, or its name breaks the query)."""
+    claimed = {}
+    for name in missing:
+        try:
+            with positions.store.atomic():   # a savepoint: one bad name spoils no other
+                if positions.peek(name) is None:
+                    positions.ensure([name])
+                claimed.update(positions.claim([name], skip_locked=skip_locked))
+        except Exception:   # its position cannot be read or stored: it waits, the rest go on
+            log.exception("reader %s cannot be fed: its position row fails; left out", name)
+    return claimed
+
+
+def _apply_slice(store: EventStore, reader, events: list[StoredEvent], cache: dict) -> None:
+    """Apply a reader's events in one savepoint. When one fails, the savepoint is rolled back
+    and the slice applied again without it, until it goes through; each event that failed is
+    then set aside with the error it raised (never applied twice, never retried here)."""
+    failed: dict[int, Exception] = {}
+    while True:
+        current = None
+        try:
+            with store.atomic():
+                for index, event in enumerate(events):
+                    if index not in failed:
+                        current = index
+                        reader.apply(_decoded_once(store, event, cache))
+                current = None
+            break
+        except Exception as error:   # a reader bug or a bad event; never BaseException
+            if current is None:
+                raise               # the savepoint itself failed: the round fails, retried
+            failed[current] = error
+    for index, error in failed.items():
+        set_aside(store, reader.name, events[index], error)
+
+
+def _decoded_once(store: EventStore, event: StoredEvent, cache: dict) -> StoredEvent:
+    """Decode an event the first reader needs it, and hand the same object to the others."""
+    if event.position not in cache:
+        cache[event.position] = decoded(store, event)
+    return cache[event.position]
+
 
 def catch_up(store: EventStore, reader, *, batch: int = 500,
              progress: Progress | None = None) -> int:
-    """Feed a reader every event after its position, a batch per transaction; return how many.
+    """Feed one reader every event after its position, a batch per transaction; return how many.
 
-    Each event is applied in a savepoint: one the reader fails on (its body does not decode,
-    the reader raises) is rolled back alone and set aside as a dead letter, and the reader
-    goes on. Only Exception is caught: KeyboardInterrupt and SystemExit still stop it.
+    Nothing is written (no write transaction is even opened) when the reader is caught up.
+    An event the reader fails on is set aside as a dead letter (see `feed`). Only Exception
+    is caught: KeyboardInterrupt and SystemExit still stop it.
     """
     positions = ReaderPositions(store)
     handled = 0
     total = None
     while True:
+        seen = positions.peek(reader.name)   # a plain read: caught up costs no write transaction
+        if seen is None:
+            positions.ensure([reader.name])
+        elif seen >= store.last_position():
+            return handled
         with store.atomic():
             start = positions.get(reader.name)
             events = store.read_all(start, batch, decode=False)
             if not events:
                 return handled
             for event in events:
-                _apply_or_set_aside(store, reader, event)
+                _apply_or_set_aside(store, reader, event, {})
             positions.set(reader.name, events[-1].position)
         handled += len(events)
         if progress:
@@ -72,10 +197,10 @@ def catch_up(store: EventStore, reader, *, batch: int = 500,
             return handled
 
 
-def _apply_or_set_aside(store: EventStore, reader, event: StoredEvent) -> None:
+def _apply_or_set_aside(store: EventStore, reader, event: StoredEvent, cache: dict) -> None:
     try:
         with store.atomic():    # inside the batch's transaction: a savepoint
-            reader.apply(decoded(store, event))
+            reader.apply(_decoded_once(store, event, cache))
     except Exception as error:  # any reader bug or bad event; never BaseException
         set_aside(store, reader.name, event, error)
 

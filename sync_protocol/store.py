@@ -4,12 +4,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import sqlite3
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Sequence
 
 import peewee
 
-from sync_protocol.database import is_postgres
+from sync_protocol.database import add_missing_columns, is_postgres
 from sync_protocol.ids import HybridClock, uuid7
 from sync_protocol.models import log_models
 from sync_protocol.registry import EventRegistry
@@ -17,6 +19,8 @@ from sync_protocol.registry import EventRegistry
 # Any fixed number: the key of the PostgreSQL advisory lock that serialises
 # appends, so the feed position order is the commit order there too.
 FEED_LOCK_KEY = 7_245_001
+# UPDATE ... RETURNING (SQLite 3.35, PostgreSQL): a sequence number is one statement.
+RETURNING = sqlite3.sqlite_version_info >= (3, 35)
 
 
 class ConcurrencyError(Exception):
@@ -76,13 +80,7 @@ class EventStore:
         self._add_missing_columns()
 
     def _add_missing_columns(self) -> None:
-        """Columns added since a log was created (a log of an older release opens as is)."""
-        from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
-        E = self.models.EventRecord
-        held = {c.name for c in self.db.get_columns(E._meta.table_name)}
-        if "signature" not in held:
-            migrator = (PostgresqlMigrator if is_postgres(self.db) else SqliteMigrator)(self.db)
-            migrate(migrator.add_column(E._meta.table_name, "signature", E.signature))
+        add_missing_columns(self.db, self.models.EventRecord, ["signature"])
 
     def atomic(self):
         return self.db.atomic()
@@ -103,12 +101,13 @@ class EventStore:
             return []
         E = self.models.EventRecord
         try:
-            with self.db.atomic():
+            # Inside a caller's unit of work no savepoint of its own: the caller's (a command's,
+            # a reader's) is what rolls a clash back. A stream moved on since `expected_version`
+            # breaks the unique (stream, version) index: the clash, without a query to see it.
+            with nullcontext() if self.db.in_transaction() else self.db.atomic():
                 self._lock_feed()
-                current = self.stream_version(stream)
-                if expected_version is not None and current != expected_version:
-                    raise ConcurrencyError(
-                        f"{stream} is at version {current}, expected {expected_version}")
+                current = (self.stream_version(stream) if expected_version is None
+                           else expected_version)
                 seq = self._next_seq(origin, conference, len(messages))
                 stored = []
                 now = self.clock().isoformat()
@@ -144,12 +143,18 @@ class EventStore:
     def _next_seq(self, origin: str, conference: str, count: int) -> int:
         """Reserve `count` contiguous sequence numbers for an origin (inside a transaction)."""
         O = self.models.OriginSeq
-        row = O.get_or_none(O.origin == origin)
-        if row is None:
-            O.create(origin=origin, conference=conference, seq=count)
-            return 1
-        O.update(seq=row.seq + count).where(O.origin == origin).execute()
-        return row.seq + 1
+        if RETURNING:
+            moved = list(O.update(seq=O.seq + count).where(O.origin == origin)
+                         .returning(O.seq).execute())
+            if moved:
+                return moved[0].seq - count + 1
+        else:
+            row = O.get_or_none(O.origin == origin)
+            if row is not None:
+                O.update(seq=row.seq + count).where(O.origin == origin).execute()
+                return row.seq + 1
+        O.create(origin=origin, conference=conference, seq=count)
+        return 1
 
     # --- reading -------------------------------------------------------------
 

@@ -100,9 +100,10 @@ def test_a_poison_event_of_one_conference_does_not_stop_orders_of_another(admin,
     [ticket] = current_tickets(hub, order_id).values()
     assert ticket.attendee_name == "Grace Hopper"
     poisoned = {d.reader for d in open_letters(hub) if d.event_id == bad.id}
-    assert poisoned == {r.name for r in hub.readers}          # each reader set it aside
+    # Each reader that acts on check-ins set it aside; the others pass it by undecoded.
+    assert poisoned == {"guarded", "checkin_rules"}
     lines = [r.getMessage() for r in caplog.records if bad.id in r.getMessage()]
-    assert len(lines) == len(hub.readers)
+    assert len(lines) == len(poisoned)
     assert all("AttendeeCheckedIn" in line and "node-door-a" in line for line in lines)
     assert api.pump() == 0                                     # nothing left to retry forever
 
@@ -126,7 +127,7 @@ def test_the_admin_api_lists_retries_and_dismisses_a_dead_letter(admin):
     assert r.get_json()["resolved_by"] == ADMIN_EMAIL and guarded["event_id"] in flaky.applied
     assert admin.api_post(f"/api/admin/dead-letters/{guarded['id']}/retry").status_code == 409
     # a body that still does not decode fails again: one more attempt, the error kept
-    still_bad = by_reader["read_models"]
+    still_bad = by_reader["checkin_rules"]
     r = admin.api_post(f"/api/admin/dead-letters/{still_bad['id']}/retry")
     assert r.status_code == 200
     assert (r.get_json()["status"], r.get_json()["attempts"]) == ("open", 2)
@@ -189,7 +190,8 @@ def test_the_console_shows_the_count_and_its_buttons_work(admin):
     assert "Retry failed again (2 attempts)" in visible(failed)
     gone = admin.follow(admin.post(f"/admin/dead-letters/{other.id}/dismiss"))
     assert "is dismissed" in visible(gone)
-    assert f"{count - 2} events set aside" in visible(admin.get("/admin/"))
+    left = count - 2
+    assert f"{left} event{'' if left == 1 else 's'} set aside" in visible(admin.get("/admin/"))
     assert admin.post(f"/admin/dead-letters/{other.id}/dismiss", csrf=False).status_code == 400
     assert admin.post(f"/admin/dead-letters/{other.id}/dismiss").status_code == 409
     history = visible(admin.get("/admin/dead-letters/?status=dismissed"))
@@ -217,7 +219,7 @@ def test_a_restarted_hub_with_a_poison_event_in_its_log_starts_and_serves(tmp_pa
                                           PersonalInfo("Ada", "Lovelace", "ada@example.org"))
         assert restarted.get_order(order_id)["status"] == "confirmed"
         assert current_tickets(restarted.hub, order_id)
-        assert len(open_letters(restarted.hub)) == len(restarted.hub.readers)
+        assert {d.reader for d in open_letters(restarted.hub)} == {"checkin_rules"}
         assert restarted.http.get(f"/api/conferences/{slug_b}").status_code == 200
     finally:
         restarted.hub.close()
@@ -272,4 +274,4 @@ def test_a_reader_whose_whole_batch_fails_holds_up_no_other_reader(admin, caplog
         order_id = confirmed_and_ticketed(api, slug, ids,
                                           PersonalInfo("Ada", "Lovelace", "ada@example.org"))
     assert api.get_order(order_id)["status"] == "confirmed" and current_tickets(hub, order_id)
-    assert any("feeding reader unreadable" in r.getMessage() for r in caplog.records)
+    assert any("reader unreadable" in r.getMessage() for r in caplog.records)
