@@ -30,9 +30,6 @@ from sync_protocol.store import EventStore, utc_now
 log = logging.getLogger(__name__)
 
 PUMP_BATCH = 500    # events read per round: the readers' slices and the commit stay short
-# Rounds a request runs itself: a reservation takes three (the process manager asks, the
-# seats answer, the order and its read model follow), a confirmation and its assignments four.
-SETTLE_ROUNDS = 4
 
 
 @dataclass
@@ -46,6 +43,9 @@ class HubConfig:
     secret_key: str | None = None     # None: kept in data_dir/secret.key, made on first start
     max_body_bytes: int = 1_000_000
     secure_cookies: bool = False      # True behind HTTPS: session cookies get Secure
+    # Pump rounds a request runs itself after starting a reservation or a payment (0: leave
+    # it all to the worker, as the tests that drive the pump by hand do).
+    settle_rounds: int = 4
 
     @property
     def database(self) -> str:
@@ -110,14 +110,20 @@ class Hub:
         with self._pump_lock:
             return self._rounds(max_rounds)
 
-    def settle(self, rounds: int = SETTLE_ROUNDS, wait_s: float = 2.0) -> int:
+    def settle(self, wait_s: float = 2.0) -> int:
         """Run a few pump rounds in the caller's thread, so what a request just started (a
         reservation, a confirmation) is decided before it answers, as the CQRS Journey V3 did
-        in-process; a worker does whatever is left. Bounded: a busy hub is never idle."""
+        in-process; a worker does whatever is left. Bounded: a busy hub is never idle.
+
+        A reservation takes three rounds (the process manager asks, the seats answer, the
+        order and its read model follow), a confirmation with its assignments four.
+        """
+        if self.config.settle_rounds <= 0:
+            return 0
         if not self._pump_lock.acquire(timeout=wait_s):
             return 0    # this process's own pump is at it
         try:
-            return self._rounds(rounds)
+            return self._rounds(self.config.settle_rounds)
         finally:
             self._pump_lock.release()
 

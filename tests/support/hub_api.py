@@ -17,6 +17,8 @@ SEAT_TYPES = [
 
 
 def make_app(tmp_path, clock, **config):
+    """A hub whose pump runs only when a test says so (no worker, no rounds in requests)."""
+    config.setdefault("settle_rounds", 0)
     return create_app(HubConfig(data_dir=str(tmp_path / "hub"), **config), clock=clock,
                       start_worker=False)
 
