@@ -120,28 +120,86 @@ class CommandBus:
          .where(Q.id == command_id).execute())
 
     def handle(self, command, *, correlation: str | None = None) -> str:
-        """Queue a command and handle it now, in one transaction; a refusal is raised as the
-        DomainError it was, and a handler's bug as itself (the command is marked failed)."""
-        Q = self.hub.models.QueuedCommand
-        broken = None
+        """Handle a command now and store it with its outcome, in one transaction; a refusal
+        is raised as the DomainError it was, and a handler's bug as itself (the command is
+        stored as failed). A command sent before under the same id is not handled again."""
+        command_id = getattr(command, "command_id", None) or uuid7()
+        if getattr(command, "command_id", None) and self.outcome(command_id) is not None:
+            return self._outcome_of(self._settled(command_id))
+        type_, _, body = self.hub.registry.encode(command)
+        handler = self.handlers[type(command)]
+        for _ in range(MAX_CONCURRENCY_RETRIES):
+            try:
+                with self.hub.db.atomic():
+                    handler(command, command_id, correlation)
+                    if not self._store_handled(command_id, type_, body, correlation, DONE):
+                        raise _SentMeanwhile()
+                    self.hub.store.log_message("command", command, handler=handler.__name__,
+                                               message_id=command_id, correlation=correlation)
+                return command_id
+            except ConcurrencyError:
+                log.info("retrying %s %s after a concurrency clash", type_, command_id)
+            except _SentMeanwhile:
+                return self._outcome_of(self._settled(command_id))
+            except DomainError as refusal:
+                with self.hub.db.atomic():
+                    self._store_handled(command_id, type_, body, correlation, REFUSED,
+                                        refusal.message, refusal.code)
+                    self.hub.store.log_message("command", command, handler=handler.__name__,
+                                               message_id=command_id, correlation=correlation,
+                                               outcome=refusal.code)
+                raise
+            except Exception as broken:
+                log.error("command %s %s failed", type_, command_id, exc_info=broken)
+                with self.hub.db.atomic():
+                    self._store_handled(command_id, type_, body, correlation, FAILED,
+                                        f"{type(broken).__name__}: {broken!r}"[:2000]
+                                        .replace("\x00", ""))
+                raise
         with self.hub.db.atomic():
-            command_id = self.send(command, correlation=correlation)
+            self._store_handled(command_id, type_, body, correlation, FAILED,
+                                "too many concurrency clashes")
+        raise DomainError("busy", "The system is busy; please try again.")
+
+    def _store_handled(self, command_id, type_, body, correlation, status, error="",
+                       code="") -> bool:
+        """Store a command handled inline with its outcome; False if its id is taken."""
+        Q = self.hub.models.QueuedCommand
+        now = self.hub.clock().isoformat()
+        query = (Q.insert(id=command_id, type=type_, body=canonical_json(body), deliver_at=now,
+                          status=status, error=error, refusal_code=code, attempts=1,
+                          correlation=correlation, created_at=now, handled_at=now)
+                 .on_conflict_ignore())
+        return self.hub.db.execute(query).rowcount == 1
+
+    def _settled(self, command_id: str):
+        """The command's row once whoever holds it has handled it (handled here if pending)."""
+        Q = self.hub.models.QueuedCommand
+        with self.hub.db.atomic():
             query = Q.select().where(Q.id == command_id)
             if is_postgres(self.hub.db):
-                query = query.for_update()   # a worker holding it: wait, then see its outcome
+                query = query.for_update()   # a worker holding it: wait for its outcome
             row = query.get()
             if row.status == PENDING:
                 broken = self._dispatch(row)
+                if broken is not None and not isinstance(broken, DomainError):
+                    raise broken
                 row = Q.get_by_id(command_id)
-        if broken is not None:
-            raise broken    # after the commit: the command stays marked failed
+        return row
+
+    @staticmethod
+    def _outcome_of(row) -> str:
         if row.status == REFUSED:
             raise DomainError(row.refusal_code or "refused", row.error)
         if row.status == FAILED:
             raise DomainError("busy", "The system is busy; please try again.")
-        return command_id
+        return row.id
 
     def outcome(self, command_id: str):
         Q = self.hub.models.QueuedCommand
         return Q.get_or_none(Q.id == command_id)
 
+
+
+class _SentMeanwhile(Exception):
+    """The command's id was stored by another process while this one handled it: undone."""

@@ -48,9 +48,11 @@ class Handlers:
         if isinstance(command, orders.RegisterToConference):
             context["access_code"] = access_code_from(os.urandom(16))
         stream = orders.stream_id(command.order_id)
+        priced = isinstance(command, orders.PRICED_COMMANDS)
         self._decide_and_append(orders, stream, command, command_id, correlation,
                                 context_for=lambda conference: {
-                                    **context, "prices": self.prices(conference)})
+                                    **context, **({"prices": self.prices(conference)}
+                                                  if priced else {})})
 
     def seats_availability(self, command, command_id, correlation):
         stream = seats_availability.stream_id(command.conference_id)

@@ -192,6 +192,10 @@ def fold(events: Iterable[object], state: OrderState | None = None) -> OrderStat
 
 # --- decisions --------------------------------------------------------------
 
+# The order commands whose decision needs the conference's prices.
+PRICED_COMMANDS = (RegisterToConference, MarkSeatsAsReserved)
+
+
 def decide(
     state: OrderState | None,
     command: object,

@@ -50,6 +50,14 @@ class ReaderPositions:
             query = query.for_update("FOR UPDATE SKIP LOCKED" if skip_locked else True)
         return {row.name: row.position for row in query}
 
+    def claim_all(self, *, skip_locked: bool = False) -> dict[str, int]:
+        """Every reader's position (a handful of rows), locked like `claim`."""
+        R = self.store.models.ReaderPosition
+        query = R.select(R.name, R.position)
+        if is_postgres(self.store.db):
+            query = query.for_update("FOR UPDATE SKIP LOCKED" if skip_locked else True)
+        return {row.name: row.position for row in query}
+
     def ensure(self, names: list[str]) -> None:
         """Create missing position rows at 0, so the very first batch is locked like any other."""
         R = self.store.models.ReaderPosition
@@ -87,11 +95,9 @@ def feed(store: EventStore, readers: list, *, batch: int = 500, skip_locked: boo
     """
     positions = ReaderPositions(store)
     names = [reader.name for reader in readers]
-    try:
-        with store.atomic():    # a savepoint: a reader whose row breaks the query spoils none
-            held = positions.claim(names, skip_locked=skip_locked)
-    except Exception:
-        held = {}
+    # Every row, not these names: one statement whatever a reader is called.
+    held = {name: position for name, position in positions.claim_all(skip_locked=skip_locked)
+            .items() if name in names}
     if len(held) < len(names):
         held.update(_first_claims(positions, [n for n in names if n not in held], skip_locked))
     if not held:

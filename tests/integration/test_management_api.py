@@ -221,8 +221,14 @@ def test_a_row_is_never_saved_without_its_event(hub, monkeypatch):
 
 def test_a_seat_type_is_never_saved_without_its_availability_command(hub, monkeypatch):
     conference, _ = management.create_conference(hub, CONFERENCE)
-    monkeypatch.setattr(hub.bus, "send", lambda *a, **k: (_ for _ in ()).throw(RuntimeError()))
-    with pytest.raises(RuntimeError):
+    append = hub.store.append
+
+    def availability_down(stream, *args, **kwargs):
+        if stream.startswith("availability-"):
+            raise RuntimeError("the availability command breaks")
+        return append(stream, *args, **kwargs)
+    monkeypatch.setattr(hub.store, "append", availability_down)
+    with pytest.raises(RuntimeError):   # the availability command fails: nothing is kept
         management.create_seat_type(hub, conference, GA)
     assert hub.models.SeatType.select().count() == 0
     assert event_types(hub, conference.id) == ["ConferenceCreated"]
