@@ -82,6 +82,10 @@ def feed():
     limit = _int_arg("limit", DEFAULT_BATCH, 1, MAX_BATCH)
     events = hub.store.read_all(after, limit, conference=node.conference_id, decode=False)
     last = events[-1].position if events else after
+    # The node made the events of its own origin: they are not sent back, and next_after
+    # moves past them all the same (a page may hold none and still advance).
+    own = nodes.origin_of(node.id, node.epoch)
+    events = [e for e in events if e.origin != own]
     E = hub.store.models.EventRecord
     remaining = (E.select().where((E.conference == node.conference_id) & (E.position > last))
                  .count())

@@ -124,12 +124,17 @@ class HubSync:
             envelopes = [check_envelope(e, i) for i, e in enumerate(page["events"])]
             if any(e["conference"] != self.replica.conference_id for e in envelopes):
                 raise ProtocolError(502, "wrong_conference", "The hub sent another conference's events.")
-            if not envelopes:
+            # The hub leaves out this node's own events and says where the page ended.
+            page_end = _position(page.get("next_after"), envelopes)
+            if page_end <= after:
                 break
             with store.atomic():  # the page and the cursor commit together
                 result = ingest(store, envelopes, source="hub")
-                if result.processed:
-                    after = envelopes[result.processed - 1]["position"]
+                if result.gap:
+                    page_end = envelopes[result.processed - 1]["position"] if result.processed \
+                        else after
+                if page_end > after:
+                    after = page_end
                     self.replica.set_state("hub_cursor", after)
             report.pulled += len(result.stored)
             report.duplicates += result.duplicates
@@ -255,3 +260,10 @@ class PeerSync:
                 break  # the peer took nothing: stop rather than loop
             report.pushed += sum(acked[o] - peer_vector.get(o, 0) for o in acked)
             peer_vector.update(acked)
+
+
+def _position(next_after, envelopes: list[dict]) -> int:
+    """Where a feed page ends: its `next_after`, never before its last event (a hub of an
+    older release that sends a bad or no `next_after` still moves the cursor)."""
+    last = envelopes[-1]["position"] if envelopes else 0
+    return max(next_after, last) if type(next_after) is int else last

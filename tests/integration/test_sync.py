@@ -111,6 +111,25 @@ def test_node_facts_are_pushed_once_whatever_is_resent(hub, tmp_path):
     node.close()
 
 
+def test_the_feed_leaves_out_a_nodes_own_facts_and_moves_past_them(hub, tmp_path):
+    enroll(hub, tmp_path / "a", "Door A")
+    enroll(hub, tmp_path / "b", "Door B")
+    a, b = node_service(tmp_path / "a"), node_service(tmp_path / "b")
+    a.sync_hub()
+    a.replica.record(facts(a, 40))
+    a.sync_hub()
+    b.sync_hub()
+    assert b.replica.store.version_vector()[a.replica.origin] == 40   # others get them
+    page = a.hub_client().feed(0, 1000)
+    last = hub.hub.store.read_all(0, 10_000, conference=a.replica.conference_id)[-1].position
+    assert page["events"] and all(e["origin"] != a.replica.origin for e in page["events"])
+    assert page["next_after"] == last      # past its own facts, the last events of the feed
+    again = a.sync_hub()
+    assert again.duplicates == 0 and a.replica.get_state("hub_cursor", 0) == last
+    a.close()
+    b.close()
+
+
 def test_a_different_payload_under_a_known_seq_is_an_integrity_conflict(hub, tmp_path):
     enroll(hub, tmp_path / "a")
     node = node_service(tmp_path / "a")
