@@ -38,10 +38,10 @@ def request_reduction(hub, node, seat_type_id: str, quantity: int) -> None:
     """Ask a node to give seats back: it returns what it has not sold at its next sync."""
     _require_seat_type(hub, node, seat_type_id)
     allocations.require_quantity(quantity)
-    hub.store.append(f"nodes-{node.conference_id}", None, [
+    hub.publish(f"nodes-{node.conference_id}", [
         allocations.AllocationReductionRequested(node.conference_id, node.id, node.epoch,
                                                  seat_type_id, quantity, uuid7())],
-        origin=f"hub/{node.conference_id}", conference=node.conference_id)
+        conference=node.conference_id)
 
 
 def allocation_summary(hub, node) -> list[dict]:
@@ -61,10 +61,10 @@ def register_node_key(hub, node) -> None:
     if node.public_key:
         from hub.nodes import register_origin_key
         register_origin_key(hub, node)
-        hub.store.append(f"nodes-{node.conference_id}", None, [
+        hub.publish(f"nodes-{node.conference_id}", [
             allocations.NodeKeyRegistered(node.conference_id, node.id, node_key_id(node.id),
                                           node.public_key, node.epoch)],
-            origin=f"hub/{node.conference_id}", conference=node.conference_id)
+            conference=node.conference_id)
 
 
 def node_key_id(node_id: str) -> str:

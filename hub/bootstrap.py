@@ -20,6 +20,7 @@ from hub.processes import RegistrationProcesses
 from hub.read_models import ReadModels
 from hub.router import IntegrationRouter
 from hub.tickets import TicketIssuer
+from shared_domain import edge_facts
 from shared_domain.catalog import ALL_COMMANDS, ALL_EVENTS
 from sync_protocol.database import add_missing_columns, is_postgres, open_database
 from sync_protocol.ids import uuid7
@@ -175,13 +176,22 @@ class Hub:
             log.exception("hub pump: a round failed; retried at the next tick")
             return 0
 
+    def publish(self, stream: str, events: list, *, conference: str,
+                expected_version: int | None = None, causation: str | None = None,
+                correlation: str | None = None) -> list:
+        """Append the hub's events to a stream under the conference's hub origin: the one way
+        the hub writes its log (command handlers, readers, management, admins)."""
+        return self.store.append(stream, expected_version, events,
+                                 origin=edge_facts.hub_origin(conference), conference=conference,
+                                 causation=causation, correlation=correlation)
+
     def append_consequences(self, stream: str, events: list, cause,
                             correlation: str | None = None) -> None:
-        """Append hub events that a logged event caused, under the conference's hub origin."""
+        """Append hub events that a logged event caused, after what the stream holds."""
         if events:
-            self.store.append(stream, self.store.stream_version(stream), events,
-                              origin=f"hub/{cause.conference}", conference=cause.conference,
-                              causation=cause.id, correlation=correlation or stream)
+            self.publish(stream, events, conference=cause.conference,
+                         expected_version=self.store.stream_version(stream),
+                         causation=cause.id, correlation=correlation or stream)
 
     def refresh_read_models(self) -> None:
         """Bring the read models up to the log now, so a caller reads its own writes."""

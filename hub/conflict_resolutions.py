@@ -57,13 +57,13 @@ def severity_of(kind: str) -> str:
 
 
 def _record(hub, conflict, resolved: conflicts.ConflictResolved, sides: list) -> dict:
-    origin, conference = f"hub/{conflict.conference_id}", conflict.conference_id
-    [stored] = hub.store.append(conflicts.stream_id(conference), None, [resolved],
-                                origin=origin, conference=conference, correlation=conflict.id)
+    conference = conflict.conference_id
+    [stored] = hub.publish(conflicts.stream_id(conference), [resolved], conference=conference,
+                           correlation=conflict.id)
     for stream, events in _effects(hub, conflict, resolved, sides):
         version = hub.store.stream_version(stream) if stream.startswith(TICKETS) else None
-        hub.store.append(stream, version, events, origin=origin, conference=conference,
-                         causation=stored.id, correlation=conflict.id)
+        hub.publish(stream, events, conference=conference, expected_version=version,
+                    causation=stored.id, correlation=conflict.id)
     outcome = {"resolution": resolved.resolution, "comment": resolved.comment,
                "by": resolved.by, "event_id": stored.id, "chosen": resolved.chosen}
     C = hub.models.Conflict

@@ -14,11 +14,6 @@ from shared_domain.pricing import SeatTypePrice
 SNAPSHOT_EVERY = 100
 
 
-def origin_of(conference_id: str) -> str:
-    """The hub sequences its events per conference, so a node holds every origin whole."""
-    return f"hub/{conference_id}"
-
-
 class Handlers:
     """The hub's command handlers, bound to one hub."""
 
@@ -77,10 +72,9 @@ class Handlers:
         state = seats_availability.fold([e.message for e in history], state)
         version = history[-1].version if history else version
         events = seats_availability.decide(state, command, now=self.hub.clock())
-        stored = self.hub.store.append(stream, version, events,
-                                       origin=origin_of(command.conference_id),
-                                       conference=command.conference_id,
-                                       causation=command_id, correlation=correlation)
+        stored = self.hub.publish(stream, events, conference=command.conference_id,
+                                  expected_version=version, causation=command_id,
+                                  correlation=correlation)
         if stored and stored[-1].version // SNAPSHOT_EVERY > version // SNAPSHOT_EVERY:
             state = seats_availability.fold(events, state)
             self.hub.store.save_snapshot(stream, stored[-1].version,
@@ -114,9 +108,8 @@ class Handlers:
             raise DomainError("not_found", f"Nothing is known of {stream}.")
         state = module.fold([e.message for e in history])
         events = module.decide(state, command, now=self.hub.clock(), **context_for(conference))
-        self.hub.store.append(stream, len(history), events, origin=origin_of(conference),
-                              conference=conference, causation=command_id,
-                              correlation=correlation or command_id)
+        self.hub.publish(stream, events, conference=conference, expected_version=len(history),
+                         causation=command_id, correlation=correlation or command_id)
 
     def prices(self, conference_id: str) -> dict[str, SeatTypePrice]:
         S = self.hub.models.SeatType

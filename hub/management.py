@@ -30,8 +30,7 @@ def stream_of(conference_id: str) -> str:
 
 def publish_event(hub, conference_id: str, event) -> None:
     """Append an integration event to the conference's stream (call inside the transaction)."""
-    hub.store.append(stream_of(conference_id), None, [event], origin=f"hub/{conference_id}",
-                     conference=conference_id)
+    hub.publish(stream_of(conference_id), [event], conference=conference_id)
 
 
 # --- conferences ---------------------------------------------------------------

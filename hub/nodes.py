@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from hub.errors import ApiError
+from shared_domain import edge_facts
 from shared_domain.conferences import ACCESS_CODE_ALPHABET
 from shared_domain.kept_from_doors import for_doors
 from sync_protocol import origin_signatures
@@ -28,7 +29,7 @@ ENROLLMENT_CODE_LENGTH = 12    # 60 bits from a 32-symbol alphabet: not guessabl
 
 
 def origin_of(node_id: str, epoch: int) -> str:
-    return f"{node_id}:{epoch}"
+    return edge_facts.door_origin(node_id, epoch)
 
 
 def node_of_origin(origin: str) -> str:

@@ -132,9 +132,9 @@ class OnSiteSales:
             self.m.PendingSaleCheck.insert(sale_id=m.sale_id, event_id=event.id).on_conflict_ignore().execute()
 
     def _judge_pending(self, position: int) -> None:
-        P, E = self.m.PendingSaleCheck, self.hub.store.models.EventRecord
+        P = self.m.PendingSaleCheck
         for pending in list(P.select()):
-            stored = self.hub.store._stored(E.get(E.id == pending.event_id))
+            stored = self.hub.store.event(pending.event_id)
             if self._holds(sales.parse_context(stored.message.causal_context), position):
                 P.delete().where(P.sale_id == pending.sale_id).execute()
                 self._judge(stored.message, stored, position)
@@ -155,7 +155,8 @@ class OnSiteSales:
         received = E.select().where((E.position <= position) & (E.origin != event.origin)
                                     & (E.conference == event.conference)
                                     & E.type.in_(RECEIVED_LEDGER_TYPES))
-        messages = [self.hub.store._stored(row).message for row in [*own, *received]]
+        messages = [e.message for e in [*self.hub.store.events(own),
+                                        *self.hub.store.events(received)]]
         holdings = allocations.holdings_from(messages, m.node_id, m.epoch)
         for line in m.lines:
             held = holdings.get(line.seat_type, allocations.Holding())

@@ -8,6 +8,6 @@ from shared_domain.staff import StaffPinSet, require_pin
 
 def set_staff_pin(hub, conference_id: str, pin: str, *, by: str) -> None:
     require_pin(pin)
-    hub.store.append(f"staff-{conference_id}", None, [
+    hub.publish(f"staff-{conference_id}", [
         StaffPinSet(conference_id, generate_password_hash(pin), by, hub.clock().isoformat())],
-        origin=f"hub/{conference_id}", conference=conference_id)
+        conference=conference_id)

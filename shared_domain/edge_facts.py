@@ -65,6 +65,17 @@ class Refusal(NamedTuple):
     field: str = ""
 
 
+def hub_origin(conference_id: str) -> str:
+    """The hub's origin for a conference: it sequences its events per conference, so a door
+    holds every origin of its conference whole."""
+    return f"hub/{conference_id}"
+
+
+def door_origin(node_id: str, epoch: int) -> str:
+    """A node's origin in one epoch (a new epoch after a restore starts a fresh sequence)."""
+    return f"{node_id}:{epoch}"
+
+
 def origin_kind(origin: str) -> str:
     """hub ("hub/<conference>"), node ("<node id>:<epoch>"), or unknown."""
     if origin.startswith("hub/"):

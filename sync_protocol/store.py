@@ -184,6 +184,16 @@ class EventStore:
         return [self._stored(row, decode=decode)
                 for row in query.order_by(E.position).limit(limit)]
 
+    def event(self, event_id: str) -> StoredEvent | None:
+        """One event by its id, decoded; None if the log does not hold it."""
+        E = self.models.EventRecord
+        row = E.get_or_none(E.id == event_id)
+        return None if row is None else self._stored(row)
+
+    def events(self, query) -> list[StoredEvent]:
+        """The events a select over `models.EventRecord` finds, decoded, in its order."""
+        return [self._stored(row) for row in query]
+
     def last_position(self) -> int:
         E = self.models.EventRecord
         return E.select(peewee.fn.MAX(E.position)).scalar() or 0

@@ -62,3 +62,26 @@ def test_the_rules_see_imports_inside_functions(tmp_path):
     source = tmp_path / "m.py"
     source.write_text("def f():\n    from onsite_node import service\n    import flask\n")
     assert imports_of(source) == {"onsite_node", "flask"}
+
+
+def calls_to(path: pathlib.Path, attribute: str, on: str = "store") -> list[int]:
+    """Lines of the calls `<...>.store.<attribute>(...)` (or `store.<attribute>`) in a module."""
+    return [node.lineno for node in ast.walk(ast.parse(path.read_text(), str(path)))
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr == attribute and ast.unparse(node.func.value).endswith(on)]
+
+
+def test_the_hub_writes_its_log_only_through_its_publishing_function():
+    """Hub.publish (hub/bootstrap.py) is the one caller of EventStore.append on the hub."""
+    writers = {str(path.relative_to(ROOT)): lines for path in modules("hub")
+               if (lines := calls_to(path, "append"))}
+    assert set(writers) == {"hub/bootstrap.py"}
+    assert len(writers["hub/bootstrap.py"]) == 1
+
+
+def test_no_module_reaches_into_the_event_store_private_parts():
+    private = {"_record", "_stored", "_lock_feed", "_next_seq"}
+    wrong = {(str(path.relative_to(ROOT)), name)
+             for package in ("hub", "onsite_node")
+             for path in modules(package) for name in private if calls_to(path, name)}
+    assert not wrong
