@@ -24,7 +24,8 @@ class Worker:
         self.interval = interval
         self.alarm = alarm or Alarm()
         self._owns_alarm = alarm is None
-        self.rounds = 0          # pump runs so far (the worker process reports it in its log)
+        self.rounds = 0                    # pump runs so far (reported in the worker's log)
+        self.waiting = threading.Event()   # set while it sleeps between rounds
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -34,7 +35,9 @@ class Worker:
             self.pump()
             if self._stopping.is_set():
                 break
+            self.waiting.set()
             self.alarm.wait(self.interval)
+            self.waiting.clear()
 
     def pump(self) -> int:
         self.rounds += 1
