@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from hub.bootstrap import HubConfig, bootstrap
@@ -122,17 +123,20 @@ def run_hub(args) -> int:
               flush=True)
     options = gunicorn_options(args.host, args.port, processes=args.web_processes,
                                threads=args.threads, on_ready=ready, access_log=args.access_log)
-    code = 0
+    master = os.getpid()
     try:
         HubServer(config, options, proxy_hops=args.proxy_hops).run()
-    except SystemExit as e:        # gunicorn's master leaves by sys.exit
-        code = e.code or 0
+    except SystemExit as e:
+        if os.getpid() != master:
+            raise       # a web process (forked from here) leaving: not ours to clean up
+        return e.code or 0     # gunicorn's master leaves by sys.exit
     finally:
-        if worker:
-            worker.stop()
-        for d in discovery:
-            d.close()
-    return code
+        if os.getpid() == master:
+            if worker:
+                worker.stop()
+            for d in discovery:
+                d.close()
+    return 0
 
 
 def worker_args(args) -> list[str]:
