@@ -103,7 +103,9 @@ class WorkerChild:
                                 pass_fds=(write,))
         os.close(write)
         with os.fdopen(read, "rb") as ready:
-            ok = ready.read() == b"ready"   # EOF without it: the worker stopped before pumping
+            # Five bytes, not up to EOF: a web process forked meanwhile may hold a copy of
+            # the write end. EOF first: the worker stopped before pumping.
+            ok = ready.read(5) == b"ready"
         return proc, ok
 
     def _supervise(self) -> None:

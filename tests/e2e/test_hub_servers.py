@@ -1,5 +1,7 @@
 """`contoso hub run` as it runs in production: gunicorn web processes and the pump in a
 worker process of its own, woken by the requests; on SQLite one worker, never two."""
+import os
+import signal
 import subprocess
 import sys
 
@@ -8,7 +10,8 @@ import requests
 
 from tests.support.admin import ADMIN_EMAIL, ADMIN_PASSWORD
 from tests.support.hub_api import CONFERENCE, SEAT_TYPES
-from tests.support.processes import ROOT, Service, children, free_port, start_hub, wait_for
+from tests.support.processes import (ROOT, Service, child_processes, children, free_port,
+                                     start_hub, wait_for)
 
 pytestmark = pytest.mark.slow
 AN_HOUR = "3600"
@@ -143,3 +146,22 @@ def test_proxy_hops_make_the_proxy_s_address_the_hub_s(tmp_path):
         direct.stop()
     assert "--hub https://hub.example.org " in behind_proxy
     assert f"--hub {direct.url} " in forged
+
+
+def test_a_killed_worker_is_restarted_and_the_hub_sells_on(tmp_path):
+    hub = start_hub(tmp_path / "hub", tmp_path / "hub.log")
+    try:
+        [first] = worker_pids(hub)
+        os.kill(first, signal.SIGKILL)
+        assert wait_for(lambda: (pids := worker_pids(hub)) and pids != [first])
+        ids = publish(hub.url)
+        order_id, registrant = register(hub.url, ids["General admission"], 1)
+        assert wait_for(lambda: status(hub.url, order_id, registrant) == "confirmed")
+    finally:
+        hub.stop()
+    assert "restarting it" in (tmp_path / "hub.log").read_text()
+
+
+def worker_pids(hub) -> list[int]:
+    return [pid for pid, command in child_processes(hub.proc.pid).items()
+            if " hub worker " in command]

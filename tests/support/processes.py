@@ -65,7 +65,12 @@ def start_hub(data_dir, log_path, *extra):
 
 def children(pid) -> list[str]:
     """The command lines of a process's direct children (Linux /proc)."""
-    found = []
+    return list(child_processes(pid).values())
+
+
+def child_processes(pid) -> dict[int, str]:
+    """A process's direct children: {pid: command line} (Linux /proc)."""
+    found = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -74,7 +79,7 @@ def children(pid) -> list[str]:
                 ppid = int(f.read().rsplit(")", 1)[1].split()[1])
             if ppid == pid:
                 with open(f"/proc/{entry}/cmdline", "rb") as f:
-                    found.append(f.read().replace(b"\0", b" ").decode().strip())
+                    found[int(entry)] = f.read().replace(b"\0", b" ").decode().strip()
         except (OSError, IndexError, ValueError):
             continue       # it ended while we looked
     return found
