@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
 from hub.bootstrap import HubConfig, bootstrap
@@ -101,7 +100,7 @@ def config_from(args) -> HubConfig:
 
 def run_hub(args) -> int:
     """Serve with gunicorn until SIGTERM or Ctrl-C, one pump worker process beside it."""
-    from hub.serve import HubServer, WorkerChild, gunicorn_options
+    from hub.serve import HubServer, WorkerChild, gunicorn_options, run_master
     config = config_from(args)
     hub = bootstrap(config)        # tables made once, before web processes and worker start
     args.hub_id = hub.hub_id
@@ -123,20 +122,13 @@ def run_hub(args) -> int:
               flush=True)
     options = gunicorn_options(args.host, args.port, processes=args.web_processes,
                                threads=args.threads, on_ready=ready, access_log=args.access_log)
-    master = os.getpid()
-    try:
-        HubServer(config, options, proxy_hops=args.proxy_hops).run()
-    except SystemExit as e:
-        if os.getpid() != master:
-            raise       # a web process (forked from here) leaving: not ours to clean up
-        return e.code or 0     # gunicorn's master leaves by sys.exit
-    finally:
-        if os.getpid() == master:
-            if worker:
-                worker.stop()
-            for d in discovery:
-                d.close()
-    return 0
+
+    def stop_the_rest():
+        if worker:
+            worker.stop()
+        for d in discovery:
+            d.close()
+    return run_master(HubServer(config, options, proxy_hops=args.proxy_hops), stop_the_rest)
 
 
 def worker_args(args) -> list[str]:
@@ -153,7 +145,6 @@ def run_worker(args) -> int:
 
     from hub.worker_process import run_worker as run
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     return run(config_from(args), interval=args.pump_interval, lock_wait=args.lock_wait,
                ready_fd=args.ready_fd, parent_pid=args.parent_pid)
 

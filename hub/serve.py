@@ -49,6 +49,24 @@ class HubServer(BaseApplication):
         return create_app(self.config, start_worker=False, proxy_hops=self.proxy_hops)
 
 
+def run_master(server: HubServer, on_exit) -> int:
+    """Run gunicorn's master on this process until it stops; return its exit status.
+
+    The web processes are forked from inside run(), so they leave through these same
+    frames: on_exit (stopping the worker, withdrawing zeroconf) runs in the master only."""
+    master = os.getpid()
+    try:
+        server.run()
+    except SystemExit as e:
+        if os.getpid() != master:
+            raise
+        return e.code or 0      # gunicorn's master leaves by sys.exit
+    finally:
+        if os.getpid() == master:
+            on_exit()
+    return 0
+
+
 def gunicorn_options(host: str, port: int, *, processes: int, threads: int,
                      on_ready=None, access_log: bool = False) -> dict:
     return {
