@@ -165,3 +165,34 @@ def test_a_killed_worker_is_restarted_and_the_hub_sells_on(tmp_path):
 def worker_pids(hub) -> list[int]:
     return [pid for pid, command in child_processes(hub.proc.pid).items()
             if " hub worker " in command]
+
+
+def test_kill_9_of_hub_run_takes_its_web_processes_and_worker_with_it(tmp_path):
+    hub = start_hub(tmp_path / "hub", tmp_path / "hub.log", "--web-processes", "2")
+    started = list(child_processes(hub.proc.pid))
+    assert len(started) == 3
+    hub.kill()
+    assert wait_for(lambda: not any(os.path.exists(f"/proc/{pid}/cmdline") and
+                                    open(f"/proc/{pid}/cmdline").read() for pid in started))
+    again = Service(["hub", "run", "--data-dir", str(tmp_path / "hub"), "--port",
+                     str(hub.port), "--no-discovery"], hub.port, tmp_path / "again.log")
+    try:
+        again.wait_ready()                 # the port and the worker lock are free again
+        assert worker_pids(again)
+    finally:
+        again.stop()
+
+
+def test_a_node_is_served_by_waitress_and_stops_cleanly(tmp_path):
+    from tests.support.e2e_venue import Venue
+    venue = Venue(tmp_path)
+    try:
+        venue.seed(orders=1)
+        venue.enroll("A")
+        node = venue.start_node("A")
+        assert requests.get(f"{node.url}/status").headers["Server"] == "contoso-node"
+        node.stop()
+        assert node.proc.returncode == 0
+    finally:
+        venue.nodes.clear()
+        venue.stop()
