@@ -12,8 +12,12 @@ from sync_protocol.store import utc_now
 
 
 def create_app(config: HubConfig | None = None, *, clock: Callable[[], dt.datetime] = utc_now,
-               start_worker: bool = True) -> Flask:
-    """Build the hub app; with start_worker the pump runs in the background (one per process)."""
+               start_worker: bool = True, proxy_hops: int = 0) -> Flask:
+    """Build the hub app; with start_worker the pump runs on a thread of this process (tests),
+    without it requests wake the worker process (`contoso hub worker`, hub/wake.py).
+
+    proxy_hops: how many reverse proxies in front set X-Forwarded-* (ProxyFix trusts that many).
+    """
     config = config or HubConfig()
     app = Flask(__name__)
     app.config["SECRET_KEY"] = config.secret_key or stored_secret(config.data_dir)
@@ -23,9 +27,14 @@ def create_app(config: HubConfig | None = None, *, clock: Callable[[], dt.dateti
     app.extensions["contoso_worker"] = None
     if start_worker:
         from hub.worker import Worker
-        worker = Worker(hub)
-        worker.start()
-        app.extensions["contoso_worker"] = worker
+        app.extensions["contoso_worker"] = Worker(hub).start()
+    else:
+        from hub.wake import Sender
+        app.extensions["contoso_wake"] = Sender(hub)
+    if proxy_hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxy_hops, x_proto=proxy_hops,
+                                x_host=proxy_hops, x_port=proxy_hops, x_prefix=proxy_hops)
 
     from hub import api_admin, api_management, api_registration, openapi, sync_api, web
     from hub.web.errors import error_page
@@ -45,8 +54,10 @@ def current_hub():
 
 
 def wake_worker() -> None:
-    """Let the background pump see new commands now; tests without a worker pump by hand."""
+    """Let the pump see new commands now: the thread beside the app, or the worker process."""
     from flask import current_app
     worker = current_app.extensions.get("contoso_worker")
     if worker is not None:
         worker.wake()
+    elif "contoso_wake" in current_app.extensions:
+        current_app.extensions["contoso_wake"]()

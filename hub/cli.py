@@ -10,10 +10,22 @@ from hub.bootstrap import HubConfig, bootstrap
 def add_commands(parser: argparse.ArgumentParser) -> None:
     commands = parser.add_subparsers(dest="hub_command", required=True)
 
-    run = commands.add_parser("run", help="serve the hub")
+    run = commands.add_parser("run", help="serve the hub (gunicorn) and run its pump worker")
     _database_options(run)
     run.add_argument("--host", default="127.0.0.1")
     run.add_argument("--port", type=int, default=8000)
+    run.add_argument("--web-processes", type=int, default=1, metavar="N",
+                     help="gunicorn web processes (default 1)")
+    run.add_argument("--threads", type=int, default=8, metavar="N",
+                     help="request threads per web process (default 8)")
+    run.add_argument("--no-worker", action="store_true",
+                     help="serve only; the pump runs elsewhere (`contoso hub worker`, "
+                          "e.g. under systemd)")
+    run.add_argument("--proxy-hops", type=int, default=0, metavar="N",
+                     help="trust X-Forwarded-For/-Proto/-Host/-Port/-Prefix from N reverse "
+                          "proxies in front (default 0: trust none)")
+    run.add_argument("--access-log", action="store_true", help="log every request to stderr")
+    _pump_options(run)
     run.add_argument("--no-discovery", action="store_true",
                      help="do not announce the hub on the LAN with zeroconf")
     run.add_argument("--secure-cookies", action="store_true",
@@ -21,6 +33,16 @@ def add_commands(parser: argparse.ArgumentParser) -> None:
     run.add_argument("--zeroconf-interface", action="append", default=None,
                      help="announce on this interface address only (repeatable)")
     run.set_defaults(run=run_hub)
+
+    worker = commands.add_parser("worker", help="run the hub's pump (commands, readers, "
+                                                "expiry) in this process, with no HTTP")
+    _database_options(worker)
+    _pump_options(worker)
+    worker.add_argument("--lock-wait", type=float, default=0, metavar="SECONDS",
+                        help="on SQLite, wait this long for a stopping worker to let go")
+    worker.add_argument("--ready-fd", type=int, default=None, help=argparse.SUPPRESS)
+    worker.add_argument("--parent-pid", type=int, default=None, help=argparse.SUPPRESS)
+    worker.set_defaults(run=run_worker)
 
     node = commands.add_parser("create-node",
                                help="create an on-site node and print its one-time enrollment code")
@@ -65,37 +87,66 @@ def _database_options(parser: argparse.ArgumentParser) -> None:
                         help="database URL for a large hub, e.g. postgresql://user:pw@host/db")
 
 
+def _pump_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--pump-interval", type=float, default=1.0, metavar="SECONDS",
+                        help="pump this often when nobody wakes the worker (default 1): "
+                             "delayed commands such as reservation expiry fire within it")
+
+
 def config_from(args) -> HubConfig:
     return HubConfig(data_dir=args.data_dir, db_url=args.db,
                      secure_cookies=getattr(args, "secure_cookies", False))
 
 
 def run_hub(args) -> int:
-    """Serve until SIGTERM or Ctrl-C; the pump runs in this process only."""
-    import signal
-    import threading
+    """Serve with gunicorn until SIGTERM or Ctrl-C, one pump worker process beside it."""
+    from hub.serve import HubServer, WorkerChild, gunicorn_options, run_master
+    config = config_from(args)
+    hub = bootstrap(config)        # tables made once, before web processes and worker start
+    args.hub_id = hub.hub_id
+    hub.close()
+    worker = None
+    if not args.no_worker:
+        worker = WorkerChild(worker_args(args))
+        code = worker.start()
+        if code is not None:
+            print(f"The hub did not start: its worker stopped (exit code {code}).",
+                  file=sys.stderr)
+            return code
+    discovery = []
 
-    from werkzeug.serving import make_server
+    def ready():
+        if not args.no_discovery:
+            discovery.append(advertise(args))
+        print(f"Contoso hub on http://{args.host}:{args.port}/  (API: /api/openapi.json)",
+              flush=True)
+    options = gunicorn_options(args.host, args.port, processes=args.web_processes,
+                               threads=args.threads, on_ready=ready, access_log=args.access_log)
 
-    from hub.app import create_app
-    app = create_app(config_from(args))
-    args.hub_id = app.extensions["contoso_hub"].hub_id
-    server = make_server(args.host, args.port, app, threaded=True)
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    discovery = None if args.no_discovery else advertise(args)
-    print(f"Contoso hub on http://{args.host}:{args.port}/  (API: /api/openapi.json)", flush=True)
-    try:
-        stop.wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.shutdown()
-        app.extensions["contoso_worker"].stop()
-        if discovery:
-            discovery.close()
-    return 0
+    def stop_the_rest():
+        if worker:
+            worker.stop()
+        for d in discovery:
+            d.close()
+    return run_master(HubServer(config, options, proxy_hops=args.proxy_hops), stop_the_rest)
+
+
+def worker_args(args) -> list[str]:
+    """The `contoso hub worker` options that `hub run` starts its worker with."""
+    options = ["--data-dir", args.data_dir, "--pump-interval", str(args.pump_interval),
+               # A worker of the hub just killed may still be finishing its round.
+               "--lock-wait", "10"]
+    return options + (["--db", args.db] if args.db else [])
+
+
+def run_worker(args) -> int:
+    """Pump until SIGTERM or Ctrl-C; on SQLite refuse if a worker already runs."""
+    import logging
+
+    from hub.worker_process import run_worker as run
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    return run(config_from(args), interval=args.pump_interval, lock_wait=args.lock_wait,
+               ready_fd=args.ready_fd, parent_pid=args.parent_pid)
 
 
 def advertise(args):

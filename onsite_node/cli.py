@@ -5,7 +5,6 @@ import argparse
 import logging
 import signal
 import sys
-import threading
 
 import requests
 
@@ -29,6 +28,8 @@ def add_commands(parser: argparse.ArgumentParser) -> None:
     run.add_argument("--data-dir", default="data/node")
     run.add_argument("--host", default="127.0.0.1")
     run.add_argument("--port", type=int, default=8100)
+    run.add_argument("--threads", type=int, default=6, metavar="N",
+                     help="request threads of the web server (waitress; default 6)")
     run.add_argument("--hub", default=None, help="hub URL (default: the one enrolled with, "
                                                  "or the hub discovered on the LAN)")
     run.add_argument("--peer", action="append", default=[], help="a peer node's URL (repeatable)")
@@ -82,14 +83,13 @@ def run_enroll(args) -> int:
 
 
 def run_node(args) -> int:
+    """Serve with waitress until SIGTERM or Ctrl-C (one process, threads: see docs/deployment.md)."""
     from onsite_node.loop import SyncLoop
     from onsite_node.server import create_node_app
     from onsite_node.service import NodeConfig, NodeService
-    from werkzeug.serving import make_server
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     try:
         device = device_cli.device_config(args)
     except ValueError as e:
@@ -106,31 +106,43 @@ def run_node(args) -> int:
     except creds_file.NotEnrolled as e:
         print(e, file=sys.stderr)
         return 2
-    server = make_server(args.host, args.port, create_node_app(service), threaded=True)
+    server = web_server(create_node_app(service), args)
     loop = SyncLoop(service)
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    service.start()
-    loop.start()
     discovery = None
-    if config.discovery:
-        from onsite_node.discovery import node_discovery
-        discovery = node_discovery(service, config.zeroconf_interfaces)
-    print(f"Contoso node on http://{args.host}:{args.port}/ (kiosk: /kiosk, staff desk: /staff, "
-          f"status: /status)", flush=True)
-    if not config.staff_pin_hash:
-        print("No staff PIN is set: the staff desk stays locked until "
-              "`contoso node set-staff-pin` (or --staff-pin).", flush=True)
+    previous = signal.signal(signal.SIGTERM, _leave)   # from here on SIGTERM unwinds cleanly
     try:
-        stop.wait()
-    except KeyboardInterrupt:
+        service.start()
+        loop.start()
+        if config.discovery:
+            from onsite_node.discovery import node_discovery
+            discovery = node_discovery(service, config.zeroconf_interfaces)
+        print(f"Contoso node on http://{args.host}:{args.port}/ (kiosk: /kiosk, staff desk: "
+              f"/staff, status: /status)", flush=True)
+        if not config.staff_pin_hash:
+            print("No staff PIN is set: the staff desk stays locked until "
+                  "`contoso node set-staff-pin` (or --staff-pin).", flush=True)
+        # waitress serves on this thread; SIGTERM and Ctrl-C end run() after it has given
+        # in-flight requests up to 5 s.
+        server.run()
+    except (SystemExit, KeyboardInterrupt):
         pass
     finally:
+        signal.signal(signal.SIGTERM, previous)
+        server.close()
         loop.stop()
-        server.shutdown()
         if discovery:
             discovery.close()
         service.close()
     return 0
+
+
+def _leave(*_):
+    raise SystemExit(0)
+
+
+def web_server(app, args):
+    """waitress, bound now (so a port in use fails before anything starts)."""
+    from waitress import create_server
+    return create_server(app, host=args.host, port=args.port, threads=args.threads,
+                         ident="contoso-node", clear_untrusted_proxy_headers=True,
+                         channel_timeout=60)

@@ -21,6 +21,7 @@ SETTINGS = {
     ("node", "data_dir"): ("data_dir", str),
     ("node", "host"): ("host", str),
     ("node", "port"): ("port", int),
+    ("node", "threads"): ("threads", int),
     ("hub", "url"): ("hub", str),
     ("hub", "discovery"): ("no_discovery", bool),       # stored negated: see _value
     ("hub", "zeroconf_interfaces"): ("zeroconf_interface", list),

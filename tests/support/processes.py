@@ -55,11 +55,34 @@ class Service:
         self.log.close()
 
 
-def start_hub(data_dir, log_path):
+def start_hub(data_dir, log_path, *extra):
+    """`contoso hub run` (gunicorn and its pump worker); extra: more of its options."""
     port = free_port()
     return Service(["hub", "run", "--data-dir", str(data_dir), "--port", str(port),
-                    "--zeroconf-interface", "127.0.0.1"], port,
+                    "--zeroconf-interface", "127.0.0.1", *extra], port,
                    log_path).wait_ready()
+
+
+def children(pid) -> list[str]:
+    """The command lines of a process's direct children (Linux /proc)."""
+    return list(child_processes(pid).values())
+
+
+def child_processes(pid) -> dict[int, str]:
+    """A process's direct children: {pid: command line} (Linux /proc)."""
+    found = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            if ppid == pid:
+                with open(f"/proc/{entry}/cmdline", "rb") as f:
+                    found[int(entry)] = f.read().replace(b"\0", b" ").decode().strip()
+        except (OSError, IndexError, ValueError):
+            continue       # it ended while we looked
+    return found
 
 
 def wait_for(predicate, timeout=20, interval=0.05):
