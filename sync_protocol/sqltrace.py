@@ -1,0 +1,141 @@
+"""Count what a process asks of SQLite: statements, transactions and commits that wrote.
+
+Off unless the environment variable CONTOSO_SQL_TRACE names a folder; then every SQLite
+connection `open_database` opens gets a `set_trace_callback`, and each process writes
+its running totals to `<folder>/sql-<pid>.json` every FLUSH_SECONDS and at exit (several
+web processes or workers each write their own file; `read_totals` sums them). It is for
+the benchmarks (benchmarks/bench_registration.py), which read the files while the hub runs.
+
+The rules, in SQLite's own terms (the trace sees every statement SQLite starts, including
+the COMMIT that `sqlite3.Connection.commit` sends and each row of an `executemany`):
+- statements: every statement started;
+- transactions: every BEGIN, plus every write statement run outside one (autocommit:
+  SQLite wraps it in a transaction of its own);
+- commits_written ("fsyncs"): every COMMIT of a transaction that ran a write statement
+  (INSERT, UPDATE, DELETE, REPLACE or DDL), plus every autocommit write. In WAL mode with
+  synchronous=FULL that is one fsync of the WAL each; a checkpoint adds its own.
+"""
+from __future__ import annotations
+
+import atexit
+import glob
+import json
+import os
+import threading
+import time
+
+import peewee
+
+ENV = "CONTOSO_SQL_TRACE"
+FLUSH_SECONDS = 0.25
+WRITES = frozenset({"insert", "update", "delete", "replace", "create", "drop", "alter"})
+
+
+def trace_folder() -> str | None:
+    """The folder the counts go to, or None when tracing is off (the default)."""
+    return os.environ.get(ENV) or None
+
+
+class TracedSqliteDatabase(peewee.SqliteDatabase):
+    """A SqliteDatabase whose every connection reports its statements to this process's counts."""
+
+    def _add_conn_hooks(self, conn):
+        _process_counts().watch(conn)   # first, so the connection's PRAGMAs are counted too
+        super()._add_conn_hooks(conn)
+
+
+class _Counts:
+    """One process's totals, flushed to its own file by a daemon thread."""
+
+    def __init__(self, folder: str):
+        self.folder, self.pid = folder, os.getpid()
+        self.lock = threading.Lock()
+        self.totals = {"connections": 0, "statements": 0, "transactions": 0,
+                       "commits_written": 0, "kinds": {}}
+        self.flushed: str | None = None
+        os.makedirs(folder, exist_ok=True)
+        threading.Thread(target=self._flush_forever, name="sql-trace", daemon=True).start()
+        atexit.register(self.flush)
+
+    def watch(self, conn) -> None:
+        with self.lock:
+            self.totals["connections"] += 1
+        # Per connection, touched only by the thread using it (peewee: one per thread).
+        state = {"in_transaction": False, "wrote": False}
+
+        def trace(sql: str) -> None:
+            words = sql[:40].split(None, 2)   # a multi-row INSERT can be long
+            kind = words[0].lower() if words else ""
+            if kind == "rollback" and "to" in (w.lower() for w in words[1:]):
+                kind = "rollback to"   # to a savepoint: the transaction goes on
+            self._count(state, kind)
+
+        conn.set_trace_callback(trace)
+
+    def _count(self, state: dict, kind: str) -> None:
+        t = self.totals
+        with self.lock:
+            t["statements"] += 1
+            t["kinds"][kind] = t["kinds"].get(kind, 0) + 1
+            if kind == "begin":
+                state["in_transaction"], state["wrote"] = True, False
+                t["transactions"] += 1
+            elif kind in ("commit", "end"):
+                t["commits_written"] += state["wrote"]
+                state["in_transaction"] = False
+            elif kind == "rollback":
+                state["in_transaction"] = False   # nothing reached the disk
+            elif kind in WRITES:
+                if state["in_transaction"]:
+                    state["wrote"] = True
+                else:   # autocommit: SQLite wraps the statement in a transaction of its own
+                    t["transactions"] += 1
+                    t["commits_written"] += 1
+
+    def flush(self) -> None:
+        with self.lock:
+            text = json.dumps({"pid": self.pid, **self.totals}, sort_keys=True)
+        if text == self.flushed:
+            return
+        path = os.path.join(self.folder, f"sql-{self.pid}.json")
+        with open(path + ".tmp", "w") as f:
+            f.write(text)
+        os.replace(path + ".tmp", path)   # a reader never sees half a file
+        self.flushed = text
+
+    def _flush_forever(self) -> None:
+        while True:
+            time.sleep(FLUSH_SECONDS)
+            try:
+                self.flush()
+            except OSError:
+                pass   # the benchmark removed its folder; nothing to report to
+
+
+_counts: _Counts | None = None
+_counts_lock = threading.Lock()
+
+
+def _process_counts() -> _Counts:
+    """This process's counts; a forked child (a web worker) starts its own at zero."""
+    global _counts
+    with _counts_lock:
+        if _counts is None or _counts.pid != os.getpid():
+            _counts = _Counts(trace_folder())
+        return _counts
+
+
+def read_totals(folder: str) -> dict:
+    """The sum of every process's last flushed counts in this folder."""
+    total: dict = {"processes": 0, "kinds": {}}
+    for path in glob.glob(os.path.join(folder, "sql-*.json")):
+        with open(path) as f:
+            counts = json.load(f)
+        total["processes"] += 1
+        for key, value in counts.items():
+            if key == "kinds":
+                for kind, n in value.items():
+                    total["kinds"][kind] = total["kinds"].get(kind, 0) + n
+            elif key != "pid":
+                total[key] = total.get(key, 0) + value
+    return total
