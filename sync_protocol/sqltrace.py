@@ -93,6 +93,8 @@ class _Counts:
                     t["commits_written"] += 1
 
     def flush(self) -> None:
+        if os.getpid() != self.pid:
+            return   # a forked child's copy (its atexit too): the parent's file is the parent's
         with self.lock:
             text = json.dumps({"pid": self.pid, **self.totals}, sort_keys=True)
         if text == self.flushed:

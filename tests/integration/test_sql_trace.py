@@ -1,4 +1,6 @@
 """The SQL trace the benchmarks count with: off by default, and its counting rules."""
+import os
+
 import peewee
 import pytest
 
@@ -87,3 +89,20 @@ def test_every_row_of_an_executemany_is_a_statement(traced):
         db.connection().executemany("INSERT INTO item VALUES (?)", [(1,), (2,), (3,)])
     assert delta(db, folder, before) == {"statements": 5, "transactions": 1,
                                          "commits_written": 1}
+
+
+def test_a_forked_process_counts_in_a_file_of_its_own(traced, tmp_path):
+    db, folder, before = traced
+    db.close()
+    pid = os.fork()
+    if pid == 0:    # the child, as a web process forked by gunicorn would be
+        try:
+            child = open_database(str(tmp_path / "traced.sqlite3"))
+            child.execute_sql("INSERT INTO item VALUES (1)")
+            sqltrace._process_counts().flush()
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
+    after = sqltrace.read_totals(str(folder))
+    assert after["processes"] == before["processes"] + 1
+    assert after["commits_written"] == before["commits_written"] + 1
