@@ -134,6 +134,7 @@ def per_order(before: dict, after: dict, confirmed: int) -> dict:
     return {"statements_per_order": rate("statements"),
             "transactions_per_order": rate("transactions"),
             "fsyncs_per_order": rate("commits_written"),
+            "autocommit_reads_per_order": rate("autocommit_reads"),
             "connections_per_order": rate("connections"),
             "sql_per_order": {k: n for k, n in kinds.items() if n >= 0.1},
             "traced_processes": after["processes"]}

@@ -22,7 +22,7 @@ SCRIPTS = ["bench_checkin", "bench_sync", "bench_registration", "bench_convergen
            "bench_decode", "bench_badge"]
 ORDER = ["check_in_latency_p99", "first_sync", "push", "registration",
          "registration_postgres", "decode", "badge", "memory", "convergence"]
-TIMEOUT_S = 480
+TIMEOUT_S = 900   # per script; registration runs its workload twice (SQLite, PostgreSQL)
 NOTES = {   # the extra keys worth a glance in the table
     "check_in_latency_p99": ["p50_ms", "baseline_p50_ms", "attendees"],
     "first_sync": ["events", "events_per_s", "peak_rss_mb"],

@@ -13,7 +13,10 @@ the COMMIT that `sqlite3.Connection.commit` sends and each row of an `executeman
   SQLite wraps it in a transaction of its own);
 - commits_written ("fsyncs"): every COMMIT of a transaction that ran a write statement
   (INSERT, UPDATE, DELETE, REPLACE or DDL), plus every autocommit write. In WAL mode with
-  synchronous=FULL that is one fsync of the WAL each; a checkpoint adds its own.
+  synchronous=FULL that is one fsync of the WAL each; a checkpoint adds its own;
+- autocommit_reads: every SELECT run outside a transaction (SQLite gives it a read
+  snapshot of its own; it takes no write lock and commits nothing, so it is no
+  transaction above).
 """
 from __future__ import annotations
 
@@ -51,7 +54,7 @@ class _Counts:
         self.folder, self.pid = folder, os.getpid()
         self.lock = threading.Lock()
         self.totals = {"connections": 0, "statements": 0, "transactions": 0,
-                       "commits_written": 0, "kinds": {}}
+                       "commits_written": 0, "autocommit_reads": 0, "kinds": {}}
         self.flushed: str | None = None
         os.makedirs(folder, exist_ok=True)
         threading.Thread(target=self._flush_forever, name="sql-trace", daemon=True).start()
@@ -91,6 +94,8 @@ class _Counts:
                 else:   # autocommit: SQLite wraps the statement in a transaction of its own
                     t["transactions"] += 1
                     t["commits_written"] += 1
+            elif kind == "select" and not state["in_transaction"]:
+                t["autocommit_reads"] += 1   # a read snapshot of its own, nothing to commit
 
     def flush(self) -> None:
         if os.getpid() != self.pid:

@@ -28,7 +28,8 @@ def counted(db, folder) -> dict:
 
 def delta(db, folder, before) -> dict:
     after = counted(db, folder)
-    return {k: after[k] - before[k] for k in ("statements", "transactions", "commits_written")}
+    return {k: after[k] - before[k] for k in ("statements", "transactions", "commits_written",
+                                              "autocommit_reads")}
 
 
 def test_the_trace_is_off_unless_asked(tmp_path, monkeypatch):
@@ -43,7 +44,7 @@ def test_a_transaction_that_wrote_is_one_commit_written(traced):
         db.execute_sql("INSERT INTO item VALUES (1)")
         db.execute_sql("SELECT n FROM item")
     assert delta(db, folder, before) == {"statements": 4, "transactions": 1,
-                                         "commits_written": 1}
+                                         "commits_written": 1, "autocommit_reads": 0}
 
 
 def test_a_transaction_that_only_read_writes_nothing(traced):
@@ -51,15 +52,15 @@ def test_a_transaction_that_only_read_writes_nothing(traced):
     with db.atomic():
         db.execute_sql("SELECT n FROM item")
     assert delta(db, folder, before) == {"statements": 3, "transactions": 1,
-                                         "commits_written": 0}
+                                         "commits_written": 0, "autocommit_reads": 0}
 
 
-def test_an_autocommit_write_is_a_transaction_of_its_own(traced):
+def test_an_autocommit_write_is_a_transaction_of_its_own_and_a_read_is_not(traced):
     db, folder, before = traced
     db.execute_sql("INSERT INTO item VALUES (1)")
     db.execute_sql("SELECT n FROM item")
     assert delta(db, folder, before) == {"statements": 2, "transactions": 1,
-                                         "commits_written": 1}
+                                         "commits_written": 1, "autocommit_reads": 1}
 
 
 def test_a_savepoint_rolled_back_leaves_the_transaction_open(traced):
@@ -71,7 +72,7 @@ def test_a_savepoint_rolled_back_leaves_the_transaction_open(traced):
             raise ZeroDivisionError
     # BEGIN, INSERT, SAVEPOINT, INSERT, ROLLBACK TO (peewee releases nothing), COMMIT
     assert delta(db, folder, before) == {"statements": 6, "transactions": 1,
-                                         "commits_written": 1}
+                                         "commits_written": 1, "autocommit_reads": 0}
 
 
 def test_a_rolled_back_transaction_writes_nothing(traced):
@@ -80,7 +81,7 @@ def test_a_rolled_back_transaction_writes_nothing(traced):
         db.execute_sql("INSERT INTO item VALUES (1)")
         raise ZeroDivisionError
     assert delta(db, folder, before) == {"statements": 3, "transactions": 1,
-                                         "commits_written": 0}
+                                         "commits_written": 0, "autocommit_reads": 0}
 
 
 def test_every_row_of_an_executemany_is_a_statement(traced):
@@ -88,7 +89,7 @@ def test_every_row_of_an_executemany_is_a_statement(traced):
     with db.atomic():
         db.connection().executemany("INSERT INTO item VALUES (?)", [(1,), (2,), (3,)])
     assert delta(db, folder, before) == {"statements": 5, "transactions": 1,
-                                         "commits_written": 1}
+                                         "commits_written": 1, "autocommit_reads": 0}
 
 
 def test_a_forked_process_counts_in_a_file_of_its_own(traced, tmp_path):
