@@ -221,6 +221,7 @@ def on_postgres(orders: int, work: str) -> None:
         conference_id = query("SELECT id FROM conference")[0][0]
         start = query("SELECT MAX(position) FROM event")[0][0]
         options, workers = scale_out()
+        before = postgres.server_counts(url)
         server = start_hub(hub_dir, work, options=("--db", url, *options))
         pumps = start_workers(url, hub_dir, work, PROCESSES) if workers else []
         try:
@@ -232,12 +233,16 @@ def on_postgres(orders: int, work: str) -> None:
             server.stop()
             for pump in pumps:
                 pump.stop()
+        time.sleep(1)   # the hub's backends report their counts as they end
+        after = postgres.server_counts(url)
         sold = sold_per_seat_type(query, conference_id)
         note("baseline: the same events as raw appends into PostgreSQL")
         figure("registration_postgres", run, postgres.raw_appends(url, start, by_transaction),
                oversold_of(sold, seat_types), sold, seat_types,
                web_processes=PROCESSES if "--web-processes" in options else 1,
-               workers=len(pumps) or 1)
+               workers=len(pumps) or 1,
+               **{f"{k}_per_order": round((after[k] - before[k]) / run.confirmed, 1)
+                  for k in ("statements", "transactions", "fsyncs")})
     finally:
         cluster.stop()
 
