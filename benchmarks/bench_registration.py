@@ -8,7 +8,8 @@ reserved, registrant, pay by card and accept, poll until confirmed.
 
 The value is confirmed orders per second of wall-clock time. At the end the hub's log is
 read: the seats of every confirmed order (its SeatAssignmentsCreated) are summed per seat
-type against the capacity, and any excess is `oversold` (it must be 0).
+type against the capacity, and any excess is `oversold` (it must be 0);
+`assigned_twice` counts orders given seat assignments more than once (it must be 0 too).
 
 Counted per confirmed order (the whole run's work, sold-out orders included, divided by
 the orders confirmed): the HTTP requests the clients sent, and on SQLite the statements,
@@ -68,14 +69,18 @@ def seed(data_dir: str, orders: int, db_url: str | None = None) -> dict[str, tup
     return seat_types
 
 
-def sold_per_seat_type(query, conference_id: str) -> dict[str, int]:
-    """Seats of confirmed orders, from the log: every SeatAssignmentsCreated's slots."""
+def sold_per_seat_type(query, conference_id: str) -> tuple[dict[str, int], int]:
+    """Seats of confirmed orders, from the log: every SeatAssignmentsCreated's slots; and
+    how many orders were given seat assignments more than once (a command handled twice)."""
     sold: dict[str, int] = {}
+    orders = []
     for (data,) in query("SELECT data FROM event WHERE conference = ? AND "
                          "type = 'SeatAssignmentsCreated'", (conference_id,)):
-        for slot in (json.loads(data) if isinstance(data, str) else data)["slots"]:
+        body = json.loads(data) if isinstance(data, str) else data
+        orders.append(body["order_id"])
+        for slot in body["slots"]:
             sold[slot["seat_type"]] = sold.get(slot["seat_type"], 0) + 1
-    return sold
+    return sold, len(orders) - len(set(orders))
 
 
 def wait_for_assignments(query, conference_id: str, confirmed: int) -> None:
@@ -140,13 +145,15 @@ def per_order(before: dict, after: dict, confirmed: int) -> dict:
             "traced_processes": after["processes"]}
 
 
-def figure(name: str, run, raw: tuple[float, int, int], oversold: int, sold: dict,
+def figure(name: str, run, raw: tuple[float, int, int], sold: tuple[dict, int],
            seat_types: dict, **extra) -> None:
     raw_s, events, transactions = raw
+    sold, assigned_twice = sold
     latencies = [s for o, s in run.outcomes if o != "sold_out"]
     emit(name, round(run.confirmed / run.seconds, 2), "orders/s",
          round(run.confirmed / raw_s, 2), round(run.seconds / raw_s, 2),
-         oversold=oversold, orders=len(run.outcomes), confirmed=run.confirmed,
+         oversold=oversold_of(sold, seat_types), assigned_twice=assigned_twice,
+         orders=len(run.outcomes), confirmed=run.confirmed,
          partially_reserved=run.count("partial"), sold_out=run.count("sold_out"),
          clients=CLIENTS, **extra,
          http_requests_per_order=round(run.requests / run.confirmed, 1),
@@ -182,8 +189,7 @@ def on_sqlite(orders: int, work: str) -> None:
         server.stop()
     sold = sold_per_seat_type(query, conference_id)
     note("baseline: the same events as raw appends")
-    figure("registration", run, raw_appends(database, start, work),
-           oversold_of(sold, seat_types), sold, seat_types,
+    figure("registration", run, raw_appends(database, start, work), sold, seat_types,
            **per_order(before, after, run.confirmed))
 
 
@@ -238,7 +244,7 @@ def on_postgres(orders: int, work: str) -> None:
         sold = sold_per_seat_type(query, conference_id)
         note("baseline: the same events as raw appends into PostgreSQL")
         figure("registration_postgres", run, postgres.raw_appends(url, start, by_transaction),
-               oversold_of(sold, seat_types), sold, seat_types,
+               sold, seat_types,
                web_processes=PROCESSES if "--web-processes" in options else 1,
                workers=len(pumps) or 1,
                **{f"{k}_per_order": round((after[k] - before[k]) / run.confirmed, 1)
