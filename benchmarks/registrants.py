@@ -21,7 +21,8 @@ GA, WORKSHOP = "General admission", "CQRS Workshop"
 
 
 def seats_wanted(orders: int) -> dict[str, int]:
-    """What the orders ask for per seat type (order n: 1 + n % 3 GA, a workshop seat if n % 4 == 0)."""
+    """What the orders ask for per seat type: order n wants 1 + n % 3 general admission
+    seats, and a workshop seat when n % 4 == 0."""
     return {GA: sum(1 + n % 3 for n in range(orders)),
             WORKSHOP: sum(1 for n in range(orders) if n % 4 == 0)}
 
