@@ -47,61 +47,78 @@ class TracedSqliteDatabase(peewee.SqliteDatabase):
         super()._add_conn_hooks(conn)
 
 
+class _ConnectionTrace:
+    """One connection's counts; only the thread using the connection changes them
+    (peewee: a connection per thread), so the trace takes no lock."""
+
+    __slots__ = ("statements", "transactions", "commits_written", "autocommit_reads",
+                 "kinds", "in_transaction", "wrote")
+
+    def __init__(self):
+        self.statements = self.transactions = self.commits_written = 0
+        self.autocommit_reads = 0
+        self.kinds: dict[str, int] = {}
+        self.in_transaction = self.wrote = False
+
+    def __call__(self, sql: str) -> None:
+        kind = sql[:12].partition(" ")[0].lower()
+        self.statements += 1
+        self.kinds[kind] = self.kinds.get(kind, 0) + 1
+        if kind == "begin":
+            self.in_transaction, self.wrote = True, False
+            self.transactions += 1
+        elif kind == "commit" or kind == "end":
+            self.commits_written += self.wrote
+            self.in_transaction = False
+        elif kind == "rollback":
+            if not sql[8:].lstrip().upper().startswith(("TO", "TRANSACTION TO")):
+                self.in_transaction = False   # nothing reached the disk
+            # else to a savepoint: the transaction goes on, what it wrote before still counts
+        elif kind in WRITES:
+            if self.in_transaction:
+                self.wrote = True
+            else:   # autocommit: SQLite wraps the statement in a transaction of its own
+                self.transactions += 1
+                self.commits_written += 1
+        elif kind == "select" and not self.in_transaction:
+            self.autocommit_reads += 1   # a read snapshot of its own, nothing to commit
+
+
 class _Counts:
-    """One process's totals, flushed to its own file by a daemon thread."""
+    """One process's connections, their sum flushed to its own file by a daemon thread."""
 
     def __init__(self, folder: str):
         self.folder, self.pid = folder, os.getpid()
         self.lock = threading.Lock()
-        self.totals = {"connections": 0, "statements": 0, "transactions": 0,
-                       "commits_written": 0, "autocommit_reads": 0, "kinds": {}}
+        self.connections: list[_ConnectionTrace] = []
         self.flushed: str | None = None
         os.makedirs(folder, exist_ok=True)
         threading.Thread(target=self._flush_forever, name="sql-trace", daemon=True).start()
         atexit.register(self.flush)
 
     def watch(self, conn) -> None:
+        trace = _ConnectionTrace()
         with self.lock:
-            self.totals["connections"] += 1
-        # Per connection, touched only by the thread using it (peewee: one per thread).
-        state = {"in_transaction": False, "wrote": False}
-
-        def trace(sql: str) -> None:
-            words = sql[:40].split(None, 2)   # a multi-row INSERT can be long
-            kind = words[0].lower() if words else ""
-            if kind == "rollback" and "to" in (w.lower() for w in words[1:]):
-                kind = "rollback to"   # to a savepoint: the transaction goes on
-            self._count(state, kind)
-
+            self.connections.append(trace)
         conn.set_trace_callback(trace)
 
-    def _count(self, state: dict, kind: str) -> None:
-        t = self.totals
+    def totals(self) -> dict:
+        """The sum over this process's connections (closed ones included)."""
         with self.lock:
-            t["statements"] += 1
-            t["kinds"][kind] = t["kinds"].get(kind, 0) + 1
-            if kind == "begin":
-                state["in_transaction"], state["wrote"] = True, False
-                t["transactions"] += 1
-            elif kind in ("commit", "end"):
-                t["commits_written"] += state["wrote"]
-                state["in_transaction"] = False
-            elif kind == "rollback":
-                state["in_transaction"] = False   # nothing reached the disk
-            elif kind in WRITES:
-                if state["in_transaction"]:
-                    state["wrote"] = True
-                else:   # autocommit: SQLite wraps the statement in a transaction of its own
-                    t["transactions"] += 1
-                    t["commits_written"] += 1
-            elif kind == "select" and not state["in_transaction"]:
-                t["autocommit_reads"] += 1   # a read snapshot of its own, nothing to commit
+            connections = list(self.connections)
+        totals = {"connections": len(connections), "statements": 0, "transactions": 0,
+                  "commits_written": 0, "autocommit_reads": 0, "kinds": {}}
+        for c in connections:
+            for key in ("statements", "transactions", "commits_written", "autocommit_reads"):
+                totals[key] += getattr(c, key)
+            for kind, n in c.kinds.copy().items():   # a dict copy is atomic under the GIL
+                totals["kinds"][kind] = totals["kinds"].get(kind, 0) + n
+        return totals
 
     def flush(self) -> None:
         if os.getpid() != self.pid:
             return   # a forked child's copy (its atexit too): the parent's file is the parent's
-        with self.lock:
-            text = json.dumps({"pid": self.pid, **self.totals}, sort_keys=True)
+        text = json.dumps({"pid": self.pid, **self.totals()}, sort_keys=True)
         if text == self.flushed:
             return
         path = os.path.join(self.folder, f"sql-{self.pid}.json")
