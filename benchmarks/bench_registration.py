@@ -145,10 +145,11 @@ def per_order(before: dict, after: dict, confirmed: int) -> dict:
             "traced_processes": after["processes"]}
 
 
-def figure(name: str, run, raw: tuple[float, int, int], sold: tuple[dict, int],
+def figure(name: str, run, raw: tuple[float, int, int], log: tuple[dict, int],
            seat_types: dict, **extra) -> None:
+    """Emit a registration line: the run, its baseline `raw` and what the `log` holds."""
     raw_s, events, transactions = raw
-    sold, assigned_twice = sold
+    sold, assigned_twice = log
     latencies = [s for o, s in run.outcomes if o != "sold_out"]
     emit(name, round(run.confirmed / run.seconds, 2), "orders/s",
          round(run.confirmed / raw_s, 2), round(run.seconds / raw_s, 2),
@@ -187,9 +188,9 @@ def on_sqlite(orders: int, work: str) -> None:
         after = settled_totals(trace)
     finally:
         server.stop()
-    sold = sold_per_seat_type(query, conference_id)
+    log = sold_per_seat_type(query, conference_id)
     note("baseline: the same events as raw appends")
-    figure("registration", run, raw_appends(database, start, work), sold, seat_types,
+    figure("registration", run, raw_appends(database, start, work), log, seat_types,
            **per_order(before, after, run.confirmed))
 
 
@@ -226,31 +227,39 @@ def on_postgres(orders: int, work: str) -> None:
             return postgres.query(url, sql, params)
         conference_id = query("SELECT id FROM conference")[0][0]
         start = query("SELECT MAX(position) FROM event")[0][0]
-        options, workers = scale_out()
         before = postgres.server_counts(url)
-        server = start_hub(hub_dir, work, options=("--db", url, *options))
-        pumps = start_workers(url, hub_dir, work, PROCESSES) if workers else []
-        try:
-            note(f"PostgreSQL: {orders} orders, {CLIENTS} clients, hub run {' '.join(options)}"
-                 f"{f' + {len(pumps)} workers' if pumps else ''}")
-            run = register_all(server.url, seat_types, orders, CLIENTS)
-            wait_for_assignments(query, conference_id, run.confirmed)
-        finally:
-            server.stop()
-            for pump in pumps:
-                pump.stop()
+        run, web, workers = serve_on_postgres(url, hub_dir, work, seat_types, orders,
+                                              lambda n: wait_for_assignments(
+                                                  query, conference_id, n))
         time.sleep(1)   # the hub's backends report their counts as they end
         after = postgres.server_counts(url)
-        sold = sold_per_seat_type(query, conference_id)
+        log = sold_per_seat_type(query, conference_id)
         note("baseline: the same events as raw appends into PostgreSQL")
         figure("registration_postgres", run, postgres.raw_appends(url, start, by_transaction),
-               sold, seat_types,
-               web_processes=PROCESSES if "--web-processes" in options else 1,
-               workers=len(pumps) or 1,
+               log, seat_types, web_processes=web, workers=workers,
                **{f"{k}_per_order": round((after[k] - before[k]) / run.confirmed, 1)
                   for k in ("statements", "transactions", "fsyncs")})
     finally:
         cluster.stop()
+
+
+def serve_on_postgres(url: str, hub_dir: str, work: str, seat_types: dict, orders: int,
+                      settle) -> tuple:
+    """Run the orders against a hub on `url`, scaled out as far as this hub can be;
+    return (the run, web processes, pump workers) once every hub process has stopped."""
+    options, separate_workers = scale_out()
+    server = start_hub(hub_dir, work, options=("--db", url, *options))
+    pumps = start_workers(url, hub_dir, work, PROCESSES) if separate_workers else []
+    try:
+        note(f"PostgreSQL: {orders} orders, {CLIENTS} clients, hub run {' '.join(options)}"
+             f"{f' + {len(pumps)} workers' if pumps else ''}")
+        run = register_all(server.url, seat_types, orders, CLIENTS)
+        settle(run.confirmed)
+    finally:
+        server.stop()
+        for pump in pumps:
+            pump.stop()
+    return run, PROCESSES if "--web-processes" in options else 1, len(pumps) or 1
 
 
 def main() -> None:
