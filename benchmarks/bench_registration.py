@@ -1,58 +1,65 @@
-"""Figure `registration`: orders per second through the hub's JSON API, placed to confirmed.
+"""Figures `registration` and `registration_postgres`: orders per second through the hub's
+JSON API, placed to confirmed, with what each order cost the hub.
 
 A `contoso hub run` process serves a published conference whose seat types hold fewer
 seats than the registrants want (general admission 75 % of the demand, the workshop
-50 %). Eight client threads each take the next order and walk it like the registration
-page does: place it (202), poll until the background reservation answers, name the
-registrant, pay by card at the simulated processor and accept, poll until confirmed. An
-order that got no seat at all stops there (sold out); one that got some pays for those.
+50 %). Eight client threads walk the orders (benchmarks/registrants.py): place, poll until
+reserved, registrant, pay by card and accept, poll until confirmed.
 
 The value is confirmed orders per second of wall-clock time. At the end the hub's log is
 read: the seats of every confirmed order (its SeatAssignmentsCreated) are summed per seat
-type against the capacity, and any excess is `oversold` (it must be 0).
+type against the capacity, and any excess is `oversold` (it must be 0);
+`assigned_twice` counts orders given seat assignments more than once (it must be 0 too).
+
+Counted per confirmed order (the whole run's work, sold-out orders included, divided by
+the orders confirmed): the HTTP requests the clients sent, and on SQLite the statements,
+transactions and fsync'd commits of every hub process, from the SQL trace each process
+keeps when CONTOSO_SQL_TRACE is set (sync_protocol/sqltrace.py states the rules).
 
 Baseline: the raw appends the run did. Every event the run added to the log is appended
-again into an empty copy of the event table with bare `sqlite3` (same pragmas, same
-indexes), in the same transactions: one per stream and command (as `EventStore.append`
-commits them), each `BEGIN IMMEDIATE` ... `COMMIT` with synchronous=FULL. The ratio is the
-command path's wall-clock time over the time of those appends alone.
+again into an empty copy of the event table with the bare driver (sqlite3 with the same
+pragmas, or psycopg2 into the same PostgreSQL cluster), in the same transactions: one per
+stream and command (as `EventStore.append` commits them). The ratio is the command path's
+wall-clock time over the time of those appends alone.
+
+`registration_postgres` runs the same workload with the hub's database on a throwaway
+PostgreSQL cluster (fsync on); with 2 web processes and 2 pump workers when this
+version of `contoso hub run` has `--web-processes` and `--no-worker` (else the one
+process it has). Without PostgreSQL here the line says why it was skipped.
 """
 from __future__ import annotations
 
 import json
 import os
 import sqlite3
-import threading
 import time
 from itertools import groupby
 
-import requests
-
+from benchmarks import postgres
 from benchmarks.bare import connect
 from benchmarks.figures import cleanup, emit, note, percentile, sized, workdir
-from benchmarks.venue import SLUG, read_db, start_hub
+from benchmarks.registrants import GA, WORKSHOP, register_all, seats_wanted
+from benchmarks.venue import SLUG, Process, hub_help, python_module, read_db, start_hub
+from sync_protocol import sqltrace
 
 CLIENTS = 8
-POLL_S = 0.05
-GA, WORKSHOP = "General admission", "CQRS Workshop"
+PROCESSES = 2    # web processes and pump workers on PostgreSQL, where the hub has them
 
 
-def seed(data_dir: str, orders: int) -> dict[str, tuple[str, int]]:
+def seed(data_dir: str, orders: int, db_url: str | None = None) -> dict[str, tuple[str, int]]:
     """A published conference; return {seat type name: (id, capacity)}."""
     from hub import management
     from hub.bootstrap import HubConfig, bootstrap
 
-    hub = bootstrap(HubConfig(data_dir=data_dir))
+    hub = bootstrap(HubConfig(data_dir=data_dir, db_url=db_url))
     conference, _ = management.create_conference(hub, {
         "name": "Contoso Benchmark Conference", "slug": SLUG, "location": "Redmond",
         "description": "Figures that say how fast.", "start_date": "2026-12-08",
         "end_date": "2026-12-09", "owner_name": "Contoso Events",
         "owner_email": "owner@contoso.example"})
-    wanted = {GA: sum(1 + n % 3 for n in range(orders)),
-              WORKSHOP: sum(1 for n in range(orders) if n % 4 == 0)}
     seat_types = {}
     for name, share in ((GA, 0.75), (WORKSHOP, 0.5)):
-        capacity = max(1, int(wanted[name] * share))
+        capacity = max(1, int(seats_wanted(orders)[name] * share))
         row = management.create_seat_type(hub, conference, {
             "name": name, "description": name, "quantity": capacity, "price": 199})
         seat_types[name] = (row.id, capacity)
@@ -62,68 +69,33 @@ def seed(data_dir: str, orders: int) -> dict[str, tuple[str, int]]:
     return seat_types
 
 
-class Registrant:
-    """One client: walks orders through the API until none are left."""
-
-    def __init__(self, url: str, seat_types: dict, next_order, outcomes: list):
-        self.url, self.seat_types, self.next_order = url, seat_types, next_order
-        self.outcomes = outcomes
-        self.http = requests.Session()
-
-    def run(self) -> None:
-        while (n := self.next_order()) is not None:
-            started = time.perf_counter()
-            outcome = self.register(n)
-            self.outcomes.append((outcome, time.perf_counter() - started))
-
-    def register(self, n: int) -> str:
-        seats = [{"seat_type": self.seat_types[GA][0], "quantity": 1 + n % 3}]
-        if n % 4 == 0:
-            seats.append({"seat_type": self.seat_types[WORKSHOP][0], "quantity": 1})
-        r = self.http.post(f"{self.url}/api/conferences/{SLUG}/orders", json={"seats": seats})
-        r.raise_for_status()
-        order_id = r.json()["order_id"]
-        owner = {"Authorization": f"Bearer {r.json()['order_token']}"}
-        order = self.wait(order_id, owner, ("reserved", "partially_reserved"))
-        if not any(item["reserved"] for item in order["items"]):
-            return "sold_out"
-        self.post(f"/api/orders/{order_id}/registrant",
-                  {"first_name": "Reg", "last_name": f"Istrant{n}",
-                   "email": f"registrant{n}@example.org"}, owner)
-        payment = self.post(f"/api/orders/{order_id}/payment", {"method": "card"}, owner)
-        self.post(payment["accept_url"], {})
-        self.wait(order_id, owner, ("confirmed",))
-        return "partial" if order["status"] == "partially_reserved" else "confirmed"
-
-    def post(self, path: str, body: dict, headers: dict | None = None) -> dict:
-        r = self.http.post(self.url + path, json=body, headers=headers)
-        if r.status_code >= 400:
-            raise RuntimeError(f"{path}: {r.status_code} {r.text[:200]}")
-        return r.json()
-
-    def wait(self, order_id: str, owner: dict, statuses, timeout: float = 120) -> dict:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            order = self.http.get(f"{self.url}/api/orders/{order_id}", headers=owner).json()
-            if order.get("status") in statuses:
-                return order
-            time.sleep(POLL_S)
-        raise TimeoutError(f"order {order_id} never became {statuses}")
-
-
-def sold_per_seat_type(database: str, conference_id: str) -> dict[str, int]:
-    """Seats of confirmed orders, from the log: every SeatAssignmentsCreated's slots."""
+def sold_per_seat_type(query, conference_id: str) -> tuple[dict[str, int], int]:
+    """Seats of confirmed orders, from the log: every SeatAssignmentsCreated's slots; and
+    how many orders were given seat assignments more than once (a command handled twice)."""
     sold: dict[str, int] = {}
-    for (data,) in read_db(database, "SELECT data FROM event WHERE conference = ? AND "
-                                     "type = 'SeatAssignmentsCreated'", (conference_id,)):
-        for slot in json.loads(data)["slots"]:
+    orders = []
+    for (data,) in query("SELECT data FROM event WHERE conference = ? AND "
+                         "type = 'SeatAssignmentsCreated'", (conference_id,)):
+        body = json.loads(data) if isinstance(data, str) else data
+        orders.append(body["order_id"])
+        for slot in body["slots"]:
             sold[slot["seat_type"]] = sold.get(slot["seat_type"], 0) + 1
-    return sold
+    return sold, len(orders) - len(set(orders))
 
 
-def assignments(database: str, conference_id: str) -> int:
-    return read_db(database, "SELECT COUNT(*) FROM event WHERE conference = ? AND type = "
-                             "'SeatAssignmentsCreated'", (conference_id,))[0][0]
+def wait_for_assignments(query, conference_id: str, confirmed: int) -> None:
+    """Seat assignments follow confirmation through the pump: let it finish."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and query(
+            "SELECT COUNT(*) FROM event WHERE conference = ? AND "
+            "type = 'SeatAssignmentsCreated'", (conference_id,))[0][0] < confirmed:
+        time.sleep(0.2)
+
+
+def by_transaction(columns: list[str], rows: list) -> list[list]:
+    """The run's events grouped as they were committed: one group per (stream, cause)."""
+    stream, causation = columns.index("stream"), columns.index("causation")
+    return [list(g) for _, g in groupby(rows, key=lambda r: (r[stream], r[causation]))]
 
 
 def raw_appends(database: str, after: int, work: str) -> tuple[float, int, int]:
@@ -139,8 +111,7 @@ def raw_appends(database: str, after: int, work: str) -> tuple[float, int, int]:
     target = connect(os.path.join(work, "raw-appends.sqlite3"))
     for sql in ddl:
         target.execute(sql)
-    stream, causation = columns.index("stream"), columns.index("causation")
-    groups = [list(g) for _, g in groupby(rows, key=lambda r: (r[stream], r[causation]))]
+    groups = by_transaction(columns, rows)
     insert = (f"INSERT INTO event ({', '.join(columns)}) "
               f"VALUES ({', '.join('?' for _ in columns)})")
     started = time.perf_counter()
@@ -153,60 +124,150 @@ def raw_appends(database: str, after: int, work: str) -> tuple[float, int, int]:
     return seconds, len(rows), len(groups)
 
 
+def settled_totals(folder: str) -> dict:
+    """The hub processes' SQL counts once each has flushed what it did so far."""
+    time.sleep(4 * sqltrace.FLUSH_SECONDS)
+    return sqltrace.read_totals(folder)
+
+
+def per_order(before: dict, after: dict, confirmed: int) -> dict:
+    """The SQL the run cost the hub, per confirmed order (keys of the JSON line)."""
+    def rate(key):
+        return round((after.get(key, 0) - before.get(key, 0)) / confirmed, 1)
+    kinds = {k: round((n - before["kinds"].get(k, 0)) / confirmed, 1)
+             for k, n in sorted(after["kinds"].items(), key=lambda kv: -kv[1])}
+    return {"statements_per_order": rate("statements"),
+            "transactions_per_order": rate("transactions"),
+            "fsyncs_per_order": rate("commits_written"),
+            "autocommit_reads_per_order": rate("autocommit_reads"),
+            "connections_per_order": rate("connections"),
+            "sql_per_order": {k: n for k, n in kinds.items() if n >= 0.1},
+            "traced_processes": after["processes"]}
+
+
+def figure(name: str, run, raw: tuple[float, int, int], log: tuple[dict, int],
+           seat_types: dict, **extra) -> None:
+    """Emit a registration line: the run, its baseline `raw` and what the `log` holds."""
+    raw_s, events, transactions = raw
+    sold, assigned_twice = log
+    latencies = [s for o, s in run.outcomes if o != "sold_out"]
+    emit(name, round(run.confirmed / run.seconds, 2), "orders/s",
+         round(run.confirmed / raw_s, 2), round(run.seconds / raw_s, 2),
+         oversold=oversold_of(sold, seat_types), assigned_twice=assigned_twice,
+         orders=len(run.outcomes), confirmed=run.confirmed,
+         partially_reserved=run.count("partial"), sold_out=run.count("sold_out"),
+         clients=CLIENTS, **extra,
+         http_requests_per_order=round(run.requests / run.confirmed, 1),
+         seconds=round(run.seconds, 2), baseline_seconds=round(raw_s, 2),
+         order_p50_s=round(percentile(latencies, 50), 3),
+         order_p99_s=round(percentile(latencies, 99), 3),
+         events=events, transactions=transactions,
+         seats_sold={n: sold.get(i, 0) for n, (i, _) in seat_types.items()},
+         capacity={n: cap for n, (_, cap) in seat_types.items()})
+
+
+def oversold_of(sold: dict, seat_types: dict) -> int:
+    return sum(max(0, sold.get(i, 0) - cap) for i, cap in seat_types.values())
+
+
+def on_sqlite(orders: int, work: str) -> None:
+    hub_dir, trace = os.path.join(work, "hub"), os.path.join(work, "sql-trace")
+    seat_types = seed(hub_dir, orders)
+    database = os.path.join(hub_dir, "hub.sqlite3")
+
+    def query(sql, params=()):
+        return read_db(database, sql, params)
+    conference_id = query("SELECT id FROM conference")[0][0]
+    start = query("SELECT MAX(position) FROM event")[0][0]
+    server = start_hub(hub_dir, work, env={sqltrace.ENV: trace})
+    try:
+        note(f"SQLite: {orders} orders, {CLIENTS} concurrent clients, capacity below demand")
+        before = settled_totals(trace)
+        run = register_all(server.url, seat_types, orders, CLIENTS)
+        wait_for_assignments(query, conference_id, run.confirmed)
+        after = settled_totals(trace)
+    finally:
+        server.stop()
+    log = sold_per_seat_type(query, conference_id)
+    note("baseline: the same events as raw appends")
+    figure("registration", run, raw_appends(database, start, work), log, seat_types,
+           **per_order(before, after, run.confirmed))
+
+
+def scale_out() -> tuple[tuple[str, ...], bool]:
+    """The `hub run` options for 2 web processes and whether to start 2 workers beside it,
+    as far as this version of the hub has them."""
+    run_help, hub_commands = hub_help("run"), hub_help()
+    options: tuple[str, ...] = ()
+    if "--web-processes" in run_help:
+        options += ("--web-processes", str(PROCESSES))
+    workers = "--no-worker" in run_help and "worker" in hub_commands
+    return options + (("--no-worker",) if workers else ()), workers
+
+
+def start_workers(db_url: str, hub_dir: str, work: str, count: int) -> list[Process]:
+    return [Process(python_module("contoso", "hub", "worker", "--data-dir", hub_dir,
+                                  "--db", db_url),
+                    None, os.path.join(work, f"worker-{i}.log")) for i in range(count)]
+
+
+def on_postgres(orders: int, work: str) -> None:
+    why = postgres.unavailable()
+    if why:
+        note(f"registration_postgres skipped: {why}")
+        emit("registration_postgres", None, "orders/s", None, None, skipped=why)
+        return
+    cluster = postgres.Cluster(os.environ.get("BENCH_DIR"))   # the postgres user cannot enter work
+    try:
+        url = cluster.new_database("registration")
+        hub_dir = os.path.join(work, "hub-pg")
+        seat_types = seed(hub_dir, orders, url)
+
+        def query(sql, params=()):
+            return postgres.query(url, sql, params)
+        conference_id = query("SELECT id FROM conference")[0][0]
+        start = query("SELECT MAX(position) FROM event")[0][0]
+        before = postgres.server_counts(url)
+        run, web, workers = serve_on_postgres(url, hub_dir, work, seat_types, orders,
+                                              lambda n: wait_for_assignments(
+                                                  query, conference_id, n))
+        time.sleep(1)   # the hub's backends report their counts as they end
+        after = postgres.server_counts(url)
+        log = sold_per_seat_type(query, conference_id)
+        note("baseline: the same events as raw appends into PostgreSQL")
+        figure("registration_postgres", run, postgres.raw_appends(url, start, by_transaction),
+               log, seat_types, web_processes=web, workers=workers,
+               **{f"{k}_per_order": round((after[k] - before[k]) / run.confirmed, 1)
+                  for k in ("statements", "transactions", "fsyncs")})
+    finally:
+        cluster.stop()
+
+
+def serve_on_postgres(url: str, hub_dir: str, work: str, seat_types: dict, orders: int,
+                      settle) -> tuple:
+    """Run the orders against a hub on `url`, scaled out as far as this hub can be;
+    return (the run, web processes, pump workers) once every hub process has stopped."""
+    options, separate_workers = scale_out()
+    server = start_hub(hub_dir, work, options=("--db", url, *options))
+    pumps = start_workers(url, hub_dir, work, PROCESSES) if separate_workers else []
+    try:
+        note(f"PostgreSQL: {orders} orders, {CLIENTS} clients, hub run {' '.join(options)}"
+             f"{f' + {len(pumps)} workers' if pumps else ''}")
+        run = register_all(server.url, seat_types, orders, CLIENTS)
+        settle(run.confirmed)
+    finally:
+        server.stop()
+        for pump in pumps:
+            pump.stop()
+    return run, PROCESSES if "--web-processes" in options else 1, len(pumps) or 1
+
+
 def main() -> None:
     orders = sized(320, 48)
     work = workdir("registration")
     try:
-        hub_dir = os.path.join(work, "hub")
-        seat_types = seed(hub_dir, orders)
-        database = os.path.join(hub_dir, "hub.sqlite3")
-        conference_id = read_db(database, "SELECT id FROM conference")[0][0]
-        start = read_db(database, "SELECT MAX(position) FROM event")[0][0]
-        server = start_hub(hub_dir, work)
-        try:
-            note(f"{orders} orders, {CLIENTS} concurrent clients, capacity below demand")
-            counter = iter(range(orders))
-            lock = threading.Lock()
-
-            def next_order():
-                with lock:
-                    return next(counter, None)
-
-            outcomes: list = []
-            clients = [Registrant(server.url, seat_types, next_order, outcomes)
-                       for _ in range(CLIENTS)]
-            threads = [threading.Thread(target=c.run) for c in clients]
-            started = time.perf_counter()
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join()
-            elapsed = time.perf_counter() - started
-            confirmed = sum(1 for o, _ in outcomes if o in ("confirmed", "partial"))
-            # Seat assignments follow confirmation through the pump: let it finish.
-            deadline = time.monotonic() + 60
-            while assignments(database, conference_id) < confirmed and time.monotonic() < deadline:
-                time.sleep(0.2)
-        finally:
-            server.stop()
-        if len(outcomes) != orders:
-            raise RuntimeError(f"only {len(outcomes)} of {orders} orders finished")
-        sold = sold_per_seat_type(database, conference_id)
-        oversold = sum(max(0, sold.get(i, 0) - cap) for i, cap in seat_types.values())
-        note("baseline: the same events as raw appends")
-        raw_s, events, transactions = raw_appends(database, start, work)
-        latencies = [s for o, s in outcomes if o != "sold_out"]
-        emit("registration", round(confirmed / elapsed, 2), "orders/s",
-             round(confirmed / raw_s, 2), round(elapsed / raw_s, 2),
-             oversold=oversold, orders=orders, confirmed=confirmed,
-             partially_reserved=sum(1 for o, _ in outcomes if o == "partial"),
-             sold_out=sum(1 for o, _ in outcomes if o == "sold_out"), clients=CLIENTS,
-             seconds=round(elapsed, 2), baseline_seconds=round(raw_s, 2),
-             order_p50_s=round(percentile(latencies, 50), 3),
-             order_p99_s=round(percentile(latencies, 99), 3),
-             events=events, transactions=transactions,
-             seats_sold={name: sold.get(i, 0) for name, (i, _) in seat_types.items()},
-             capacity={name: cap for name, (_, cap) in seat_types.items()})
+        on_sqlite(orders, work)
+        on_postgres(orders, work)
     finally:
         cleanup(work)
 

@@ -20,14 +20,18 @@ from benchmarks.venue import ROOT
 
 SCRIPTS = ["bench_checkin", "bench_sync", "bench_registration", "bench_convergence",
            "bench_decode", "bench_badge"]
-ORDER = ["check_in_latency_p99", "first_sync", "push", "registration", "decode", "badge",
-         "memory", "convergence"]
-TIMEOUT_S = 480
+ORDER = ["check_in_latency_p99", "first_sync", "push", "registration",
+         "registration_postgres", "decode", "badge", "memory", "convergence"]
+TIMEOUT_S = 900   # per script; registration runs its workload twice (SQLite, PostgreSQL)
 NOTES = {   # the extra keys worth a glance in the table
     "check_in_latency_p99": ["p50_ms", "baseline_p50_ms", "attendees"],
     "first_sync": ["events", "events_per_s", "peak_rss_mb"],
     "push": ["events", "seconds", "baseline_seconds"],
-    "registration": ["oversold", "confirmed", "sold_out", "clients"],
+    "registration": ["oversold", "confirmed", "sold_out", "clients", "statements_per_order",
+                     "transactions_per_order", "fsyncs_per_order", "http_requests_per_order"],
+    "registration_postgres": ["oversold", "assigned_twice", "confirmed", "web_processes",
+                              "workers", "statements_per_order", "transactions_per_order",
+                              "fsyncs_per_order", "http_requests_per_order", "skipped"],
     "decode": ["baseline_qr_only", "frames"],
     "badge": ["width_dots", "escpos_bytes"],
     "memory": ["budget_mb", "replica_events"],

@@ -34,11 +34,13 @@ def python_module(module: str, *args: str) -> list[str]:
 class Process:
     """A child process serving HTTP on loopback; its log goes to a file in the work folder."""
 
-    def __init__(self, argv: list[str], port: int, log_path: str):
+    def __init__(self, argv: list[str], port: int | None, log_path: str,
+                 env: dict[str, str] | None = None):
         self.port = port
         self.url = f"http://127.0.0.1:{port}"
         self.log = open(log_path, "ab")
-        self.proc = subprocess.Popen(argv, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(argv, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
+                                     env={**os.environ, **(env or {})})
 
     @property
     def pid(self) -> int:
@@ -155,11 +157,18 @@ def seed_hub(data_dir: str, attendees: int, *, capacity: int | None = None) -> S
                      time.perf_counter() - started)
 
 
-def start_hub(data_dir: str, log_dir: str, port: int | None = None) -> Process:
+def start_hub(data_dir: str, log_dir: str, port: int | None = None, *,
+              options: tuple[str, ...] = (), env: dict[str, str] | None = None) -> Process:
+    """`contoso hub run` on loopback, with extra `options` (e.g. `--db URL`) and variables."""
     port = port or free_port()
     return Process(python_module("contoso", "hub", "run", "--data-dir", data_dir, "--port",
-                                 str(port), "--no-discovery"),
-                   port, os.path.join(log_dir, "hub.log")).wait_ready("/sync/v1/time")
+                                 str(port), "--no-discovery", *options),
+                   port, os.path.join(log_dir, "hub.log"), env).wait_ready("/sync/v1/time")
+
+
+def hub_help(*command: str) -> str:
+    """The help text of `contoso hub <command>`: which options this version of the hub has."""
+    return contoso("hub", *command, "--help")
 
 
 def enroll_node(hub: SeededHub, hub_url: str, name: str, data_dir: str) -> dict:

@@ -6,6 +6,8 @@ import os
 import peewee
 from playhouse.db_url import connect
 
+from sync_protocol import sqltrace
+
 # Acknowledged facts live in this file, so every commit is synced to disk
 # (synchronous=FULL): in WAL mode NORMAL can lose the last commits on power
 # loss, and a node on a Pi loses power.
@@ -27,8 +29,10 @@ def open_database(target: str) -> peewee.Database:
     # IMMEDIATE: a write transaction takes the write lock when it starts, so two
     # writers never deadlock upgrading a read lock, and the commit order is the
     # order positions were handed out in.
-    return peewee.SqliteDatabase(target, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE",
-                                 check_same_thread=False)
+    # Counting statements for the benchmarks only when asked (sync_protocol/sqltrace.py).
+    kind = sqltrace.TracedSqliteDatabase if sqltrace.trace_folder() else peewee.SqliteDatabase
+    return kind(target, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE",
+                check_same_thread=False)
 
 
 def is_postgres(db: peewee.Database) -> bool:
