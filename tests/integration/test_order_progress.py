@@ -93,6 +93,20 @@ def test_long_poll_waits_for_the_confirmation_after_the_payment(api, placed, nap
     assert [a.get_json()["status"] for a in answers] == ["confirmed"]
 
 
+def test_a_waiting_request_holds_no_transaction_while_it_naps(api, placed, monkeypatch):
+    order_id, owner = placed
+    held = []
+
+    def nap(seconds):
+        held.append(api.hub.db.in_transaction())
+        api.pump()                             # the order moves on meanwhile
+
+    monkeypatch.setattr(order_progress, "_nap", nap)
+    answer = long_poll(api, order_id, owner, "pending_reservation")
+    assert answer.get_json()["status"] == "reserved"
+    assert held == [False]
+
+
 def test_an_order_that_already_differs_answers_at_once(api, placed, naps):
     order_id, owner = placed
     api.pump()
