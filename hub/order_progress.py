@@ -3,7 +3,8 @@ and the hub answers once the order's read model differs, or when the wait is up.
 
 The pump that moves an order on may run in another process, so the wait cannot count on
 being told: it re-reads one row of the read model, napping 20 ms at first and up to 200 ms,
-holding no transaction between reads (and, on PostgreSQL, no connection either)."""
+holding no transaction between reads (and, on PostgreSQL, no connection while it naps the
+longest)."""
 from __future__ import annotations
 
 import re
@@ -90,7 +91,8 @@ def wait_until(hub, order_id: str, done: Callable[[Progress], bool], seconds: fl
         left = deadline - time.monotonic()
         if done(progress) or left <= 0:
             return progress
-        _release_connection(hub.db)
+        if nap >= LAST_NAP_SECONDS:   # a long wait: not worth a connection held meanwhile
+            _release_connection(hub.db)
         _nap(min(nap, left))
         nap = min(nap * 2, LAST_NAP_SECONDS)
 
@@ -101,9 +103,10 @@ def _nap(seconds: float) -> None:
 
 
 def _release_connection(db) -> None:
-    """Between reads a wait holds nothing: no transaction ever (reads run in autocommit),
-    and on PostgreSQL not its connection, a server process each. A SQLite connection is a
-    file handle in this process; reopening it would only add its pragmas to every read."""
+    """Between reads a wait holds no transaction ever (reads run in autocommit). Once it
+    naps at the longest, on PostgreSQL it holds no connection either (each is a server
+    process; a pooled URL makes taking one back cheap). A SQLite connection is a file
+    handle in this process: reopening it would only add its pragmas to every read."""
     if is_postgres(db) and not db.in_transaction():
         db.close()
 
