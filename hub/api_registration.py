@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request, url_for
 
-from hub import order_access, order_progress, registration
+from hub import order_access, registration
 from hub.admin_auth import client_address
 from hub.app import current_hub, wake_worker
 from hub.http import basic_auth, json_body
 from hub.openapi_registration import OPENAPI_COMPONENTS, OPENAPI_PATHS  # noqa: F401  (merged)
 from hub.web import order_session
-from hub.web.order_waiting import wait_for_order
+from hub.web.order_waiting import parse_wait, wait_for_order
 
 bp = Blueprint("api_registration", __name__, url_prefix="/api")
 SAFE_METHODS = ("GET", "HEAD")
@@ -65,7 +65,7 @@ def place_order(slug):
 def get_order(order_id):
     """The order; with ?wait=<seconds>&since=<status or version> the answer waits until the
     order differs from what the client has, or the wait is up (a long-poll, docs/api.md)."""
-    asked = order_progress.parse_wait(request.args)
+    asked = parse_wait(request.args)
     if asked.seconds:
         wait_for_order(order_id, lambda progress: not progress.matches(asked.since),
                        asked.seconds)

@@ -4,7 +4,8 @@ and the hub answers once the order's read model differs, or when the wait is up.
 The pump that moves an order on may run in another process, so the wait cannot count on
 being told: it re-reads one row of the read model, napping 20 ms at first and up to 200 ms,
 holding no transaction between reads (and, on PostgreSQL, no connection while it naps the
-longest)."""
+longest). When the read model changes the order in this process it rings the order's bell,
+and the wait looks again at once."""
 from __future__ import annotations
 
 import re
@@ -12,19 +13,18 @@ import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Callable, Iterator, Mapping
+from typing import Callable, Iterator
 
-from hub.errors import ApiError
 from sync_protocol.database import is_postgres
 
 # What GET /api/orders/<id>?wait= accepts; a hub may be configured to wait less.
 WAIT_MAX_SECONDS = 25
 FIRST_NAP_SECONDS, LAST_NAP_SECONDS = 0.02, 0.2
+RUNG_NAP_SECONDS = 0.02    # after this process's read model rang: its round commits soon
 STATUSES = ("pending_reservation", "partially_reserved", "reserved", "expired", "confirmed",
             "cancelled")
 # A version as order_json gives it: "<read model version>-<status>-<payment status>".
 _VERSION = re.compile(r"\d{1,12}-[a-z_]{1,30}-[a-z_]{1,20}", re.ASCII)
-_WHOLE_SECONDS = re.compile(r"\d{1,2}", re.ASCII)
 # The answer of an order placed but not projected yet (registration.order_json says the same).
 NOT_PROJECTED = ("pending_reservation", "", 0)
 
@@ -57,49 +57,71 @@ def read_progress(hub, order_id: str) -> Progress:
     return Progress(status, payment_status, version_tag(status, payment_status, version))
 
 
-@dataclass(frozen=True)
-class WaitRequest:
-    """A validated ?wait=&since=: no wait (seconds 0) answers at once."""
-    seconds: int = 0
-    since: str = ""
-
-
-def parse_wait(args: Mapping[str, str]) -> WaitRequest:
-    """wait: whole seconds 0..25; since: a status or a version, required with a wait."""
-    wait, since = args.get("wait"), args.get("since")
-    if wait is None and since is None:
-        return WaitRequest()
-    errors = {}
-    seconds = int(wait) if wait is not None and _WHOLE_SECONDS.fullmatch(wait) else -1
-    if wait is not None and not 0 <= seconds <= WAIT_MAX_SECONDS:
-        errors["wait"] = f"A whole number of seconds from 0 to {WAIT_MAX_SECONDS}."
-    if since is not None and since not in STATUSES and not _VERSION.fullmatch(since):
-        errors["since"] = "An order status or the order's version, as last answered."
-    if wait is not None and since is None:
-        errors["since"] = "Say what you have: the status or the version last answered."
-    if errors:
-        raise ApiError(400, "invalid_fields", "Give wait and since as documented.", errors)
-    return WaitRequest(max(seconds, 0), since or "")
+def is_since(text: str) -> bool:
+    """Whether a client's `since` is something the hub answers: a status or a version."""
+    return text in STATUSES or _VERSION.fullmatch(text) is not None
 
 
 def wait_until(hub, order_id: str, done: Callable[[Progress], bool], seconds: float) -> Progress:
     """Re-read the order until done(progress) or the time is up; return what was read last."""
     deadline = time.monotonic() + seconds
     nap = FIRST_NAP_SECONDS
-    while True:
-        progress = read_progress(hub, order_id)
-        left = deadline - time.monotonic()
-        if done(progress) or left <= 0:
-            return progress
-        if nap >= LAST_NAP_SECONDS:   # a long wait: not worth a connection held meanwhile
-            _release_connection(hub.db)
-        _nap(min(nap, left))
-        nap = min(nap * 2, LAST_NAP_SECONDS)
+    with BELLS.listening(order_id) as bell:
+        while True:
+            progress = read_progress(hub, order_id)
+            left = deadline - time.monotonic()
+            if done(progress) or left <= 0:
+                return progress
+            if nap >= LAST_NAP_SECONDS:   # a long wait: not worth a connection held meanwhile
+                _release_connection(hub.db)
+            if _nap(min(nap, left), bell):
+                # Rung by this process's read model: its change commits with the round
+                # that rang, so look now and again shortly.
+                bell.clear()
+                nap = RUNG_NAP_SECONDS
+            else:
+                nap = min(nap * 2, LAST_NAP_SECONDS)
 
 
-def _nap(seconds: float) -> None:
-    """The one place a wait sleeps (tests put a pump round here instead)."""
-    time.sleep(seconds)
+def _nap(seconds: float, bell: threading.Event) -> bool:
+    """The one place a wait sleeps: until the time is up or the bell rings (whether it
+    rang). Tests put a pump round here instead."""
+    return bell.wait(seconds)
+
+
+class Bells:
+    """The waits of this process by order id. The read model rings an order's bell when it
+    changes the order, so a wait here looks again at once rather than at the end of its
+    nap; a pump in another process rings none, and the naps alone still find the change."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._waiting: dict[str, set[threading.Event]] = {}
+
+    @contextmanager
+    def listening(self, order_id: str) -> Iterator[threading.Event]:
+        bell = threading.Event()
+        with self._lock:
+            self._waiting.setdefault(order_id, set()).add(bell)
+        try:
+            yield bell
+        finally:
+            with self._lock:
+                bells = self._waiting.get(order_id, set())
+                bells.discard(bell)
+                if not bells:
+                    self._waiting.pop(order_id, None)
+
+    def ring(self, order_id: str) -> None:
+        if order_id not in self._waiting:    # the pump's usual case: nobody waits
+            return
+        with self._lock:
+            bells = tuple(self._waiting.get(order_id, ()))
+        for bell in bells:
+            bell.set()
+
+
+BELLS = Bells()
 
 
 def _release_connection(db) -> None:

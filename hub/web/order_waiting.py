@@ -2,13 +2,43 @@
 POSTs, bounded by the hub's configuration and by how many may wait at once."""
 from __future__ import annotations
 
-from typing import Callable
+import re
+from dataclasses import dataclass
+from typing import Callable, Mapping
 
 from flask import current_app
 
 from hub import order_progress
 from hub.app import current_hub, order_waits
-from hub.order_progress import Progress
+from hub.errors import ApiError
+from hub.order_progress import WAIT_MAX_SECONDS, Progress
+
+_WHOLE_SECONDS = re.compile(r"\d{1,2}", re.ASCII)
+
+
+@dataclass(frozen=True)
+class WaitRequest:
+    """A validated ?wait=&since=: no wait (seconds 0) answers at once."""
+    seconds: int = 0
+    since: str = ""
+
+
+def parse_wait(args: Mapping[str, str]) -> WaitRequest:
+    """wait: whole seconds 0..25; since: a status or a version, required with a wait."""
+    wait, since = args.get("wait"), args.get("since")
+    if wait is None and since is None:
+        return WaitRequest()
+    errors = {}
+    seconds = int(wait) if wait is not None and _WHOLE_SECONDS.fullmatch(wait) else -1
+    if wait is not None and not 0 <= seconds <= WAIT_MAX_SECONDS:
+        errors["wait"] = f"A whole number of seconds from 0 to {WAIT_MAX_SECONDS}."
+    if since is not None and not order_progress.is_since(since):
+        errors["since"] = "An order status or the order's version, as last answered."
+    if wait is not None and since is None:
+        errors["since"] = "Say what you have: the status or the version last answered."
+    if errors:
+        raise ApiError(400, "invalid_fields", "Give wait and since as documented.", errors)
+    return WaitRequest(max(seconds, 0), since or "")
 
 
 def wait_for_order(order_id: str, done: Callable[[Progress], bool],

@@ -33,24 +33,34 @@ def placed(api):
 
 @pytest.fixture
 def naps(monkeypatch):
-    """Every nap a wait takes, recorded; the first one is announced on `naps.started`."""
+    """The naps waits take, recorded. Each lasts until the test lets it end (`naps.go`),
+    announced on `naps.started`, so a test knows a request waits and decides when it looks
+    again; it does not count as rung."""
     taken = Naps()
-    started = threading.Event()
-    real = order_progress._nap
 
-    def nap(seconds):
+    def nap(seconds, bell):
         taken.append(seconds)
-        started.set()
-        real(seconds)
+        taken.started.set()
+        taken.go.wait(LONG * 2)
+        return False
 
     monkeypatch.setattr(order_progress, "_nap", nap)
-    taken.started = started
     return taken
 
 
 class Naps(list):
-    """The naps taken, and an event set at the first."""
-    started: threading.Event
+    def __init__(self):
+        super().__init__()
+        self.started, self.go = threading.Event(), threading.Event()
+
+
+def waiting(api, order_id, owner, since) -> tuple[threading.Thread, list]:
+    """A long-poll of 25 s in a thread of its own: (the thread, its answers when done)."""
+    answers = []
+    waiter = threading.Thread(target=lambda: answers.append(
+        long_poll(HubClient(api.app), order_id, owner, since)))
+    waiter.start()
+    return waiter, answers
 
 
 def long_poll(api, order_id, headers, since, wait=LONG):
@@ -62,19 +72,38 @@ def long_poll(api, order_id, headers, since, wait=LONG):
 
 def test_long_poll_answers_as_soon_as_the_seats_are_reserved(api, placed, naps):
     order_id, owner = placed
-    answers = []
-    waiter = threading.Thread(target=lambda: answers.append(
-        long_poll(HubClient(api.app), order_id, owner, "pending_reservation")))
-    waiter.start()
-    assert naps.started.wait(LONG)             # the request is waiting: the order is pending
+    waiter, answers = waiting(api, order_id, owner, "pending_reservation")
+    assert naps.started.wait(LONG)             # the request waits: the order is pending
     api.pump()                                 # the reservation is made meanwhile
+    naps.go.set()
     waiter.join(LONG * 2)
     assert not waiter.is_alive()
     (answer,) = answers
     assert answer.status_code == 200
-    # Had it waited out its 25 s it would have answered the unchanged order.
     assert answer.get_json()["status"] == "reserved"
     assert answer.get_json()["items"][0]["reserved"] == 2
+    # It answered at its first look after the change: it did not nap on to the 25 s.
+    assert len(naps) == 1
+
+
+def test_a_change_in_this_process_wakes_the_wait_before_its_nap_ends(api, placed, monkeypatch):
+    order_id, owner = placed
+    for name in ("FIRST_NAP_SECONDS", "LAST_NAP_SECONDS"):
+        monkeypatch.setattr(order_progress, name, LONG)   # one nap would be the whole wait
+    naps, started, real = [], threading.Event(), order_progress._nap
+
+    def nap(seconds, bell):
+        started.set()
+        naps.append(real(seconds, bell))       # True: the bell ended the nap
+        return naps[-1]
+
+    monkeypatch.setattr(order_progress, "_nap", nap)
+    waiter, answers = waiting(api, order_id, owner, "pending_reservation")
+    assert started.wait(LONG)
+    api.pump()                                 # the read model rings the order's bell
+    waiter.join(LONG * 2)
+    assert [a.get_json()["status"] for a in answers] == ["reserved"]
+    assert naps[0] is True                     # the first nap was cut short by the bell
 
 
 def test_long_poll_waits_for_the_confirmation_after_the_payment(api, placed, naps):
@@ -82,22 +111,21 @@ def test_long_poll_waits_for_the_confirmation_after_the_payment(api, placed, nap
     api.pump()
     api.registrant(order_id)
     payment = api.start_payment(order_id).get_json()
-    answers = []
-    waiter = threading.Thread(target=lambda: answers.append(
-        long_poll(HubClient(api.app), order_id, owner, "reserved")))
-    waiter.start()
+    waiter, answers = waiting(api, order_id, owner, "reserved")
     assert naps.started.wait(LONG)
     api.http.post(f"/api/payments/{payment['payment_id']}/accept")
     api.pump()
+    naps.go.set()
     waiter.join(LONG * 2)
     assert [a.get_json()["status"] for a in answers] == ["confirmed"]
+    assert len(naps) == 1
 
 
 def test_a_waiting_request_holds_no_transaction_while_it_naps(api, placed, monkeypatch):
     order_id, owner = placed
     held = []
 
-    def nap(seconds):
+    def nap(seconds, bell):
         held.append(api.hub.db.in_transaction())
         api.pump()                             # the order moves on meanwhile
 
@@ -231,7 +259,7 @@ def _pages_with_a_pump_in_the_wait(tmp_path, monkeypatch):
     worker would meanwhile (in this thread: the wait holds no transaction)."""
     pages = PageClient(make_app(tmp_path, FakeClock()))
     pages.app.config["ORDER_PAGE_WAIT_SECONDS"] = LONG
-    monkeypatch.setattr(order_progress, "_nap", lambda seconds: pages.pump())
+    monkeypatch.setattr(order_progress, "_nap", lambda seconds, bell: pages.pump())
     return pages
 
 

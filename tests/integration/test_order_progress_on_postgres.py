@@ -29,7 +29,7 @@ def test_a_waiting_request_gives_its_connection_back_while_it_naps_long(api, pla
     order_id, owner = placed
     naps = []
 
-    def nap(seconds):
+    def nap(seconds, bell):
         naps.append((seconds, not api.hub.db.is_closed()))   # this thread's connection
         if len(naps) == 8:
             api.pump()                                      # reconnects; the order moves on
