@@ -45,7 +45,8 @@
         })
         .then(function (order) {
           if (order === null) { return; }
-          if (order.status === since || order.version === since) { setTimeout(ask, AGAIN_MS); return; }
+          var unchanged = order.status === since || order.version === since;
+          if (unchanged) { setTimeout(ask, AGAIN_MS); return; }   // the wait ran out: again
           onChange(order);
         })
         .catch(function () { setTimeout(ask, RETRY_MS); });
