@@ -105,7 +105,8 @@ OPENAPI_PATHS = {
     "/api/conferences/{slug}/orders": {"post": _answering(202, PLACED, _op(
         "Place an order; seats are reserved in the background. The answer carries the "
         "order's token, once",
-        {202: "Order placed; poll order_url with the token", 404: "No such published conference",
+        {202: "Order placed; follow order_url with the token (?wait=25&since=pending_reservation)",
+         404: "No such published conference",
          400: "unknown_seat_type, invalid_quantity, invalid_fields, empty_order"},
         SEATS, {"seats": [{"seat_type": "<seat type id>", "quantity": 2}]}, ("slug",)))},
     "/api/orders/{order_id}": {"get": _long_poll(_op(
