@@ -10,6 +10,7 @@ from hub.app import current_hub, wake_worker
 from hub.http import basic_auth, json_body
 from hub.openapi_registration import OPENAPI_COMPONENTS, OPENAPI_PATHS  # noqa: F401  (merged)
 from hub.web import order_session
+from hub.web.order_waiting import parse_wait, wait_for_order
 
 bp = Blueprint("api_registration", __name__, url_prefix="/api")
 SAFE_METHODS = ("GET", "HEAD")
@@ -62,6 +63,12 @@ def place_order(slug):
 
 @bp.get("/orders/<order_id>")
 def get_order(order_id):
+    """The order; with ?wait=<seconds>&since=<status or version> the answer waits until the
+    order differs from what the client has, or the wait is up (a long-poll, docs/api.md)."""
+    asked = parse_wait(request.args)
+    if asked.seconds:
+        wait_for_order(order_id, lambda progress: not progress.matches(asked.since),
+                       asked.seconds)
     return jsonify(registration.order_json(current_hub(), order_id))
 
 

@@ -10,6 +10,11 @@ from hub.bootstrap import HubConfig, bootstrap, stored_secret
 from hub.errors import register_error_handlers
 from sync_protocol.store import utc_now
 
+# A page's POST waits this long for the seats or the confirmation, then shows what it has
+# (the page then long-polls the API). Waits at once per process: each holds a thread.
+PAGE_WAIT_SECONDS = 3
+ORDER_WAITERS_MAX = 32
+
 
 def create_app(config: HubConfig | None = None, *, clock: Callable[[], dt.datetime] = utc_now,
                start_worker: bool = True, proxy_hops: int = 0) -> Flask:
@@ -22,6 +27,7 @@ def create_app(config: HubConfig | None = None, *, clock: Callable[[], dt.dateti
     app = Flask(__name__)
     app.config["SECRET_KEY"] = config.secret_key or stored_secret(config.data_dir)
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
+    configure_order_waits(app, config)
     hub = bootstrap(config, clock)
     app.extensions["contoso_hub"] = hub
     app.extensions["contoso_worker"] = None
@@ -46,6 +52,27 @@ def create_app(config: HubConfig | None = None, *, clock: Callable[[], dt.dateti
     web.init_app(app)
     register_error_handlers(app, page_error=error_page)
     return app
+
+
+def configure_order_waits(app: Flask, config: HubConfig) -> None:
+    """How long requests may wait for an order to move on (hub/order_progress.py, docs/api.md).
+
+    A HubConfig may carry order_wait_max_seconds (the API's ?wait is cut to it),
+    order_page_wait_seconds (how long the order pages' POSTs wait for the reservation and
+    the confirmation before redirecting) and order_waiters_max (waits at once per process)."""
+    from hub.order_progress import WAIT_MAX_SECONDS, WaitGate
+    app.config["ORDER_WAIT_MAX_SECONDS"] = min(
+        getattr(config, "order_wait_max_seconds", WAIT_MAX_SECONDS), WAIT_MAX_SECONDS)
+    app.config["ORDER_PAGE_WAIT_SECONDS"] = getattr(config, "order_page_wait_seconds",
+                                                    PAGE_WAIT_SECONDS)
+    app.extensions["contoso_order_waits"] = WaitGate(
+        getattr(config, "order_waiters_max", ORDER_WAITERS_MAX))
+
+
+def order_waits():
+    """The process's gate on waiting requests (at most so many hold a thread at once)."""
+    from flask import current_app
+    return current_app.extensions["contoso_order_waits"]
 
 
 def current_hub():

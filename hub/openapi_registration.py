@@ -53,6 +53,25 @@ def _answering(status: int, schema: dict, op: dict) -> dict:
     return op
 
 
+WAIT_PARAMETERS = [
+    {"name": "wait", "in": "query", "required": False,
+     "description": "Seconds to wait for the order to differ from `since` (0 to 25; the hub "
+                    "may be configured to wait less). Requires `since`.",
+     "schema": {"type": "integer", "minimum": 0, "maximum": 25}},
+    {"name": "since", "in": "query", "required": False,
+     "description": "What the client has: a status, or the `version` last answered "
+                    "(compare versions for equality only).",
+     "schema": {"type": "string", "maxLength": 80,
+                "pattern": r"^(pending_reservation|partially_reserved|reserved|expired|"
+                           r"confirmed|cancelled|[0-9]{1,12}-[a-z_]{1,30}-[a-z_]{1,20})$"}}]
+
+
+def _long_poll(op: dict) -> dict:
+    """The order's GET, with the query parameters of its long-poll."""
+    op["parameters"] = [*op.get("parameters", []), *WAIT_PARAMETERS]
+    return op
+
+
 SEATS = {"type": "object", "required": ["seats"], "properties": {"seats": {
     "type": "array", "items": {"type": "object", "required": ["seat_type", "quantity"],
                                "properties": {"seat_type": {"type": "string"},
@@ -86,13 +105,17 @@ OPENAPI_PATHS = {
     "/api/conferences/{slug}/orders": {"post": _answering(202, PLACED, _op(
         "Place an order; seats are reserved in the background. The answer carries the "
         "order's token, once",
-        {202: "Order placed; poll order_url with the token", 404: "No such published conference",
+        {202: "Order placed; follow order_url with the token (?wait=25&since=pending_reservation)",
+         404: "No such published conference",
          400: "unknown_seat_type, invalid_quantity, invalid_fields, empty_order"},
         SEATS, {"seats": [{"seat_type": "<seat type id>", "quantity": 2}]}, ("slug",)))},
-    "/api/orders/{order_id}": {"get": _op(
+    "/api/orders/{order_id}": {"get": _long_poll(_op(
         "The order: status (pending_reservation, reserved, partially_reserved, expired, "
-        "confirmed), items requested and reserved, priced lines, seconds left",
-        {200: "The order"}, params=ORDER, owned=True)},
+        "confirmed, cancelled), items requested and reserved, priced lines, seconds left, "
+        "version. With wait and since, a long-poll: the answer comes once the order "
+        "differs from since, or when the wait is up (then unchanged)",
+        {200: "The order (after a wait: changed, or unchanged when the wait ran out)",
+         400: "invalid_fields: wait or since not as described"}, params=ORDER, owned=True))},
     "/api/orders/{order_id}/seats": {
         "put": _op("Change the seats wanted (re-reserved in the background)",
                    {202: "Updated", 409: "Order confirmed or expired"}, SEATS, params=ORDER,

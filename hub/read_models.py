@@ -1,6 +1,7 @@
 """Read models: tables shaped for the pages and the API, projected from the log."""
 from __future__ import annotations
 
+from hub import order_progress
 from hub.onsite_sales import cancelled_by_seller
 from hub.payment_views import order_payment_view, order_status_from
 from shared_domain import (checkin, conferences, orders, payments, sales, seat_assignments,
@@ -56,6 +57,9 @@ class ReadModels:
         handler = self.handlers.get(type(event.message))
         if handler is not None:
             handler(event.message, event)
+            order_id = getattr(event.message, "order_id", None)
+            if order_id:   # a registrant may be waiting on it (GET /api/orders/<id>?wait=)
+                order_progress.BELLS.ring(order_id)
 
     def reset(self) -> None:
         for model in [*self.m.read_models, self.payments]:

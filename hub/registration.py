@@ -12,6 +12,7 @@ from sync_protocol.ids import uuid7
 from sync_protocol.readers import catch_up
 from hub import order_access
 from hub.errors import ApiError
+from hub.order_progress import NOT_PROJECTED, version_tag
 from hub.registrant_fields import (attendee_field_errors, registrant_field_errors,
                                    require_valid_person)
 from hub.tickets import TicketIssuer
@@ -183,7 +184,8 @@ def order_json(hub, order_id: str) -> dict:
     if row is None:
         order = order_state(hub, order_id)  # placed, not yet projected
         return {"order_id": order_id, "conference_id": order.conference_id,
-                "status": "pending_reservation", "items": [], "lines": [], "total_cents": 0}
+                "status": "pending_reservation", "items": [], "lines": [], "total_cents": 0,
+                "version": version_tag(*NOT_PROJECTED)}
     items = [{"seat_type": i.seat_type, "requested": i.requested, "reserved": i.reserved}
              for i in I.select().where(I.order_id == order_id).order_by(I.id)]
     lines = [{"seat_type": l.seat_type, "name": l.name, "quantity": l.quantity,
@@ -196,7 +198,8 @@ def order_json(hub, order_id: str) -> dict:
             "registrant": {"first_name": row.registrant_first_name,
                            "last_name": row.registrant_last_name,
                            "email": row.registrant_email},
-            "reservation_expiration": row.reservation_expiration}
+            "reservation_expiration": row.reservation_expiration,
+            "version": version_tag(row.status, row.payment_status, row.version)}
     if row.status == "partially_reserved":
         body["message"] = "Could not reserve all the requested seats."
     if row.reservation_expiration and row.status not in ("confirmed", "expired"):

@@ -7,6 +7,7 @@ from flask import flash, redirect, render_template, url_for
 from hub import registration
 from hub.app import current_hub, wake_worker
 from hub.web.csrf import page_blueprint
+from hub.web.order_waiting import confirmed_or_refunded, wait_for_order
 from shared_domain.errors import DomainError
 
 bp = page_blueprint("processor", __name__, url_prefix="/processor")
@@ -29,6 +30,9 @@ def accept(payment_id: str):
     wake_worker()
     hub.refresh_read_models()
     order_id = registration.payment_json(hub, payment_id)["order_id"]
+    # The order is confirmed a moment later by the pump: wait for it here, so the thank-you
+    # page already says so.
+    wait_for_order(order_id, confirmed_or_refunded)
     return redirect(url_for("registrant.thank_you", order_id=order_id))
 
 

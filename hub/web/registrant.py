@@ -13,6 +13,7 @@ from hub.web.csrf import page_blueprint
 from hub.web.forms import FORM_ERROR, form_fields, refusal_errors
 from hub.web.order_context import expired, form_limits, order_context
 from hub.web.order_session import order_pages, remember
+from hub.web.order_waiting import reserved_or_refused, wait_for_order
 from shared_domain.errors import DomainError
 
 bp = order_pages(page_blueprint("registrant", __name__))
@@ -34,7 +35,8 @@ def conference(slug: str):
 
 @bp.post("/conferences/<slug>/orders")
 def place_order(slug: str):
-    """Place the order and move on at once; the seats are reserved in the background."""
+    """Place the order and move on once the seats are reserved, or after a short wait (the
+    details page then follows the reservation); the seats are reserved in the background."""
     shown = _published(slug)
     chosen = {t["id"]: request.form.get(f"seat_{t['id']}", "") for t in shown["seat_types"]
               if f"seat_{t['id']}" in request.form}
@@ -48,6 +50,9 @@ def place_order(slug: str):
     remember(order_id)
     wake_worker()
     hub.refresh_read_models()  # the next page shows the seats asked for
+    # Reserving usually takes a moment: wait for it here, so the details page already
+    # says what was reserved and need not ask again.
+    wait_for_order(order_id, reserved_or_refused)
     return redirect(url_for(".details", order_id=order_id))
 
 

@@ -92,13 +92,16 @@ def test_registrant_names_themself_while_seats_are_reserved_then_pays_and_assign
     order_id = place(pages, slug, {ids[GA]: 2})
     details = pages.get(f"/orders/{order_id}/details")
     assert "Reserving your seats" in visible(details)          # no waiting page: the form is here
-    assert f'data-poll="/api/orders/{order_id}"' in text(details)
+    assert f'data-wait-url="/api/orders/{order_id}" data-since="pending_reservation"' \
+        in text(details)                                         # the page long-polls the order
     assert 'data-countdown="900"' in text(details)
     name_registrant(pages, order_id)
 
     waiting = pages.get(f"/orders/{order_id}/checkout")
     assert "Reserving your seats" in visible(waiting)
-    assert '<meta http-equiv="refresh"' in text(waiting) and "Pay $" not in visible(waiting)
+    assert f'data-wait-url="/api/orders/{order_id}"' in text(waiting)
+    assert '<noscript><meta http-equiv="refresh"' in text(waiting)   # without script: refresh
+    assert "Pay $" not in visible(waiting)
     refused = pages.post(f"/orders/{order_id}/payment")         # nobody pays before reservation
     assert "still being reserved" in visible(pages.follow(refused))
 
@@ -110,7 +113,9 @@ def test_registrant_names_themself_while_seats_are_reserved_then_pays_and_assign
     payment_id = re.search(r"/processor/payments/([^/\"]+)/accept", text(processor)).group(1)
     accepted = pages.post(f"/processor/payments/{payment_id}/accept")
     assert accepted.headers["Location"].endswith(f"/orders/{order_id}/thank-you")
-    assert "Confirming your order" in visible(pages.follow(accepted))
+    confirming = pages.follow(accepted)
+    assert "Confirming your order" in visible(confirming)
+    assert f'data-wait-url="/api/orders/{order_id}"' in text(confirming)
 
     pages.pump()
     thanks = pages.get(f"/orders/{order_id}/thank-you")

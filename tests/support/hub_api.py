@@ -17,10 +17,13 @@ SEAT_TYPES = [
 
 
 def make_app(tmp_path, clock, **config):
-    """A hub whose pump runs only when a test says so (no worker, no rounds in requests)."""
+    """A hub whose pump runs only when a test says so (no worker, no rounds in requests,
+    no page waiting for an order to move)."""
     config.setdefault("settle_rounds", 0)
-    return create_app(HubConfig(data_dir=str(tmp_path / "hub"), **config), clock=clock,
-                      start_worker=False)
+    app = create_app(HubConfig(data_dir=str(tmp_path / "hub"), **config), clock=clock,
+                     start_worker=False)
+    app.config["ORDER_PAGE_WAIT_SECONDS"] = 0
+    return app
 
 
 def basic(email, code):
