@@ -10,12 +10,6 @@ from hub.bootstrap import HubConfig, bootstrap, stored_secret
 from hub.errors import register_error_handlers
 from sync_protocol.store import utc_now
 
-# A page's POST waits this long for the seats or the confirmation, then shows what it has
-# (the page then long-polls the API). Waits at once per process: each holds a thread.
-PAGE_WAIT_SECONDS = 3
-ORDER_WAITERS_MAX = 32
-
-
 def create_app(config: HubConfig | None = None, *, clock: Callable[[], dt.datetime] = utc_now,
                start_worker: bool = True, proxy_hops: int = 0) -> Flask:
     """Build the hub app; with start_worker the pump runs on a thread of this process (tests),
@@ -55,18 +49,11 @@ def create_app(config: HubConfig | None = None, *, clock: Callable[[], dt.dateti
 
 
 def configure_order_waits(app: Flask, config: HubConfig) -> None:
-    """How long requests may wait for an order to move on (hub/order_progress.py, docs/api.md).
-
-    A HubConfig may carry order_wait_max_seconds (the API's ?wait is cut to it),
-    order_page_wait_seconds (how long the order pages' POSTs wait for the reservation and
-    the confirmation before redirecting) and order_waiters_max (waits at once per process)."""
+    """How long requests may wait for an order to move on (HubConfig's order_* fields)."""
     from hub.order_progress import WAIT_MAX_SECONDS, WaitGate
-    app.config["ORDER_WAIT_MAX_SECONDS"] = min(
-        getattr(config, "order_wait_max_seconds", WAIT_MAX_SECONDS), WAIT_MAX_SECONDS)
-    app.config["ORDER_PAGE_WAIT_SECONDS"] = getattr(config, "order_page_wait_seconds",
-                                                    PAGE_WAIT_SECONDS)
-    app.extensions["contoso_order_waits"] = WaitGate(
-        getattr(config, "order_waiters_max", ORDER_WAITERS_MAX))
+    app.config["ORDER_WAIT_MAX_SECONDS"] = min(config.order_wait_max_seconds, WAIT_MAX_SECONDS)
+    app.config["ORDER_PAGE_WAIT_SECONDS"] = config.order_page_wait_seconds
+    app.extensions["contoso_order_waits"] = WaitGate(config.order_waiters_max)
 
 
 def order_waits():

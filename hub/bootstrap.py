@@ -47,6 +47,12 @@ class HubConfig:
     # Pump rounds a request runs itself after starting a reservation or a payment (0: leave
     # it all to the worker, as the tests that drive the pump by hand do).
     settle_rounds: int = 4
+    # Requests that wait for an order to move on (hub/order_progress.py, docs/api.md): the
+    # API's ?wait is cut to the first, the order pages' POSTs wait the second, and at most
+    # the third wait at once per process (each holds a server thread meanwhile).
+    order_wait_max_seconds: float = 25
+    order_page_wait_seconds: float = 3
+    order_waiters_max: int = 32
 
     @property
     def database(self) -> str:

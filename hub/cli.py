@@ -94,8 +94,12 @@ def _pump_options(parser: argparse.ArgumentParser) -> None:
 
 
 def config_from(args) -> HubConfig:
-    return HubConfig(data_dir=args.data_dir, db_url=args.db,
-                     secure_cookies=getattr(args, "secure_cookies", False))
+    config = HubConfig(data_dir=args.data_dir, db_url=args.db,
+                       secure_cookies=getattr(args, "secure_cookies", False))
+    threads = getattr(args, "threads", None)
+    if threads:     # half a web process's threads may wait on an order, never all of them
+        config.order_waiters_max = max(1, threads // 2)
+    return config
 
 
 def run_hub(args) -> int:

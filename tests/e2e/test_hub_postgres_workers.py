@@ -20,13 +20,7 @@ from tests.support.processes import ROOT, children, start_hub, wait_for
 pytestmark = pytest.mark.slow
 
 
-BUS_CLAIMING = pytest.mark.xfail(
-    reason="two workers on PostgreSQL can handle one command twice until hub/bus.py claims "
-           "commands (SELECT ... FOR UPDATE SKIP LOCKED): the coordinator's part of issue 13; "
-           "drop this mark with it", strict=False)
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=BUS_CLAIMING)])
+@pytest.fixture(params=["sqlite", "postgres"])
 def large_hub(request, tmp_path):
     """2 web processes and the pump: on PostgreSQL `hub run --db URL` (its own worker) plus
     a second `hub worker`; on SQLite (the control: one worker) `hub run` alone."""
