@@ -3,8 +3,9 @@ JSON API, placed to confirmed, with what each order cost the hub.
 
 A `contoso hub run` process serves a published conference whose seat types hold fewer
 seats than the registrants want (general admission 75 % of the demand, the workshop
-50 %). Eight client threads walk the orders (benchmarks/registrants.py): place, poll until
-reserved, registrant, pay by card and accept, poll until confirmed.
+50 %). Eight client threads walk the orders (benchmarks/registrants.py): place (the
+answer is the reserved order when the hub could reserve in the request, else a long-poll
+follows it), registrant, pay by card and accept, long-poll until confirmed.
 
 The value is confirmed orders per second of wall-clock time. At the end the hub's log is
 read: the seats of every confirmed order (its SeatAssignmentsCreated) are summed per seat

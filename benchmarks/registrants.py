@@ -1,8 +1,9 @@
 """The registration figures' clients: threads that walk orders through the hub's JSON API.
 
 Each client takes the next order and walks it like the registration page does: place it
-(202), poll until the background reservation answers, name the registrant, pay by card
-at the simulated processor and accept, poll until confirmed. An order that got no seat at
+(202; the hub reserves in the request when it can), follow the order with the long-poll
+(`GET /api/orders/<id>?wait=25&since=<status>`) until the reservation answers, name the
+registrant, pay by card at the simulated processor and accept, follow it until confirmed. An order that got no seat at
 all stops there (sold out); one that got some pays for those. Every HTTP request a client
 makes is counted (`http_requests_per_order`).
 """
@@ -16,7 +17,7 @@ import requests
 
 from benchmarks.venue import SLUG
 
-POLL_S = 0.05
+WAIT_S = 25    # the long-poll's bound: the hub answers as soon as the order moves
 GA, WORKSHOP = "General admission", "CQRS Workshop"
 
 
@@ -61,7 +62,10 @@ class Registrant:
         r.raise_for_status()
         order_id = r.json()["order_id"]
         owner = {"Authorization": f"Bearer {r.json()['order_token']}"}
-        order = self.wait(order_id, owner, ("reserved", "partially_reserved"))
+        order = r.json()    # reserved in the request, or followed until it is
+        if order["status"] not in ("reserved", "partially_reserved"):
+            order = self.wait(order_id, owner, ("reserved", "partially_reserved"),
+                              since=order["status"])
         if not any(item["reserved"] for item in order["items"]):
             return "sold_out"
         self.post(f"/api/orders/{order_id}/registrant",
@@ -69,7 +73,7 @@ class Registrant:
                    "email": f"registrant{n}@example.org"}, owner)
         payment = self.post(f"/api/orders/{order_id}/payment", {"method": "card"}, owner)
         self.post(payment["accept_url"], {})
-        self.wait(order_id, owner, ("confirmed",))
+        self.wait(order_id, owner, ("confirmed",), since=order["status"])
         return "partial" if order["status"] == "partially_reserved" else "confirmed"
 
     def post(self, path: str, body: dict, headers: dict | None = None) -> dict:
@@ -78,13 +82,17 @@ class Registrant:
             raise RuntimeError(f"{path}: {r.status_code} {r.text[:200]}")
         return r.json()
 
-    def wait(self, order_id: str, owner: dict, statuses, timeout: float = 120) -> dict:
+    def wait(self, order_id: str, owner: dict, statuses, *, since: str,
+             timeout: float = 120) -> dict:
+        """The order once its status is one of `statuses`: one long-poll per change."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            order = self.http.get(f"{self.url}/api/orders/{order_id}", headers=owner).json()
+            order = self.http.get(f"{self.url}/api/orders/{order_id}", headers=owner,
+                                  params={"wait": WAIT_S, "since": since},
+                                  timeout=WAIT_S + 10).json()
             if order.get("status") in statuses:
                 return order
-            time.sleep(POLL_S)
+            since = order.get("status", since)
         raise TimeoutError(f"order {order_id} never became {statuses}")
 
 

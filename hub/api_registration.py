@@ -53,12 +53,15 @@ def with_token(body: dict, order_id: str):
 
 @bp.post("/conferences/<slug>/orders")
 def place_order(slug):
-    """Place an order; seats are reserved in the background while the registrant goes on."""
+    """Place an order. The seats are reserved in this request when the hub can (the answer
+    is then the reserved order), else in the background (the answer says pending)."""
     body = json_body()
-    order_id = registration.place_order(current_hub(), slug, body.get("seats"))
+    hub = current_hub()
+    order_id = registration.place_order(hub, slug, body.get("seats"))
     wake_worker()
-    return with_token({"order_id": order_id, "status": "pending_reservation",
-                       "order_url": url_for(".get_order", order_id=order_id)}, order_id), 202
+    order = registration.order_json(hub, order_id)
+    return with_token({**order, "order_url": url_for(".get_order", order_id=order_id)},
+                      order_id), 202
 
 
 @bp.get("/orders/<order_id>")

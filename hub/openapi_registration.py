@@ -103,9 +103,10 @@ OPENAPI_COMPONENTS = {"securitySchemes": {
 
 OPENAPI_PATHS = {
     "/api/conferences/{slug}/orders": {"post": _answering(202, PLACED, _op(
-        "Place an order; seats are reserved in the background. The answer carries the "
-        "order's token, once",
-        {202: "Order placed; follow order_url with the token (?wait=25&since=pending_reservation)",
+        "Place an order; seats are reserved in the request when the hub can, else in the "
+        "background. The answer is the order (as GET shows it) and carries its token, once",
+        {202: "Order placed: reserved, partially_reserved, or pending_reservation (then follow "
+              "order_url with the token, ?wait=25&since=pending_reservation)",
          404: "No such published conference",
          400: "unknown_seat_type, invalid_quantity, invalid_fields, empty_order"},
         SEATS, {"seats": [{"seat_type": "<seat type id>", "quantity": 2}]}, ("slug",)))},

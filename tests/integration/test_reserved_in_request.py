@@ -61,3 +61,13 @@ def test_a_hub_that_leaves_it_to_the_worker_still_answers_pending(tmp_path):
         assert api.get_order(order_id)["status"] == "reserved"
     finally:
         api.hub.close()
+
+
+def test_the_answer_to_placing_is_the_reserved_order(api):
+    slug, ids, _ = api.create_conference(seat_types=seat_types(10))
+    r = api.http.post(f"/api/conferences/{slug}/orders",
+                      json={"seats": [{"seat_type": ids[GA], "quantity": 2}]})
+    assert r.status_code == 202
+    body = r.get_json()
+    assert body["status"] == "reserved" and body["items"][0]["reserved"] == 2
+    assert body["order_token"] and body["order_url"] == f"/api/orders/{body['order_id']}"
