@@ -19,6 +19,9 @@ class Handlers:
 
     def __init__(self, hub):
         self.hub = hub
+        # The last availability this process decided on, per stream: (version, id of the
+        # event at that version, state). The log stays the truth: see _availability.
+        self._availability: dict[str, tuple[int, str, object]] = {}
 
     def table(self) -> dict:
         """Every command the hub handles, and its handler (tests/unit checks none is missing)."""
@@ -64,21 +67,39 @@ class Handlers:
 
     def seats_availability(self, command, command_id, correlation):
         stream = seats_availability.stream_id(command.conference_id)
+        version, state = self._availability_of(stream)
+        events = seats_availability.decide(state, command, now=self.hub.clock())
+        stored = self.hub.publish(stream, events, conference=command.conference_id,
+                                  expected_version=version, causation=command_id,
+                                  correlation=correlation)
+        if stored:
+            state = seats_availability.fold(events, state)
+            self._availability[stream] = (stored[-1].version, stored[-1].id, state)
+            if stored[-1].version // SNAPSHOT_EVERY > version // SNAPSHOT_EVERY:
+                self.hub.store.save_snapshot(stream, stored[-1].version,
+                                             seats_availability.snapshot(state))
+
+    def _availability_of(self, stream: str):
+        """(version, state) of a conference's availability: from the state this process last
+        decided on when the log still holds the event it ended at (another process's events
+        since are folded on top; a rolled-back append is noticed and forgotten), else from
+        the snapshot and the events after it."""
+        cached = self._availability.get(stream)
+        if cached is not None:
+            version, event_id, state = cached
+            history = self.hub.store.load(stream, after_version=version - 1)
+            if history and history[0].id == event_id:
+                later = history[1:]
+                return (later[-1].version if later else version,
+                        seats_availability.fold([e.message for e in later], state))
+            del self._availability[stream]
         snapshot = self.hub.store.load_snapshot(stream)
         version, state = 0, None
         if snapshot is not None:
             version, state = snapshot[0], seats_availability.from_snapshot(snapshot[1])
         history = self.hub.store.load(stream, after_version=version)
         state = seats_availability.fold([e.message for e in history], state)
-        version = history[-1].version if history else version
-        events = seats_availability.decide(state, command, now=self.hub.clock())
-        stored = self.hub.publish(stream, events, conference=command.conference_id,
-                                  expected_version=version, causation=command_id,
-                                  correlation=correlation)
-        if stored and stored[-1].version // SNAPSHOT_EVERY > version // SNAPSHOT_EVERY:
-            state = seats_availability.fold(events, state)
-            self.hub.store.save_snapshot(stream, stored[-1].version,
-                                         seats_availability.snapshot(state))
+        return (history[-1].version if history else version), state
 
     def seat_assignments(self, command, command_id, correlation):
         stream = seat_assignments.stream_id(command.order_id)

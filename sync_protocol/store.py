@@ -15,6 +15,7 @@ from sync_protocol.database import add_missing_columns, is_postgres
 from sync_protocol.ids import HybridClock, uuid7
 from sync_protocol.models import log_models
 from sync_protocol.registry import EventRegistry
+from sync_protocol.statements import INSERTED_COLUMNS, Statements
 
 # Any fixed number: the key of the PostgreSQL advisory lock that serialises
 # appends, so the feed position order is the commit order there too.
@@ -74,6 +75,10 @@ class EventStore:
         self.clock = clock
         self.hlc = hlc or HybridClock(lambda: int(self.clock().timestamp() * 1000))
         self.models = log_models(db)
+        self.sql = Statements(db, self.models.EventRecord._meta.table_name,
+                              self.models.MessageLogEntry._meta.table_name)
+        self._returning = " RETURNING " + db.quote[0] + "position" + db.quote[1] \
+            if is_postgres(db) else ""
 
     def create_tables(self) -> None:
         self.db.create_tables(self.models.all, safe=True)
@@ -99,7 +104,6 @@ class EventStore:
         """
         if not messages:
             return []
-        E = self.models.EventRecord
         try:
             # Inside a caller's unit of work no savepoint of its own: the caller's (a command's,
             # a reader's) is what rolls a clash back. A stream moved on since `expected_version`
@@ -117,13 +121,23 @@ class EventStore:
                                           current + offset + 1, type_, schema, conference, body,
                                           now, self.hlc.now(), causation, correlation)
                     record["stored_at"] = now
-                    if sign is not None:
-                        record["signature"] = sign(record["payload_hash"])
-                    row = E.create(**record)
-                    stored.append(self._stored(row, message))
+                    record["signature"] = sign(record["payload_hash"]) if sign else None
+                    position = self._insert(record)
+                    stored.append(StoredEvent(
+                        id=record["id"], origin=origin, seq=record["seq"], stream=stream,
+                        version=record["version"], type=type_, schema=schema,
+                        conference=conference, data=body, occurred_at=now, hlc=record["hlc"],
+                        causation=causation, correlation=correlation, position=position,
+                        message=message, signature=record["signature"]))
                 return stored
         except peewee.IntegrityError as clash:
             raise ConcurrencyError(f"{stream}: {clash}") from clash
+
+    def _insert(self, record: dict) -> int:
+        """Insert one event row with the prepared statement; return its position."""
+        cursor = self.db.execute_sql(self.sql.insert_event + self._returning,
+                                     tuple(record[c] for c in INSERTED_COLUMNS))
+        return cursor.fetchone()[0] if self._returning else cursor.lastrowid
 
     def _record(self, event_id, origin, seq, stream, version, type_, schema, conference, body,
                 occurred_at, hlc, causation, correlation) -> dict:
@@ -165,10 +179,8 @@ class EventStore:
 
     def load(self, stream: str, after_version: int = 0) -> list[StoredEvent]:
         """Events of one stream in version order, decoded."""
-        E = self.models.EventRecord
-        rows = (E.select().where((E.stream == stream) & (E.version > after_version))
-                .order_by(E.version))
-        return [self._stored(row) for row in rows]
+        rows = self.db.execute_sql(self.sql.load, (stream, after_version)).fetchall()
+        return [self._from_row(row) for row in rows]
 
     def read_all(self, after_position: int = 0, limit: int = 500,
                  conference: str | None = None, *, decode: bool = True) -> list[StoredEvent]:
@@ -177,12 +189,12 @@ class EventStore:
         `decode=False` leaves `message` None: what goes on the wire needs only the envelope,
         and decoding every event into its class was a good part of serving the feed.
         """
-        E = self.models.EventRecord
-        query = E.select().where(E.position > after_position)
-        if conference is not None:
-            query = query.where(E.conference == conference)
-        return [self._stored(row, decode=decode)
-                for row in query.order_by(E.position).limit(limit)]
+        if conference is None:
+            rows = self.db.execute_sql(self.sql.feed, (after_position, limit))
+        else:
+            rows = self.db.execute_sql(self.sql.conference_feed,
+                                       (conference, after_position, limit))
+        return [self._from_row(row, decode=decode) for row in rows.fetchall()]
 
     def event(self, event_id: str) -> StoredEvent | None:
         """One event by its id, decoded; None if the log does not hold it."""
@@ -213,6 +225,18 @@ class EventStore:
             query = query.where(O.conference == conference)
         return {row.origin: row.seq for row in query}
 
+    def _from_row(self, row: tuple, *, decode: bool = True) -> StoredEvent:
+        """A StoredEvent from a row of the prepared selects (columns in EVENT_COLUMNS order)."""
+        (position, id_, origin, seq, stream, version, type_, schema, conference, data,
+         occurred_at, hlc, causation, correlation, signature) = row
+        body = json.loads(data)
+        return StoredEvent(id=id_, origin=origin, seq=seq, stream=stream, version=version,
+                           type=type_, schema=schema, conference=conference, data=body,
+                           occurred_at=occurred_at, hlc=hlc, causation=causation,
+                           correlation=correlation, position=position,
+                           message=self.registry.decode(type_, schema, body) if decode else None,
+                           signature=signature)
+
     def _stored(self, row, message=None, *, decode: bool = True) -> StoredEvent:
         data = json.loads(row.data)
         if message is None and decode:
@@ -241,10 +265,9 @@ class EventStore:
                     correlation: str | None = None, outcome: str = "ok") -> None:
         """Record a command or event handled (audit trail)."""
         type_, _, body = self.registry.encode(message)
-        self.models.MessageLogEntry.create(
-            kind=kind, message_id=message_id, type=type_, handler=handler,
-            correlation=correlation, body=canonical_json(body), outcome=outcome[:200],
-            logged_at=self.clock().isoformat())
+        self.db.execute_sql(self.sql.insert_log, (
+            kind, message_id, type_, handler, correlation, canonical_json(body), outcome[:200],
+            self.clock().isoformat()))
 
     def messages(self, correlation: str | None = None) -> Iterable:
         M = self.models.MessageLogEntry

@@ -71,3 +71,26 @@ def test_the_answer_to_placing_is_the_reserved_order(api):
     body = r.get_json()
     assert body["status"] == "reserved" and body["items"][0]["reserved"] == 2
     assert body["order_token"] and body["order_url"] == f"/api/orders/{body['order_id']}"
+
+
+def reserve(hub, conference_id, seat_type, reservation_id, quantity):
+    from shared_domain.seats import SeatQuantity
+    from shared_domain.seats_availability import MakeSeatReservation, stream_id
+    hub.bus.handle(MakeSeatReservation(conference_id, reservation_id,
+                                       (SeatQuantity(seat_type, quantity),),
+                                       f"cmd-{reservation_id}"))
+    return hub.store.load(stream_id(conference_id))[-1].message
+
+
+def test_the_availability_a_rolled_back_reservation_decided_on_is_forgotten(api):
+    """The hub keeps the last availability it decided on in memory; a reservation whose
+    transaction rolled back must not linger in it."""
+    slug, ids, _ = api.create_conference(seat_types=seat_types(10))
+    hub = api.hub
+    C = hub.models.Conference
+    conference_id = C.get(C.slug == slug).id
+    with hub.db.atomic() as transaction:
+        assert reserve(hub, conference_id, ids[GA], "lost", 4).reservation_details[0].quantity == 4
+        transaction.rollback()
+    kept = reserve(hub, conference_id, ids[GA], "kept", 10)
+    assert kept.reservation_details[0].quantity == 10    # all ten: the 4 were never held

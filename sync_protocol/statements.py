@@ -1,0 +1,43 @@
+"""The event store's hot statements, written once per store: append, load, the feed and the
+message log run on every command and every pump round, and building their SQL with peewee
+each time cost more than running it (docs/performance.md)."""
+from __future__ import annotations
+
+import peewee
+
+# The envelope's columns, in the order rows are read back (StoredEvent's fields).
+EVENT_COLUMNS = ("position", "id", "origin", "seq", "stream", "version", "type", "schema",
+                 "conference", "data", "occurred_at", "hlc", "causation", "correlation",
+                 "signature")
+# What an append writes: the envelope (but its position), its hash, when it was stored.
+INSERTED_COLUMNS = (*EVENT_COLUMNS[1:], "payload_hash", "stored_at")
+LOGGED_COLUMNS = ("kind", "message_id", "type", "handler", "correlation", "body", "outcome",
+                  "logged_at")
+
+
+class Statements:
+    """SQL text with placeholders for one database; run with `db.execute_sql(sql, params)`."""
+
+    def __init__(self, db: peewee.Database, event_table: str, log_table: str):
+        p, q = db.param, _quoted(db)
+        columns = ", ".join(q(c) for c in EVENT_COLUMNS)
+        events = f"SELECT {columns} FROM {q(event_table)}"
+        self.load = (f"{events} WHERE {q('stream')} = {p} AND {q('version')} > {p} "
+                     f"ORDER BY {q('version')}")
+        self.feed = f"{events} WHERE {q('position')} > {p} ORDER BY {q('position')} LIMIT {p}"
+        self.conference_feed = (f"{events} WHERE {q('conference')} = {p} AND "
+                                f"{q('position')} > {p} ORDER BY {q('position')} LIMIT {p}")
+        self.insert_event = _insert(db, event_table, INSERTED_COLUMNS)
+        self.insert_log = _insert(db, log_table, LOGGED_COLUMNS)
+
+
+def _quoted(db: peewee.Database):
+    """Quote a name as peewee does for this database (both here: double quotes)."""
+    left, right = db.quote
+    return lambda name: f"{left}{name}{right}"
+
+
+def _insert(db: peewee.Database, table: str, columns: tuple[str, ...]) -> str:
+    q = _quoted(db)
+    return (f"INSERT INTO {q(table)} ({', '.join(q(c) for c in columns)}) "
+            f"VALUES ({', '.join([db.param] * len(columns))})")
