@@ -8,7 +8,6 @@ import threading
 from dataclasses import dataclass
 from typing import Callable
 
-from peewee import Select, fn
 
 from hub.bus import CommandBus
 from hub.checkins import CheckInRules
@@ -25,6 +24,7 @@ from shared_domain.catalog import ALL_COMMANDS, ALL_EVENTS
 from sync_protocol.database import add_missing_columns, is_postgres, open_database
 from sync_protocol.ids import uuid7
 from sync_protocol.readers import ReaderPositions, catch_up, feed
+from sync_protocol.statements import Sql
 from sync_protocol.registry import EventRegistry
 from sync_protocol.store import EventStore, utc_now
 
@@ -161,15 +161,18 @@ class Hub:
 
     def has_work(self) -> bool:
         """Whether a reader is behind the log or a command is due: two reads, no lock."""
-        E, R = self.store.models.EventRecord, self.store.models.ReaderPosition
-        Q = self.models.QueuedCommand
-        due = (Q.select(Q.id).where((Q.status == "pending")
-                                    & (Q.deliver_at <= self.clock().isoformat())).limit(1))
-        last, any_due = Select(columns=[E.select(fn.MAX(E.position)), fn.EXISTS(due)]) \
-            .bind(self.db).tuples()[0]
+        sql = Sql(self.db)
+        q, p = sql.q, sql.p
+        events, queue, positions = (q(m._meta.table_name) for m in (
+            self.store.models.EventRecord, self.models.QueuedCommand,
+            self.store.models.ReaderPosition))
+        last, any_due = sql.run(
+            f"SELECT (SELECT MAX({q('position')}) FROM {events}), EXISTS(SELECT 1 FROM {queue} "
+            f"WHERE {q('status')} = {p} AND {q('deliver_at')} <= {p})",
+            ("pending", self.clock().isoformat())).fetchone()
         if any_due:
             return True
-        held = dict(R.select(R.name, R.position).tuples())
+        held = dict(sql.run(f"SELECT {q('name')}, {q('position')} FROM {positions}").fetchall())
         return any(held.get(reader.name, -1) < (last or 0) for reader in self.readers)
 
     @staticmethod

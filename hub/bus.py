@@ -4,12 +4,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+from collections import namedtuple
 from contextlib import nullcontext
 from typing import Callable
 
 from shared_domain.errors import DomainError
 from sync_protocol.database import is_postgres
 from sync_protocol.ids import uuid7
+from sync_protocol.statements import Sql
 from sync_protocol.store import ConcurrencyError, canonical_json
 
 log = logging.getLogger(__name__)
@@ -18,25 +20,39 @@ MAX_CONCURRENCY_RETRIES = 10
 PENDING, DONE, REFUSED, FAILED = "pending", "done", "refused", "failed"
 
 
+COLUMNS = ("id", "type", "body", "deliver_at", "status", "attempts", "error", "refusal_code",
+           "correlation", "created_at", "handled_at")
+Claimed = namedtuple("Claimed", COLUMNS)
+
+
 class CommandBus:
     """Stores commands (the outbox) and dispatches the due ones to their handlers."""
 
     def __init__(self, hub, handlers: dict[type, Callable]):
         self.hub = hub
         self.handlers = handlers
+        self._sql = sql = Sql(hub.db)
+        q, p, table = sql.q, sql.p, sql.q(hub.models.QueuedCommand._meta.table_name)
+        self._insert = sql.insert(hub.models.QueuedCommand._meta.table_name, COLUMNS,
+                                  ignore_taken=True)
+        self._claim = (f"SELECT {', '.join(q(c) for c in COLUMNS)} FROM {table} "
+                       f"WHERE {q('status')} = {p} AND {q('deliver_at')} <= {p} "
+                       f"ORDER BY {q('deliver_at')}, {q('id')} LIMIT {p}"
+                       + (" FOR UPDATE SKIP LOCKED" if is_postgres(hub.db) else ""))
+        self._finished = (f"UPDATE {table} SET {q('status')} = {p}, {q('error')} = {p}, "
+                          f"{q('refusal_code')} = {p}, {q('attempts')} = {q('attempts')} + 1, "
+                          f"{q('handled_at')} = {p} WHERE {q('id')} = {p}")
 
     def send(self, command, *, deliver_at: dt.datetime | None = None,
              correlation: str | None = None) -> str:
         """Queue a command; inside a caller's transaction it commits with the caller's work."""
-        Q = self.hub.models.QueuedCommand
         command_id = getattr(command, "command_id", None) or uuid7()
         type_, _, body = self.hub.registry.encode(command)
-        now = self.hub.clock()
+        now = self.hub.clock().isoformat()
         # A command id seen before is the same command sent again: stored once.
-        (Q.insert(id=command_id, type=type_, body=canonical_json(body),
-                  deliver_at=(deliver_at or now).isoformat(), correlation=correlation,
-                  created_at=now.isoformat())
-         .on_conflict_ignore().execute())
+        self._sql.run(self._insert, (command_id, type_, canonical_json(body),
+                                     deliver_at.isoformat() if deliver_at else now, PENDING, 0,
+                                     "", "", correlation, now, None))
         return command_id
 
     def pending(self, limit: int = 100):
@@ -65,14 +81,9 @@ class CommandBus:
                 self._dispatch(row)
         return len(rows)
 
-    def _claim_due(self, limit: int):
-        Q = self.hub.models.QueuedCommand
-        now = self.hub.clock().isoformat()
-        query = (Q.select().where((Q.status == PENDING) & (Q.deliver_at <= now))
-                 .order_by(Q.deliver_at, Q.id).limit(limit))
-        if is_postgres(self.hub.db):
-            query = query.for_update("FOR UPDATE SKIP LOCKED")
-        return list(query)
+    def _claim_due(self, limit: int) -> list[Claimed]:
+        rows = self._sql.run(self._claim, (PENDING, self.hub.clock().isoformat(), limit))
+        return [Claimed(*row) for row in rows.fetchall()]
 
     def _dispatch(self, row) -> Exception | None:
         """Handle one claimed command in a savepoint. A command that cannot be decoded, or
@@ -114,10 +125,8 @@ class CommandBus:
                                    outcome=outcome)
 
     def _finish(self, command_id: str, status: str, error: str = "", *, code: str = "") -> None:
-        Q = self.hub.models.QueuedCommand
-        (Q.update(status=status, error=error, refusal_code=code, attempts=Q.attempts + 1,
-                  handled_at=self.hub.clock().isoformat())
-         .where(Q.id == command_id).execute())
+        self._sql.run(self._finished,
+                      (status, error, code, self.hub.clock().isoformat(), command_id))
 
     def handle(self, command, *, correlation: str | None = None) -> str:
         """Handle a command now and store it with its outcome, in one transaction; a refusal
@@ -164,13 +173,10 @@ class CommandBus:
     def _store_handled(self, command_id, type_, body, correlation, status, error="",
                        code="") -> bool:
         """Store a command handled inline with its outcome; False if its id is taken."""
-        Q = self.hub.models.QueuedCommand
         now = self.hub.clock().isoformat()
-        query = (Q.insert(id=command_id, type=type_, body=canonical_json(body), deliver_at=now,
-                          status=status, error=error, refusal_code=code, attempts=1,
-                          correlation=correlation, created_at=now, handled_at=now)
-                 .on_conflict_ignore())
-        return self.hub.db.execute(query).rowcount == 1
+        cursor = self._sql.run(self._insert, (command_id, type_, canonical_json(body), now,
+                                              status, 1, error, code, correlation, now, now))
+        return cursor.rowcount == 1
 
     def _settled(self, command_id: str):
         """The command's row once whoever holds it has handled it (handled here if pending)."""

@@ -6,6 +6,7 @@ from typing import Callable, Protocol
 
 from sync_protocol.database import is_postgres
 from sync_protocol.dead_letters import decoded, set_aside
+from sync_protocol.statements import Sql
 from sync_protocol.store import EventStore, StoredEvent
 
 log = logging.getLogger(__name__)
@@ -52,11 +53,13 @@ class ReaderPositions:
 
     def claim_all(self, *, skip_locked: bool = False) -> dict[str, int]:
         """Every reader's position (a handful of rows), locked like `claim`."""
-        R = self.store.models.ReaderPosition
-        query = R.select(R.name, R.position)
+        sql = Sql(self.store.db)
+        table = sql.q(self.store.models.ReaderPosition._meta.table_name)
+        lock = ""
         if is_postgres(self.store.db):
-            query = query.for_update("FOR UPDATE SKIP LOCKED" if skip_locked else True)
-        return {row.name: row.position for row in query}
+            lock = " FOR UPDATE SKIP LOCKED" if skip_locked else " FOR UPDATE"
+        rows = sql.run(f"SELECT {sql.q('name')}, {sql.q('position')} FROM {table}{lock}")
+        return dict(rows.fetchall())
 
     def ensure(self, names: list[str]) -> None:
         """Create missing position rows at 0, so the very first batch is locked like any other."""
@@ -71,8 +74,13 @@ class ReaderPositions:
 
     def advance(self, names: list[str], position: int) -> None:
         """Move these readers to `position`, in one statement (inside the feeding transaction)."""
-        R = self.store.models.ReaderPosition
-        R.update(position=position).where(R.name.in_(names) & (R.position < position)).execute()
+        if not names:
+            return
+        sql = Sql(self.store.db)
+        table = sql.q(self.store.models.ReaderPosition._meta.table_name)
+        sql.run(f"UPDATE {table} SET {sql.q('position')} = {sql.p} WHERE {sql.q('name')} IN "
+                f"({', '.join([sql.p] * len(names))}) AND {sql.q('position')} < {sql.p}",
+                (position, *names, position))
 
 
 def wanted_types(reader) -> frozenset[str] | None:

@@ -41,3 +41,19 @@ def _insert(db: peewee.Database, table: str, columns: tuple[str, ...]) -> str:
     q = _quoted(db)
     return (f"INSERT INTO {q(table)} ({', '.join(q(c) for c in columns)}) "
             f"VALUES ({', '.join([db.param] * len(columns))})")
+
+
+class Sql:
+    """Write a statement once for a database: `q` quotes a name, `p` is a placeholder."""
+
+    def __init__(self, db: peewee.Database):
+        self.db, self.p, self.q = db, db.param, _quoted(db)
+
+    def insert(self, table: str, columns: tuple[str, ...], *, ignore_taken: bool = False) -> str:
+        """INSERT of these columns; `ignore_taken`: a row whose key is taken is left as is
+        (ON CONFLICT DO NOTHING, SQLite 3.24 and PostgreSQL alike)."""
+        return _insert(self.db, table, columns) + (" ON CONFLICT DO NOTHING" if ignore_taken
+                                                    else "")
+
+    def run(self, sql: str, params: tuple = ()):
+        return self.db.execute_sql(sql, params)
