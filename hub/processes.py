@@ -6,6 +6,7 @@ import json
 from shared_domain import registration_process
 from sync_protocol.codec import from_jsonable, to_jsonable
 from sync_protocol.ids import uuid7
+from sync_protocol.statements import Sql
 from sync_protocol.store import StoredEvent, canonical_json
 
 
@@ -22,6 +23,14 @@ class RegistrationProcesses:
 
     def __init__(self, hub):
         self.hub = hub
+        sql = self._sql = Sql(hub.db)
+        q, p = sql.q, sql.p
+        table = q(hub.models.ProcessState._meta.table_name)
+        self._load = f"SELECT {q('data')} FROM {table} WHERE {q('id')} = {p}"
+        self._save = (f"INSERT INTO {table} ({q('id')}, {q('state')}, {q('data')}, "
+                      f"{q('version')}) VALUES ({p}, {p}, {p}, 1) ON CONFLICT ({q('id')}) "
+                      f"DO UPDATE SET {q('state')} = {p}, {q('data')} = {p}, "
+                      f"{q('version')} = {table}.{q('version')} + 1")
 
     def apply(self, event: StoredEvent) -> None:
         if registration_process.correlation(event.message) is not None:
@@ -34,30 +43,27 @@ class RegistrationProcesses:
         command's), so a crash never leaves state saved without its commands.
         """
         process_id = registration_process.correlation(message)
-        P = self.hub.models.ProcessState
-        row = P.get_or_none(P.id == process_id)
-        state = self.load(row)
+        row = self._sql.run(self._load, (process_id,)).fetchone()
+        state = self.load(row[0]) if row else None
         new_state, outgoing = registration_process.handle(
             state, message, now=self.hub.clock(), causation_id=causation_id, ids=fresh_ids(),
             release_buffer=self.hub.config.release_buffer)
         if new_state is not None and new_state != state:
             body = canonical_json(to_jsonable(new_state))
-            (P.insert(id=process_id, state=new_state.state, data=body)
-             .on_conflict(conflict_target=[P.id],
-                          update={P.state: new_state.state, P.data: body,
-                                  P.version: P.version + 1})
-             .execute())
+            self._sql.run(self._save, (process_id, new_state.state, body, new_state.state, body))
         for out in outgoing:
             self.hub.bus.send(out.command, deliver_at=out.deliver_at, correlation=process_id)
         self.hub.store.log_message("event", message, handler="RegistrationProcess",
                                    message_id=causation_id, correlation=process_id,
                                    outcome=f"{len(outgoing)} commands")
 
-    def load(self, row):
-        if row is None:
+    @staticmethod
+    def load(data: str | None):
+        """A process's state from its stored JSON."""
+        if data is None:
             return None
-        return from_jsonable(registration_process.ProcessState, json.loads(row.data))
+        return from_jsonable(registration_process.ProcessState, json.loads(data))
 
     def state_of(self, process_id: str):
-        P = self.hub.models.ProcessState
-        return self.load(P.get_or_none(P.id == process_id))
+        row = self._sql.run(self._load, (process_id,)).fetchone()
+        return self.load(row[0]) if row else None

@@ -18,7 +18,8 @@ LOGGED_COLUMNS = ("kind", "message_id", "type", "handler", "correlation", "body"
 class Statements:
     """SQL text with placeholders for one database; run with `db.execute_sql(sql, params)`."""
 
-    def __init__(self, db: peewee.Database, event_table: str, log_table: str):
+    def __init__(self, db: peewee.Database, event_table: str, log_table: str,
+                 seq_table: str = "origin_seq"):
         p, q = db.param, _quoted(db)
         columns = ", ".join(q(c) for c in EVENT_COLUMNS)
         events = f"SELECT {columns} FROM {q(event_table)}"
@@ -28,6 +29,8 @@ class Statements:
         self.conference_feed = (f"{events} WHERE {q('conference')} = {p} AND "
                                 f"{q('position')} > {p} ORDER BY {q('position')} LIMIT {p}")
         self.insert_event = _insert(db, event_table, INSERTED_COLUMNS)
+        self.next_seq = (f"UPDATE {q(seq_table)} SET {q('seq')} = {q('seq')} + {p} "
+                         f"WHERE {q('origin')} = {p} RETURNING {q('seq')}")
         self.insert_log = _insert(db, log_table, LOGGED_COLUMNS)
 
 

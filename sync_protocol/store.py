@@ -76,7 +76,8 @@ class EventStore:
         self.hlc = hlc or HybridClock(lambda: int(self.clock().timestamp() * 1000))
         self.models = log_models(db)
         self.sql = Statements(db, self.models.EventRecord._meta.table_name,
-                              self.models.MessageLogEntry._meta.table_name)
+                              self.models.MessageLogEntry._meta.table_name,
+                              self.models.OriginSeq._meta.table_name)
         self._returning = " RETURNING " + db.quote[0] + "position" + db.quote[1] \
             if is_postgres(db) else ""
 
@@ -158,10 +159,9 @@ class EventStore:
         """Reserve `count` contiguous sequence numbers for an origin (inside a transaction)."""
         O = self.models.OriginSeq
         if RETURNING:
-            moved = list(O.update(seq=O.seq + count).where(O.origin == origin)
-                         .returning(O.seq).execute())
+            moved = self.db.execute_sql(self.sql.next_seq, (count, origin)).fetchone()
             if moved:
-                return moved[0].seq - count + 1
+                return moved[0] - count + 1
         else:
             row = O.get_or_none(O.origin == origin)
             if row is not None:
