@@ -50,10 +50,14 @@ def allocation_summary(hub, node) -> list[dict]:
     names = {t.id: t.name for t in T.select().where(T.conference == node.conference_id)}
     rows = L.select().where((L.node_id == node.id) & (L.epoch == node.epoch))
     return [{"seat_type": r.seat_type, "name": names.get(r.seat_type, r.seat_type),
-             "allocated": r.granted + r.handed_in - r.handed_out - r.returned,
-             "sold": r.sold,
-             "left": r.granted + r.handed_in - r.handed_out - r.returned - r.sold}
-            for r in rows]
+             "allocated": held.limit, "sold": held.sold, "left": held.left}
+            for r in rows for held in [holding_of(r)]]
+
+
+def holding_of(row) -> allocations.Holding:
+    """A ledger row as the node's own rule reads it (shared_domain/allocations.py)."""
+    return allocations.Holding(granted=row.granted, handed_in=row.handed_in,
+                               handed_out=row.handed_out, returned=row.returned, sold=row.sold)
 
 
 def register_node_key(hub, node) -> None:

@@ -19,8 +19,8 @@ from hub.processes import RegistrationProcesses
 from hub.read_models import ReadModels
 from hub.router import IntegrationRouter
 from hub.tickets import TicketIssuer
-from shared_domain import edge_facts
-from shared_domain.catalog import ALL_COMMANDS, ALL_EVENTS
+from shared_domain import edge_facts, orders
+from shared_domain.catalog import ALL_MESSAGES
 from sync_protocol.database import add_missing_columns, is_postgres, open_database
 from sync_protocol.ids import uuid7
 from sync_protocol.readers import ReaderPositions, catch_up, feed
@@ -37,7 +37,7 @@ PUMP_BATCH = 500    # events read per round: the readers' slices and the commit 
 class HubConfig:
     data_dir: str = "data/hub"
     db_url: str | None = None          # a PostgreSQL URL for a large hub; else SQLite in data_dir
-    reservation_window: dt.timedelta = dt.timedelta(minutes=15)
+    reservation_window: dt.timedelta = orders.RESERVATION_WINDOW   # the domain's one window
     # Seats are released this long after the registrant's countdown ends, so a
     # payment in flight at the deadline can still finish.
     release_buffer: dt.timedelta = dt.timedelta(minutes=5)
@@ -72,10 +72,7 @@ def stored_secret(data_dir: str) -> str:
 
 
 def message_registry() -> EventRegistry:
-    registry = EventRegistry()
-    registry.register_all(ALL_EVENTS)
-    registry.register_all(ALL_COMMANDS)
-    return registry
+    return EventRegistry.of(ALL_MESSAGES)
 
 
 class Hub:

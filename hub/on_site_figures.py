@@ -5,8 +5,6 @@ the admin pages: None or empty means "nothing to show yet" and is shown as "—"
 """
 from __future__ import annotations
 
-import peewee
-
 from hub import allocations
 
 
@@ -18,9 +16,10 @@ def allocation_summary(hub, node) -> list[dict] | None:
 def on_site_seats(hub, conference_id: str) -> dict[str, dict]:
     """Per seat type id: {"sold": seats sold on site, "allocated": seats held by nodes now}."""
     L = hub.models.NodeLedger
-    rows = (L.select(L.seat_type, peewee.fn.SUM(L.sold).alias("sold"),
-                     peewee.fn.SUM(L.granted + L.handed_in - L.handed_out - L.returned
-                                   - L.sold).alias("held"))
-            .where(L.conference_id == conference_id).group_by(L.seat_type))
-    return {row.seat_type: {"sold": int(row.sold or 0), "allocated": int(row.held or 0)}
-            for row in rows}
+    seats: dict[str, dict] = {}
+    for row in L.select().where(L.conference_id == conference_id):
+        held = allocations.holding_of(row)     # one ledger rule, the node's own
+        figures = seats.setdefault(row.seat_type, {"sold": 0, "allocated": 0})
+        figures["sold"] += held.sold
+        figures["allocated"] += held.left
+    return seats

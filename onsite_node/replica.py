@@ -11,7 +11,7 @@ from onsite_node.models import node_models
 from onsite_node.own_facts import require_door_facts
 from onsite_node.projections import NodeViews
 from onsite_node.sales_projection import SalesViews
-from shared_domain.catalog import ALL_COMMANDS, ALL_EVENTS
+from shared_domain.catalog import ALL_MESSAGES
 from sync_protocol import origin_signatures
 from sync_protocol.database import open_database
 from sync_protocol.readers import catch_up
@@ -39,10 +39,7 @@ class StaleEpoch(Exception):
 
 
 def message_registry() -> EventRegistry:
-    registry = EventRegistry()
-    registry.register_all(ALL_EVENTS)
-    registry.register_all(ALL_COMMANDS)
-    return registry
+    return EventRegistry.of(ALL_MESSAGES)
 
 
 class Replica:

@@ -22,6 +22,9 @@ ALL_COMMANDS: tuple[type, ...] = (
     + PROCESS_COMMANDS
 )
 
+# What the hub and every node register, in this order: one registry of messages for both.
+ALL_MESSAGES: tuple[type, ...] = ALL_EVENTS + ALL_COMMANDS
+
 
 def by_name(classes: tuple[type, ...]) -> dict[str, type]:
     """Message classes keyed by class name, the `type` written in the log."""

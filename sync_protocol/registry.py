@@ -34,6 +34,14 @@ class EventRegistry:
         self._schema[name] = schema
         return cls
 
+    @classmethod
+    def of(cls, classes) -> "EventRegistry":
+        """A registry of these message classes (the hub's and the nodes' is
+        shared_domain.catalog.ALL_MESSAGES)."""
+        registry = cls()
+        registry.register_all(classes)
+        return registry
+
     def register_all(self, classes) -> None:
         for cls in classes:
             self.register(cls, schema=getattr(cls, "SCHEMA", 1))
