@@ -3,19 +3,12 @@ check-ins of revoked tickets become conflicts, recorded once whatever the order 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 
-from shared_domain import checkin
+from shared_domain import checkin, conflict_rules
 from sync_protocol.store import StoredEvent
 
-REVIEW_REASONS = {"reassigned": "checkin_reassigned_seat", "refunded": "checkin_cancelled_order",
-                  "order_cancelled": "checkin_cancelled_order"}
-
-
-def conflict_id(kind: str, event_ids) -> str:
-    """Deterministic: the same events give the same conflict, so it is recorded once."""
-    return hashlib.sha256("|".join([kind, *sorted(event_ids)]).encode()).hexdigest()
+conflict_id = conflict_rules.conflict_id
 
 
 def record_conflict(hub, kind, severity, conference_id, subject, event_ids, sides, outcome,
@@ -60,10 +53,10 @@ class CheckInRules:
                           attendee_name=m.attendee_name, received_at=self.hub.clock().isoformat())
         # A fork: another door admitted the seat knowing the same last check-in. A check-in
         # taken back (staff undo, an admin's resolution) no longer holds the seat.
-        for other in R.select().where((R.seat_id == m.seat_id) & (R.previous == m.previous)
-                                      & (R.scan_nonce != m.scan_nonce)
-                                      & (R.undone == False)):  # noqa: E712
-            self._double_check_in(record, other)
+        for other in R.select().where((R.seat_id == m.seat_id) & (R.previous == m.previous)):
+            if conflict_rules.is_fork(m.seat_id, m.previous, m.scan_nonce, other.seat_id,
+                                      other.previous, other.scan_nonce, other.undone):
+                self._double_check_in(record, other)
         revoked = self.m.RevokedTicket.get_or_none(self.m.RevokedTicket.code_digest == m.code_digest)
         if m.code_digest and revoked is not None:
             self._checked_in_revoked(record, revoked)
@@ -86,7 +79,7 @@ class CheckInRules:
                      outcome, {first.node_id, second.node_id})
 
     def _checked_in_revoked(self, record, revoked) -> None:
-        kind = REVIEW_REASONS.get(revoked.reason)
+        kind = conflict_rules.revoked_check_in_kind(revoked.reason)
         if kind is None:
             return  # a corrected name: the same person, nothing to review
         what = ("the seat was reassigned" if kind == "checkin_reassigned_seat"

@@ -8,7 +8,8 @@ import logging
 import peewee
 
 from hub.checkins import record_conflict
-from shared_domain import allocations, payments, sales, seat_assignments, seats_availability
+from shared_domain import (allocations, conflict_rules, payments, sales, seat_assignments,
+                           seats_availability)
 from sync_protocol.store import StoredEvent
 
 LEDGER_FIELDS = {"granted", "handed_in", "handed_out", "returned", "sold"}
@@ -160,12 +161,12 @@ class OnSiteSales:
         holdings = allocations.holdings_from(messages, m.node_id, m.epoch)
         for line in m.lines:
             held = holdings.get(line.seat_type, allocations.Holding())
-            if held.sold > held.limit:
+            if over := conflict_rules.seats_over_allocation(held):
                 self._conflict("sale_beyond_allocation", m.conference_id, m.sale_id, [event.id],
                                [{"sale_id": m.sale_id, "node_id": m.node_id,
                                  "seat_type": line.seat_type, "sold": held.sold,
                                  "allocated": held.limit, "sold_at": m.sold_at}],
-                               f"The sale stands; {held.sold - held.limit} seat(s) over the node's "
+                               f"The sale stands; {over} seat(s) over the node's "
                                f"allocation are flagged. Review: refund, or raise the capacity.",
                                [m.node_id])
 

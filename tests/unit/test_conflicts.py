@@ -47,3 +47,37 @@ def test_only_info_conflicts_are_resolved_in_bulk():
     with pytest.raises(DomainError) as refused:
         conflicts.check_bulk("review", "checkin_cancelled_order")
     assert refused.value.code == "not_info_kind"
+
+
+# --- the detection rules (shared_domain/conflict_rules.py) --------------------------------
+
+from shared_domain import conflict_rules  # noqa: E402
+from shared_domain.allocations import Holding  # noqa: E402
+
+
+def test_two_doors_admitting_a_seat_after_the_same_check_in_is_a_fork():
+    assert conflict_rules.is_fork("s1", None, "n1", "s1", None, "n2", False)
+    assert conflict_rules.is_fork("s1", "n0", "n1", "s1", "n0", "n2", False)
+
+
+def test_one_scan_twice_another_seat_another_last_check_in_or_an_undone_one_is_no_fork():
+    assert not conflict_rules.is_fork("s1", None, "n1", "s1", None, "n1", False)
+    assert not conflict_rules.is_fork("s1", None, "n1", "s2", None, "n2", False)
+    assert not conflict_rules.is_fork("s1", "n0", "n1", "s1", None, "n2", False)
+    assert not conflict_rules.is_fork("s1", None, "n1", "s1", None, "n2", True)
+
+
+def test_a_conflict_is_the_same_whatever_order_its_events_came_in():
+    assert conflict_rules.conflict_id("k", ["b", "a"]) == conflict_rules.conflict_id("k", ["a", "b"])
+    assert conflict_rules.conflict_id("k", ["a"]) != conflict_rules.conflict_id("j", ["a"])
+
+
+def test_a_revoked_ticket_checked_in_is_reviewed_unless_only_its_name_changed():
+    assert conflict_rules.revoked_check_in_kind("reassigned") == "checkin_reassigned_seat"
+    assert conflict_rules.revoked_check_in_kind("refunded") == "checkin_cancelled_order"
+    assert conflict_rules.revoked_check_in_kind("renamed") is None
+
+
+def test_seats_sold_past_the_allocation_are_counted():
+    assert conflict_rules.seats_over_allocation(Holding(granted=5, handed_in=1, sold=8)) == 2
+    assert conflict_rules.seats_over_allocation(Holding(granted=5, returned=1, sold=4)) == 0
