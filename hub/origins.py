@@ -33,11 +33,27 @@ class OriginGuard:
         return self.reader.name
 
     def apply(self, event: StoredEvent) -> None:
+        self._check(event)
+        self.reader.apply(event)
+
+    @property
+    def apply_many(self):
+        """The reader's slice-at-once apply behind the same check, or None if it has none."""
+        many = getattr(self.reader, "apply_many", None)
+        if many is None:
+            return None
+
+        def guarded_many(events: list[StoredEvent]) -> None:
+            for event in events:
+                self._check(event)
+            many(events)
+        return guarded_many
+
+    def _check(self, event: StoredEvent) -> None:
         refused = edge_facts.refusal(event.origin, event.conference, event.stream, event.type,
                                      event.data)
         if refused is not None:
             raise DisallowedEvent(event, f"{refused.code}: {refused.message}")
-        self.reader.apply(event)
 
     def __getattr__(self, attribute):
         return getattr(self.reader, attribute)

@@ -147,9 +147,18 @@ def _first_claims(positions: ReaderPositions, missing: list[str],
 
 
 def _apply_slice(store: EventStore, reader, events: list[StoredEvent], cache: dict) -> None:
-    """Apply a reader's events in one savepoint. When one fails, the savepoint is rolled back
-    and the slice applied again without it, until it goes through; each event that failed is
-    then set aside with the error it raised (never applied twice, never retried here)."""
+    """Apply a reader's events in one savepoint (all at once with its `apply_many`, if it has
+    one). When one fails, the savepoint is rolled back and the slice applied again, one
+    `apply` at a time, without it, until it goes through; each event that failed is then set
+    aside with the error it raised (never applied twice, never retried here)."""
+    many = getattr(reader, "apply_many", None)
+    if many is not None:     # the reader takes the slice at once (set-based)
+        try:
+            with store.atomic():
+                many([_decoded_once(store, event, cache) for event in events])
+            return
+        except Exception:    # one of them fails: found one event at a time below
+            pass
     failed: dict[int, Exception] = {}
     while True:
         current = None
