@@ -49,7 +49,7 @@ PROCESSES = 2    # web processes and pump workers on PostgreSQL, where the hub h
 
 def seed(data_dir: str, orders: int, db_url: str | None = None) -> dict[str, tuple[str, int]]:
     """A published conference; return {seat type name: (id, capacity)}."""
-    from hub import management
+    from hub.conferences import management
     from hub.bootstrap import HubConfig, bootstrap
 
     hub = bootstrap(HubConfig(data_dir=data_dir, db_url=db_url))

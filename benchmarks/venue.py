@@ -121,7 +121,8 @@ class SeededHub:
 def seed_hub(data_dir: str, attendees: int, *, capacity: int | None = None) -> SeededHub:
     """A hub database holding a published conference whose `attendees` seats are sold,
     assigned and ticketed (events written in bulk: see benchmarks/dataset.py)."""
-    from hub import management, nodes
+    from hub.conferences import management
+    from hub.venue import nodes
     from hub.bootstrap import HubConfig, bootstrap
     from sync_protocol.readers import ReaderPositions
 

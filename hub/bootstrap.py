@@ -9,16 +9,16 @@ from dataclasses import dataclass
 from typing import Callable
 
 
-from hub.bus import CommandBus
-from hub.checkins import CheckInRules
-from hub.handlers import Handlers
+from hub.platform.bus import CommandBus
+from hub.venue.checkins import CheckInRules
+from hub.orders.handlers import Handlers
 from hub.models import hub_models
-from hub.onsite_sales import OnSiteSales
-from hub.origins import OriginGuard, guarded
-from hub.processes import RegistrationProcesses
-from hub.read_models import ReadModels
-from hub.router import IntegrationRouter
-from hub.tickets import TicketIssuer
+from hub.venue.onsite_sales import OnSiteSales
+from hub.venue.origins import OriginGuard, guarded
+from hub.orders.processes import RegistrationProcesses
+from hub.orders.read_models import ReadModels
+from hub.orders.router import IntegrationRouter
+from hub.orders.tickets import TicketIssuer
 from shared_domain import edge_facts, orders
 from shared_domain.catalog import ALL_MESSAGES
 from sync_protocol.database import add_missing_columns, is_postgres, open_database
@@ -47,7 +47,7 @@ class HubConfig:
     # Pump rounds a request runs itself after starting a reservation or a payment (0: leave
     # it all to the worker, as the tests that drive the pump by hand do).
     settle_rounds: int = 4
-    # Requests that wait for an order to move on (hub/order_progress.py, docs/api.md): the
+    # Requests that wait for an order to move on (hub/orders/order_progress.py, docs/api.md): the
     # API's ?wait is cut to the first, the order pages' POSTs wait the second, and at most
     # the third wait at once per process (each holds a server thread meanwhile).
     order_wait_max_seconds: float = 25
@@ -145,7 +145,7 @@ class Hub:
         position, handle the due commands, and commit once; return the work done.
 
         A reader's or command's failure is rolled back alone in its savepoint (a reader sets
-        the event aside, sync_protocol/readers.py; a command is marked failed, hub/bus.py).
+        the event aside, sync_protocol/readers.py; a command is marked failed, hub/platform/bus.py).
         When everything is caught up the round is one read and no write transaction.
         """
         if not self.has_work():

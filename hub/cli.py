@@ -104,7 +104,7 @@ def config_from(args) -> HubConfig:
 
 def run_hub(args) -> int:
     """Serve with gunicorn until SIGTERM or Ctrl-C, one pump worker process beside it."""
-    from hub.serve import HubServer, WorkerChild, gunicorn_options, run_master
+    from hub.http.serve import HubServer, WorkerChild, gunicorn_options, run_master
     config = config_from(args)
     hub = bootstrap(config)        # tables made once, before web processes and worker start
     args.hub_id = hub.hub_id
@@ -147,7 +147,7 @@ def run_worker(args) -> int:
     """Pump until SIGTERM or Ctrl-C; on SQLite refuse if a worker already runs."""
     import logging
 
-    from hub.worker_process import run_worker as run
+    from hub.platform.worker_process import run_worker as run
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     return run(config_from(args), interval=args.pump_interval, lock_wait=args.lock_wait,
                ready_fd=args.ready_fd, parent_pid=args.parent_pid)
@@ -167,8 +167,8 @@ def advertise(args):
 def set_staff_pin(args) -> int:
     import getpass
 
-    from hub import staff_pin
-    from hub.management_queries import conference_by_slug
+    from hub.venue import staff_pin
+    from hub.conferences.management_queries import conference_by_slug
     from shared_domain.errors import DomainError
     pin = sys.stdin.readline().strip() if args.pin_stdin else getpass.getpass("Staff PIN: ")
     hub = bootstrap(config_from(args))
@@ -187,8 +187,8 @@ def set_staff_pin(args) -> int:
 
 
 def allocate_seats(args) -> int:
-    from hub import allocations
-    from hub.management_queries import conference_by_slug
+    from hub.venue import allocations
+    from hub.conferences.management_queries import conference_by_slug
     hub = bootstrap(config_from(args))
     conference = conference_by_slug(hub, args.conference)
     N, T = hub.models.Node, hub.models.SeatType
@@ -205,8 +205,8 @@ def allocate_seats(args) -> int:
 
 
 def create_node(args) -> int:
-    from hub import nodes
-    from hub.management_queries import conference_by_slug
+    from hub.venue import nodes
+    from hub.conferences.management_queries import conference_by_slug
     hub = bootstrap(config_from(args))
     conference = conference_by_slug(hub, args.conference)
     if conference is None:
@@ -224,8 +224,8 @@ def create_admin(args) -> int:
     """Add a hub admin; the password never appears on the command line."""
     import getpass
 
-    from hub import admins
-    from hub.errors import ApiError
+    from hub.accounts import admins
+    from hub.http.errors import ApiError
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:

@@ -6,8 +6,12 @@ what is missing, so an interrupted first start carries on where it stopped.
 """
 from __future__ import annotations
 
-from hub import admins, allocations, management, nodes, registration
-from hub.management_queries import conference_by_slug
+from hub.accounts import admins
+from hub.venue import allocations
+from hub.conferences import management
+from hub.venue import nodes
+from hub.orders import registration
+from hub.conferences.management_queries import conference_by_slug
 
 DEMO_SLUG = "contoso26"
 DEMO_ADMIN = ("admin@contoso.example", "demo-admin-password")

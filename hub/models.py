@@ -6,11 +6,11 @@ from types import SimpleNamespace
 
 import peewee
 
-from hub.admin_models import admin_models
-from hub.checkin_models import checkin_models
-from hub.node_models import node_models
-from hub.order_access_models import order_access_models
-from hub.sales_models import sales_models
+from hub.accounts.admin_models import admin_models
+from hub.venue.checkin_models import checkin_models
+from hub.venue.node_models import node_models
+from hub.orders.order_access_models import order_access_models
+from hub.venue.sales_models import sales_models
 
 
 def hub_models(db: peewee.Database) -> SimpleNamespace:

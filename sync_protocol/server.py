@@ -24,7 +24,7 @@ MAX_BODY_BYTES = 32 * 1024 * 1024
 # day either way still passes; a node that was offline for a year still delivers.
 # A door's wrong clock must never keep its facts from the hub: the window only refuses
 # stamps from another era, and the hub's own clock observes at most a second past its wall
-# clock (hub/sync_api.py), so a stamp far ahead cannot move it.
+# clock (hub/http/sync_api.py), so a stamp far ahead cannot move it.
 HLC_AHEAD_MS = 400 * 86400 * 1000
 HLC_BEHIND_MS = 400 * 86400 * 1000
 

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from hub import nodes
+from hub.venue import nodes
 from tests.browser.conftest import LAPTOP, PHONE
 from tests.support.admin import ADMIN_EMAIL, ADMIN_PASSWORD, add_admin
 from tests.support.venue import WallClock, venue_hub

@@ -8,7 +8,7 @@ import re
 import pytest
 import requests
 
-from hub import allocations
+from hub.venue import allocations
 from tests.support.kiosk_node import tickets
 from tests.support.processes import Service, free_port, wait_for
 from tests.browser.conftest import KIOSK_SCREEN, PI_SCREEN

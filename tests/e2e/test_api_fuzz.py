@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import checks
 from schemathesis.generation import GenerationMode
 
-from hub import admins
+from hub.accounts import admins
 from hub.bootstrap import HubConfig, bootstrap
 from tests.support.hub_api import CONFERENCE, SEAT_TYPES
 from tests.support.processes import start_hub

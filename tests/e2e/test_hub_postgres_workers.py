@@ -3,7 +3,7 @@
 SQLite with its single worker, the control for the once-only checks).
 
 The workers share the command queue; that each command is handled once is the bus's
-claiming (SELECT ... FOR UPDATE SKIP LOCKED, hub/bus.py). If this test fails with more than
+claiming (SELECT ... FOR UPDATE SKIP LOCKED, hub/platform/bus.py). If this test fails with more than
 10 confirmed, or with events appended twice for one command, look there first.
 """
 import subprocess

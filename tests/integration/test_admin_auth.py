@@ -7,7 +7,8 @@ import sys
 import pytest
 
 import contoso
-from hub import admins, guesses
+from hub.accounts import admins
+from hub.accounts import guesses
 from tests.support.admin import ADMIN_EMAIL, ADMIN_PASSWORD, AdminPages, add_admin, admin_basic
 from tests.support.clock import FakeClock
 from tests.support.hub_api import CONFERENCE, basic, make_app

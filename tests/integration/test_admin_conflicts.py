@@ -233,7 +233,7 @@ def test_the_order_of_a_conflict_shows_its_seats_holders_and_check_ins(venue):
 
 
 def test_sale_conflicts_name_the_buyer_or_the_payment_number_and_link_to_the_orders(hub):
-    from hub.checkins import record_conflict
+    from hub.venue.checkins import record_conflict
     add_admin(hub.hub)
     admin = AdminPages(hub.app)
     admin.sign_in()

@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from hub.dashboard import timeline
-from hub.dashboard_chart import check_in_chart
+from hub.venue.dashboard import timeline
+from hub.http.pages.dashboard_chart import check_in_chart
 from tests.support.admin import AdminPages, add_admin
 from tests.support.conflict_venue import sync_all, tickets, two_doors
 from tests.support.pages import visible
@@ -87,7 +87,7 @@ def test_a_revoked_node_is_not_counted_online(venue):
 
 def test_a_node_that_never_enrolled_is_no_door_that_could_be_online(venue):
     hub, admin, a, b = venue
-    from hub import nodes
+    from hub.venue import nodes
     nodes.create_node(hub.hub, hub.conference, "Door C")      # created, never enrolled
     figures = live(admin)["figures"]
     assert (figures["nodes_online"], figures["nodes_total"]) == (2, 2)

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from PIL import Image
 from pyzbar.pyzbar import decode
 
-from hub import allocation_requests, nodes
+from hub.venue import allocation_requests
+from hub.venue import nodes
 from sync_protocol.wire import ProtocolError
 from tests.support.admin import AdminPages, add_admin, admin_basic, enrollment_code
 from tests.support.clock import FakeClock

@@ -194,7 +194,7 @@ def test_registrants_get_their_ticket_as_a_qr_image_that_decodes_to_the_code(hub
 
 
 def test_the_staff_pin_set_by_the_hub_admin_opens_the_staff_api_at_the_doors(door, hub):
-    from hub import staff_pin
+    from hub.venue import staff_pin
     client = create_node_app(door).test_client()
     headers = {"X-Staff-Pin": "8642", "X-Staff-Name": "Sam"}
     assert client.get("/api/attendees?q=att", headers=headers).status_code == 403

@@ -33,7 +33,7 @@ def test_a_broken_command_does_not_hold_up_the_ones_queued_after_it(hub, caplog)
              created_at=now)
     first = hub.bus.send(CreateSeatAssignments("o1", ()))
     last = hub.bus.send(UnassignSeat("o1", 0))
-    with caplog.at_level(logging.ERROR, logger="hub.bus"):
+    with caplog.at_level(logging.ERROR, logger="hub.platform.bus"):
         assert hub.bus.dispatch_due() == 3
     assert handled == [UnassignSeat("o1", 0)]
     assert status_of(hub, "00-undecodable") == "failed"

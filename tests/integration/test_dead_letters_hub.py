@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from hub.tickets import current_tickets
+from hub.orders.tickets import current_tickets
 from shared_domain import seat_assignments
 from shared_domain.people import PersonalInfo
 from shared_domain.tickets import read_ticket

@@ -69,5 +69,5 @@ def test_a_refunded_second_payment_leaves_the_order_confirmed_paid_and_its_ticke
     (["paid", "refunded", "returned"], "refunded"), (["rejected"], "rejected"), ([], ""),
 ])
 def test_an_order_reads_what_its_own_payments_did(statuses, reads):
-    from hub.payment_views import order_status_from
+    from hub.orders.payment_views import order_status_from
     assert order_status_from(statuses) == reads

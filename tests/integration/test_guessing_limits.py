@@ -1,4 +1,4 @@
-"""Guessing limits on the hub (hub/guesses.py): per (account, address), per address and kind
+"""Guessing limits on the hub (hub/accounts/guesses.py): per (account, address), per address and kind
 of secret, per account; nobody locks someone else out, and every 429 says when to retry."""
 import base64
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hub import guesses
+from hub.accounts import guesses
 from tests.support.admin import ADMIN_EMAIL, AdminPages, add_admin, admin_basic
 from tests.support.clock import FakeClock
 from tests.support.hub_api import CONFERENCE, make_app

@@ -6,8 +6,8 @@ import base64
 
 import pytest
 
-from hub import nodes
-from hub.origins import DisallowedEvent, OriginGuard
+from hub.venue import nodes
+from hub.venue.origins import DisallowedEvent, OriginGuard
 from shared_domain import edge_facts, payments
 from shared_domain.catalog import ALL_EVENTS
 from shared_domain.checkin import TicketScanned

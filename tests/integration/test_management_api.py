@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from hub.app import create_app
+from hub.http.app import create_app
 from hub.bootstrap import HubConfig
-from hub import management
+from hub.conferences import management
 
 CONFERENCE = {
     "slug": "pycon_north", "name": "PyCon North", "description": "Two days of Python.",

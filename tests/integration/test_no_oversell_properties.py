@@ -9,8 +9,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, settings, strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from hub import allocations, management, nodes, registration
-from hub.app import create_app
+from hub.venue import allocations
+from hub.conferences import management
+from hub.venue import nodes
+from hub.orders import registration
+from hub.http.app import create_app
 from hub.bootstrap import HubConfig
 from onsite_node import credentials as creds_file
 from onsite_node.replica import Replica

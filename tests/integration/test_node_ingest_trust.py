@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from hub import nodes
+from hub.venue import nodes
 from onsite_node import credentials as creds_file
 from onsite_node.server import create_node_app
 from shared_domain.checkin import TicketScanned

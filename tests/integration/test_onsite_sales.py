@@ -3,7 +3,7 @@ import threading
 
 import pytest
 
-from hub import allocations
+from hub.venue import allocations
 from shared_domain.errors import DomainError
 from shared_domain.people import PersonalInfo
 from tests.support.servers import ThreadedServer
@@ -239,8 +239,8 @@ def test_a_door_restored_from_an_old_copy_never_resells_what_it_sold(hub, tmp_pa
 
 
 def test_the_admin_console_sees_allocations_and_on_site_sales(door, hub):
-    from hub import on_site_figures
-    from hub.dashboard import seats_sold_online
+    from hub.venue import on_site_figures
+    from hub.venue.dashboard import seats_sold_online
     allocate(hub, door, 4)
     door.sync_hub()
     sell(door, hub, 3)

@@ -6,8 +6,8 @@ import threading
 
 import pytest
 
-from hub import order_progress
-from hub.order_progress import WaitGate
+from hub.orders import order_progress
+from hub.orders.order_progress import WaitGate
 from tests.support.clock import FakeClock
 from tests.support.hub_api import HubClient, bearer, make_app
 from tests.support.pages import PageClient, order_id_of, text, visible

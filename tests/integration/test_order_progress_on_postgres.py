@@ -2,7 +2,7 @@
 also gives its connection back while it naps long (a connection is a server process there)."""
 import pytest
 
-from hub import order_progress
+from hub.orders import order_progress
 from tests.integration import test_order_progress as scenarios
 from tests.support.clock import FakeClock
 from tests.support.hub_api import HubClient, make_app

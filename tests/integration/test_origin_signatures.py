@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from hub import nodes
-from hub.allocations import allocate
+from hub.venue import nodes
+from hub.venue.allocations import allocate
 from onsite_node import credentials as creds_file
 from onsite_node.server import create_node_app
 from onsite_node.sync import PeerSync

@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from hub import allocations
+from hub.venue import allocations
 from shared_domain.allocations import AllocationHandedOver, AllocationReturned
 from shared_domain.checkin import BadgePrinted
 from shared_domain.errors import DomainError

@@ -217,7 +217,7 @@ def test_twenty_registrants_racing_for_ten_seats_confirm_exactly_ten(tmp_path, c
     api = HubClient(app)
     slug, ids, _ = api.create_conference(
         seat_types=[{"name": "Last ten", "description": "", "quantity": 10, "price": 25}])
-    from hub.worker import Worker
+    from hub.platform.worker import Worker
     worker = Worker(api.hub)
     worker.start()
     app.extensions["contoso_worker"] = worker

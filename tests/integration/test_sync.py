@@ -9,7 +9,7 @@ import pytest
 import requests
 
 import contoso
-from hub import nodes
+from hub.venue import nodes
 from onsite_node import credentials as creds_file
 from sync_protocol.client import SyncClient
 from sync_protocol.signing import signed_headers

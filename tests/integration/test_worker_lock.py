@@ -1,6 +1,6 @@
 """One pump worker per SQLite data folder: the second is refused with a message and status 75."""
 from hub.bootstrap import HubConfig
-from hub.worker_process import ANOTHER_WORKER_RUNNING, WorkerLock, run_worker
+from hub.platform.worker_process import ANOTHER_WORKER_RUNNING, WorkerLock, run_worker
 
 
 def test_a_second_worker_on_the_folder_is_refused_and_says_why(tmp_path, capsys):

@@ -1,9 +1,9 @@
 """The pump worker sleeps a long interval and still handles a request's command at once: the
-request wakes it (a datagram on SQLite, NOTIFY on PostgreSQL; hub/wake.py)."""
+request wakes it (a datagram on SQLite, NOTIFY on PostgreSQL; hub/platform/wake.py)."""
 import pytest
 
-from hub.wake import alarm_for
-from hub.worker import Worker
+from hub.platform.wake import alarm_for
+from hub.platform.worker import Worker
 from tests.support.clock import FakeClock
 from tests.support.hub_api import HubClient, make_app
 from tests.support.processes import wait_for

@@ -2,7 +2,7 @@
 import base64
 import re
 
-from hub import admins
+from hub.accounts import admins
 from tests.support.pages import PageClient
 
 ADMIN_EMAIL = "admin@contoso.example"

@@ -1,6 +1,6 @@
 """A venue where the check-in conflicts of DESIGN.md section 6 happen for real: a hub over HTTP
 (tests/support/venue.py) and two doors in this process, offline from each other."""
-from hub import conflict_queries
+from hub.venue import conflict_queries
 from shared_domain import payments
 from tests.support.venue import enroll, node_service
 

@@ -4,7 +4,7 @@ import hashlib
 import json
 import time
 
-from hub import nodes
+from hub.venue import nodes
 from onsite_node import credentials as creds_file
 from shared_domain import allocations, checkin, sales
 from shared_domain.people import PersonalInfo

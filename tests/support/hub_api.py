@@ -1,7 +1,7 @@
 """Drive the hub's JSON API like a client would, with the pump run by hand."""
 import base64
 
-from hub.app import create_app
+from hub.http.app import create_app
 from hub.bootstrap import HubConfig
 
 CONFERENCE = {

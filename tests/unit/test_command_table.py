@@ -2,7 +2,7 @@
 handler is the one of the command's aggregate."""
 from types import SimpleNamespace
 
-from hub.handlers import Handlers
+from hub.orders.handlers import Handlers
 from shared_domain import orders, payments, registration_process, seat_assignments
 from shared_domain import seats_availability
 from shared_domain.catalog import ALL_COMMANDS

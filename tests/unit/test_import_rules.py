@@ -86,3 +86,18 @@ def test_no_module_reaches_into_the_event_store_private_parts():
              for package in ("hub", "onsite_node")
              for path in modules(package) for name in private if calls_to(path, name)}
     assert not wrong
+
+
+WEB = {"flask", "jinja2", "markupsafe", "gunicorn", "waitress"}
+
+
+def test_on_the_hub_only_its_http_folder_imports_flask():
+    """Services, readers and handlers raise and return; hub/http turns that into HTTP.
+    werkzeug.security (password hashes) is a library any part may use; the rest of
+    werkzeug is the web's."""
+    wrong = {(str(path.relative_to(ROOT)), name) for path in modules("hub")
+             if "http" not in path.relative_to(ROOT / "hub").parts[:1]
+             for name in imports_of(path)
+             if name.split(".")[0] in WEB
+             or (name.startswith("werkzeug") and name != "werkzeug.security")}
+    assert not wrong

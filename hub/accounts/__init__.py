@@ -1,0 +1,1 @@
+"""Hub admins: accounts, sign-in, browser sessions and the guessing limits."""

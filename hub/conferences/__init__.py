@@ -1,0 +1,1 @@
+"""Conference management: business customers create conferences and their seat types."""

@@ -1,0 +1,160 @@
+"""The registrant's JSON API: orders, the simulated payment processor, seat assignment."""
+from __future__ import annotations
+
+
+from flask import Blueprint, jsonify, request, url_for
+
+from hub.orders import order_access
+from hub.orders import registration
+from hub.http.admin_auth import client_address
+from hub.http.context import current_hub, wake_worker
+from hub.http.bodies import basic_auth, json_body
+from hub.http.openapi_registration import OPENAPI_COMPONENTS, OPENAPI_PATHS  # noqa: F401  (merged)
+from hub.http.pages import order_session
+from hub.http.pages.order_waiting import parse_wait, wait_for_order
+
+bp = Blueprint("api_registration", __name__, url_prefix="/api")
+SAFE_METHODS = ("GET", "HEAD")
+
+
+@bp.before_request
+def require_order_owner():
+    """Every route with an <order_id> needs proof of that order (docs/api.md)."""
+    order_id = (request.view_args or {}).get("order_id")
+    if order_id is not None and request.method != "OPTIONS":   # OPTIONS only lists methods
+        order_access.require(current_hub(), order_id, request_proof(), client=client_address())
+
+
+@bp.after_request
+def challenge(response):
+    if response.status_code == 401:
+        response.headers.setdefault("WWW-Authenticate", 'Bearer realm="orders"')
+    return response
+
+
+def request_proof() -> order_access.Proof:
+    """The Authorization header, or for reads only the page session (no CSRF on the API)."""
+    scheme, _, credentials = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and credentials.strip():
+        return order_access.Proof(token=credentials.strip())
+    if scheme.lower() == "basic" and basic_auth() is not None:
+        email, code = basic_auth()
+        return order_access.Proof(email=email, access_code=code)
+    if not scheme and request.method in SAFE_METHODS:
+        return order_access.Proof(session_orders=order_session.held())
+    return order_access.Proof()
+
+
+def with_token(body: dict, order_id: str):
+    """An answer carrying a new order token: shown once, never cached."""
+    response = jsonify(**body, order_token=order_access.issue_token(current_hub(), order_id))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/conferences/<slug>/orders")
+def place_order(slug):
+    """Place an order. The seats are reserved in this request when the hub can (the answer
+    is then the reserved order), else in the background (the answer says pending)."""
+    body = json_body()
+    hub = current_hub()
+    order_id = registration.place_order(hub, slug, body.get("seats"))
+    wake_worker()
+    order = registration.order_json(hub, order_id)
+    return with_token({**order, "order_url": url_for(".get_order", order_id=order_id)},
+                      order_id), 202
+
+
+@bp.get("/orders/<order_id>")
+def get_order(order_id):
+    """The order; with ?wait=<seconds>&since=<status or version> the answer waits until the
+    order differs from what the client has, or the wait is up (a long-poll, docs/api.md)."""
+    asked = parse_wait(request.args)
+    if asked.seconds:
+        wait_for_order(order_id, lambda progress: not progress.matches(asked.since),
+                       asked.seconds)
+    return jsonify(registration.order_json(current_hub(), order_id))
+
+
+@bp.put("/orders/<order_id>/seats")
+def update_order(order_id):
+    registration.update_order(current_hub(), order_id, json_body().get("seats"))
+    wake_worker()
+    return jsonify(order_id=order_id, status="pending_reservation"), 202
+
+
+@bp.post("/orders/<order_id>/registrant")
+def assign_registrant(order_id):
+    registration.assign_registrant(current_hub(), order_id, json_body())
+    return jsonify(registration.order_json(current_hub(), order_id))
+
+
+@bp.post("/orders/<order_id>/payment")
+def start_payment(order_id):
+    """Pay a reserved order: by the simulated card processor or by invoice; free orders confirm."""
+    outcome = registration.start_payment(current_hub(), order_id, json_body().get("method", "card"))
+    wake_worker()
+    if "payment_id" in outcome and outcome.get("method") == "card":
+        pid = outcome["payment_id"]
+        outcome["accept_url"] = url_for(".accept_payment", payment_id=pid)
+        outcome["reject_url"] = url_for(".reject_payment", payment_id=pid)
+    return jsonify(outcome), 201 if "payment_id" in outcome else 200
+
+
+@bp.get("/payments/<payment_id>")
+def get_payment(payment_id):
+    return jsonify(registration.payment_json(current_hub(), payment_id))
+
+
+@bp.post("/payments/<payment_id>/accept")
+def accept_payment(payment_id):
+    """The simulated processor's 'accept' button."""
+    registration.complete_payment(current_hub(), payment_id, accepted=True)
+    wake_worker()
+    return jsonify(registration.payment_json(current_hub(), payment_id))
+
+
+@bp.post("/payments/<payment_id>/reject")
+def reject_payment(payment_id):
+    """The simulated processor's 'reject' button: the reservation stays while it lasts."""
+    registration.complete_payment(current_hub(), payment_id, accepted=False)
+    wake_worker()
+    return jsonify(registration.payment_json(current_hub(), payment_id))
+
+
+@bp.post("/orders/find")
+def find_order():
+    body = json_body()
+    order_id = registration.find_order(current_hub(), body.get("email"), body.get("access_code"),
+                                       client=client_address())
+    return with_token({"order_id": order_id,
+                       "order_url": url_for(".get_order", order_id=order_id)}, order_id)
+
+
+@bp.get("/orders/<order_id>/seats")
+def list_seats(order_id):
+    return jsonify(seats=registration.seats_json(current_hub(), order_id))
+
+
+@bp.put("/orders/<order_id>/seats/<int:position>")
+def assign_seat(order_id, position):
+    registration.assign_seat(current_hub(), order_id, position, json_body())
+    return jsonify(seats=registration.seats_json(current_hub(), order_id))
+
+
+@bp.get("/orders/<order_id>/seats/<int:position>/ticket.png")
+def ticket_png(order_id, position):
+    """The seat's ticket as a QR image (show it on a phone at the door, or download it)."""
+    from flask import Response
+    download = {"Content-Disposition": f'attachment; filename="ticket-{position + 1}.png"'} \
+        if "download" in request.args else {}
+    return Response(registration.ticket_png(current_hub(), order_id, position),
+                    mimetype="image/png", headers=download)
+
+
+@bp.delete("/orders/<order_id>/seats/<int:position>")
+def unassign_seat(order_id, position):
+    registration.unassign_seat(current_hub(), order_id, position)
+    return jsonify(seats=registration.seats_json(current_hub(), order_id))
+
+

@@ -1,0 +1,66 @@
+"""The hub's web pages: the registrant's site, the business customers' area, the admin console."""
+from __future__ import annotations
+
+from flask import Flask, jsonify
+
+from hub.http.errors import error_body, is_machine_request
+from hub.accounts.guesses import TooManyGuesses
+from hub.http.pages import csrf, filters
+
+
+def page_blueprints():
+    from hub.http.pages import (admin_conflicts, admin_dashboard, admin_dead_letters, admin_home,
+                         admin_login, admin_nodes, business, conference_admin, conference_lists,
+                         processor, registrant, registrant_orders, seat_types)
+    return [registrant.bp, registrant_orders.bp, processor.bp, business.bp,
+            conference_admin.bp, seat_types.bp, conference_lists.bp, admin_login.bp,
+            admin_home.bp, admin_nodes.bp, admin_conflicts.bp, admin_dashboard.bp,
+            admin_dead_letters.bp]
+
+
+def init_app(app: Flask) -> None:
+    """Register the page blueprints (their forms carry the session's CSRF token)."""
+    configure_session_cookie(app)
+    app.jinja_env.globals["csrf_field"] = csrf.csrf_field
+    app.jinja_env.filters.update(filters.FILTERS)
+    app.context_processor(_reservation_window)
+    app.register_error_handler(TooManyGuesses, too_many_guesses)
+    for bp in page_blueprints():
+        app.register_blueprint(bp)
+
+
+def configure_session_cookie(app: Flask) -> None:
+    """SameSite=Lax always; Secure when the hub is served over HTTPS (secure_cookies)."""
+    # Flask's defaults already hold SESSION_COOKIE_SAMESITE (None), so setdefault would
+    # keep None: set the values outright.
+    hub = app.extensions["contoso_hub"]
+    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.config["SESSION_COOKIE_SECURE"] = bool(getattr(hub.config, "secure_cookies", False))
+
+
+def too_many_guesses(e: TooManyGuesses):
+    """429 with Retry-After (seconds), in the JSON error too, or on the error page."""
+    if is_machine_request():
+        body = error_body(e.code, e.message)
+        body["error"]["retry_after"] = e.retry_after
+        response = jsonify(body)
+    else:
+        from hub.http.pages.errors import error_page
+        response, _ = error_page(e.status, e.code, e.message)
+    return retry_later(response, e)
+
+
+def retry_later(response, e: TooManyGuesses):
+    """Give a 429 response the Retry-After header of the refusal."""
+    from flask import make_response
+    response = make_response(response)
+    response.status_code = 429
+    response.headers["Retry-After"] = str(e.retry_after)
+    return response
+
+
+def _reservation_window() -> dict:
+    from hub.http.context import current_hub
+    window = current_hub().config.reservation_window
+    return {"reservation_minutes": int(window.total_seconds() // 60)}

@@ -1,0 +1,169 @@
+"""The hub's side of sync protocol v1 (/sync/v1/...): see docs/sync-protocol.md."""
+from __future__ import annotations
+
+import gzip
+
+from flask import Blueprint, Response, jsonify, request
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from hub.venue import nodes
+from hub.http.context import current_hub, wake_worker
+from sync_protocol import server
+from sync_protocol.wire import (DEFAULT_BATCH, MAX_BATCH, PROTOCOL_VERSION, ProtocolError,
+                                check_version, to_wire)
+
+bp = Blueprint("sync_v1", __name__, url_prefix="/sync/v1")
+GZIP_REPLY_ABOVE = 2048
+# A pushed stamp moves the hub's clock at most this far past its wall clock.
+HLC_OBSERVE_AHEAD_MS = 1000
+
+
+@bp.errorhandler(ProtocolError)
+def refused(e: ProtocolError):
+    return jsonify(e.body()), e.status
+
+
+@bp.before_request
+def allow_a_whole_batch():
+    """A sync body may be as large as the protocol says (plain or gzip), not the API's limit."""
+    request.max_content_length = server.MAX_BODY_BYTES
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(_):
+    return refused(server.body_too_large())
+
+
+@bp.get("/time")
+def time_now():
+    """Unsigned: the hub's clock, so a node without a real-time clock can sign requests."""
+    return jsonify(protocol=PROTOCOL_VERSION, server_time=current_hub().clock().timestamp())
+
+
+@bp.post("/enroll")
+def enroll():
+    body = server.parse_json(_raw_body())
+    if not isinstance(body, dict) or not isinstance(body.get("code"), str):
+        raise ProtocolError(400, "malformed_request", "Send {'code': '<enrollment code>'}.")
+    check_version(body)
+    creds = nodes.enroll(current_hub(), body["code"], body.get("public_key"),
+                         str(body.get("software_version", "")))
+    return jsonify(protocol=PROTOCOL_VERSION, **creds)
+
+
+@bp.post("/push")
+def push():
+    hub, node = current_hub(), _authenticated()
+    body = server.parse_json(_raw_body())
+    reply = server.push(hub.store, body, _caller(node),
+                        hlc_ceiling_ms=int(hub.clock().timestamp() * 1000) + HLC_OBSERVE_AHEAD_MS)
+    _record_contact(node, body)
+    wake_worker()  # the hub's readers validate edge facts and project them
+    return _reply(reply)
+
+
+@bp.post("/pull")
+def pull_by_vector():
+    node = _authenticated()
+    hub = current_hub()
+    reply = server.pull_by_vector(hub.store, server.parse_json(_raw_body()), _caller(node))
+    return _reply({**reply,
+                   "events": nodes.signed_for_doors(hub, node.conference_id, reply["events"]),
+                   "event_public_key": nodes.event_public_key(hub, node.conference_id)})
+
+
+@bp.get("/feed")
+def feed():
+    """The conference's events after a position of the hub's commit-ordered feed."""
+    hub, node = current_hub(), _authenticated()
+    if request.args.get("protocol", str(PROTOCOL_VERSION)) != str(PROTOCOL_VERSION):
+        check_version({"protocol": request.args.get("protocol")})
+    after = _int_arg("after", 0, 0, 2**62)
+    limit = _int_arg("limit", DEFAULT_BATCH, 1, MAX_BATCH)
+    events = hub.store.read_all(after, limit, conference=node.conference_id, decode=False)
+    last = events[-1].position if events else after
+    # The node made the events of its own origin: they are not sent back, and next_after
+    # moves past them all the same (a page may hold none and still advance).
+    own = nodes.origin_of(node.id, node.epoch)
+    events = [e for e in events if e.origin != own]
+    E = hub.store.models.EventRecord
+    remaining = (E.select().where((E.conference == node.conference_id) & (E.position > last))
+                 .count())
+    _record_contact(node, {})
+    return _reply({"protocol": PROTOCOL_VERSION,
+                   "events": nodes.signed_for_doors(hub, node.conference_id,
+                                                    [to_wire(e) for e in events]),
+                   "event_public_key": nodes.event_public_key(hub, node.conference_id),
+                   "next_after": last, "remaining": remaining,
+                   "server_time": hub.clock().timestamp()})
+
+
+@bp.get("/vector")
+def vector():
+    hub, node = current_hub(), _authenticated()
+    return _reply({"protocol": PROTOCOL_VERSION,
+                   "vector": hub.store.version_vector(node.conference_id)})
+
+
+@bp.post("/epoch")
+def new_epoch():
+    """A node that found its data restored from an older copy asks for a new epoch."""
+    node = _authenticated()
+    return _reply({"protocol": PROTOCOL_VERSION, **nodes.new_epoch(current_hub(), node)})
+
+
+# --- helpers ----------------------------------------------------------------------
+
+def _raw_body() -> bytes:
+    return server.read_body(request.get_data(cache=True), request.headers.get("Content-Encoding"))
+
+
+def _authenticated():
+    hub = current_hub()
+    caller = server.authenticate(hub.store, request.headers, request.method, request.full_path.rstrip("?"),
+                                 request.get_data(cache=True), hub.clock().timestamp(),
+                                 lambda key_id: nodes.caller_for(hub, key_id))
+    return hub.models.Node.get_by_id(caller.key_id)
+
+
+def _caller(node):
+    return nodes.caller_for(current_hub(), node.id)
+
+
+def _record_contact(node, body) -> None:
+    hub = current_hub()
+    status = body.get("status") if isinstance(body, dict) else None
+    fields = {"last_contact": hub.clock().isoformat(), "protocol_version": PROTOCOL_VERSION}
+    if isinstance(status, dict):
+        if type(status.get("events_waiting")) is int:
+            fields["events_waiting"] = status["events_waiting"]
+        if isinstance(status.get("oldest_unsynced"), (str, type(None))):
+            fields["oldest_unsynced"] = status.get("oldest_unsynced")
+        if isinstance(status.get("clock_offset"), (int, float)):
+            fields["clock_offset"] = float(status["clock_offset"])
+        if isinstance(status.get("software_version"), str):
+            fields["software_version"] = status["software_version"][:40]
+    hub.models.Node.update(**fields).where(hub.models.Node.id == node.id).execute()
+
+
+def _int_arg(name: str, default: int, low: int, high: int) -> int:
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = None
+    if value is None or not low <= value <= high:
+        raise ProtocolError(400, "malformed_request", f"'{name}' must be {low}..{high}.")
+    return value
+
+
+def _reply(body: dict) -> Response:
+    response = jsonify(body)
+    if len(response.data) > GZIP_REPLY_ABOVE and "gzip" in request.headers.get("Accept-Encoding", ""):
+        response.data = gzip.compress(response.data, compresslevel=5)
+        response.headers["Content-Encoding"] = "gzip"
+    return response
+
+

@@ -1,0 +1,89 @@
+"""Proof of owning an order. The order id is printed in every ticket's QR code (the seat id is
+"<order_id>:<position>"), so the id alone opens nothing: a request also shows the order's
+token, or the registrant's email with the order's access code, or comes from the page
+session that placed or found the order (hub/http/pages/order_session.py). docs/api.md,
+"Authentication of order endpoints"."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from hub.accounts import guesses
+from hub.http.errors import ApiError
+
+TOKEN_BYTES = 32
+TOKEN_MAX_LENGTH = 100       # a token is 43 characters; anything much longer is not one
+TOKENS_KEPT_PER_ORDER = 20   # each "find my order" issues one; the oldest stop working
+# One answer for an unknown id and for a proof of another order, so ids cannot be probed.
+NOT_OPENED = "There is no such order, or this proof does not open it."
+
+
+@dataclass(frozen=True)
+class Proof:
+    """What a request shows besides the order id; empty when it shows nothing."""
+    token: str | None = None
+    email: str | None = None
+    access_code: str | None = None
+    session_orders: tuple[str, ...] = ()
+
+
+def auth_required() -> ApiError:
+    return ApiError(401, "order_auth_required",
+                    "Show that the order is yours: send 'Authorization: Bearer <order_token>' "
+                    "(the token given when the order was placed or found), or the registrant's "
+                    "email and the order's access code as HTTP Basic credentials.")
+
+
+def not_opened() -> ApiError:
+    return ApiError(404, "order_not_found", NOT_OPENED)
+
+
+def issue_token(hub, order_id: str) -> str:
+    """A new token that opens this order; only its hash is stored."""
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    T = hub.models.OrderAccessToken
+    with hub.db.atomic():
+        T.create(token_hash=_digest(token), order_id=order_id, created_at=hub.clock().isoformat())
+        kept = (T.select(T.token_hash).where(T.order_id == order_id)
+                .order_by(T.created_at.desc()).limit(TOKENS_KEPT_PER_ORDER))
+        T.delete().where((T.order_id == order_id) & T.token_hash.not_in(kept)).execute()
+    return token
+
+
+def require(hub, order_id: str, proof: Proof, *, client: str = "") -> None:
+    """Let the request through only with proof of this order: 401 without any, 404 if wrong."""
+    if proof.token is not None:
+        if not _token_opens(hub, order_id, proof.token):
+            raise not_opened()
+    elif proof.email is not None:
+        if code_opens(hub, proof.email, proof.access_code or "", client=client) != order_id:
+            raise not_opened()
+    elif order_id not in proof.session_orders:
+        raise not_opened() if proof.session_orders else auth_required()
+
+
+def code_opens(hub, email: str, access_code: str, *, client: str = "") -> str | None:
+    """The order this email and access code open, or None; failures count as guesses (429)."""
+    email, access_code = email.strip().lower()[:254], access_code.strip().upper()[:20]
+    key = f"order:{email}"
+    guesses.refuse_if_guessing(hub, key, client, "tries of the access code")
+    O = hub.models.OrderView
+    row = O.get_or_none((O.registrant_email == email) & (O.access_code == access_code)) \
+        if email and access_code else None
+    if row is None:   # successes would only add a write to every request that shows a code
+        guesses.remember(hub, key, client, succeeded=False)
+    return row.order_id if row else None
+
+
+def _token_opens(hub, order_id: str, token: str) -> bool:
+    if not token or len(token) > TOKEN_MAX_LENGTH:
+        return False
+    T = hub.models.OrderAccessToken
+    row = T.get_or_none(T.token_hash == _digest(token))
+    return row is not None and row.order_id == order_id
+
+
+def _digest(token: str) -> str:
+    # A token is 256 random bits: a fast hash is enough, no salt or stretching needed.
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()

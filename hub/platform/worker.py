@@ -1,0 +1,68 @@
+"""The hub's pump loop: handle due commands and feed readers, at once when woken, else on a timer.
+
+It runs in the worker process (`contoso hub worker`, see hub/platform/worker_process.py), never in
+a web process; tests also run it on a thread beside the app (`create_app(start_worker=True)`).
+"""
+from __future__ import annotations
+
+import logging
+import threading
+
+from hub.platform.wake import Alarm
+
+log = logging.getLogger(__name__)
+
+PUMP_INTERVAL_SECONDS = 1.0
+
+
+class Worker:
+    """Handles commands, feeds readers, and fires delayed commands such as reservation expiry
+    when they fall due (within one interval)."""
+
+    def __init__(self, hub, interval: float = PUMP_INTERVAL_SECONDS, alarm: Alarm | None = None):
+        self.hub = hub
+        self.interval = interval
+        self.alarm = alarm or Alarm()
+        self._owns_alarm = alarm is None
+        self.rounds = 0                    # pump runs so far (reported in the worker's log)
+        self.waiting = threading.Event()   # set while it sleeps between rounds
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def run(self) -> None:
+        """Pump until stop(): once at start, then whenever woken or the interval passes."""
+        while not self._stopping.is_set():
+            self.pump()
+            if self._stopping.is_set():
+                break
+            self.waiting.set()
+            self.alarm.wait(self.interval)
+            self.waiting.clear()
+
+    def pump(self) -> int:
+        self.rounds += 1
+        try:
+            return self.hub.run_until_idle()
+        except Exception:
+            log.exception("hub pump failed; it retries at the next tick")
+            return 0
+
+    def start(self) -> "Worker":
+        """Run on a background thread of this process (tests, and the in-process app)."""
+        self._thread = threading.Thread(target=self.run, name="hub-pump", daemon=True)
+        self._thread.start()
+        return self
+
+    def wake(self) -> None:
+        """Run the pump now rather than at the next tick."""
+        self.alarm.ring()
+
+    def stop(self) -> None:
+        """Finish the round under way and stop; safe to call from a signal handler."""
+        self._stopping.set()
+        self.alarm.ring()
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join()
+            self._thread = None
+            if self._owns_alarm:
+                self.alarm.close()
