@@ -126,11 +126,15 @@ class HubSync:
                 raise ProtocolError(502, "wrong_conference", "The hub sent another conference's events.")
             if not envelopes:
                 break
-            with store.atomic():  # the page and the cursor commit together
+            # The page, the cursor and the projections of the page commit together: one
+            # durable commit per page.
+            with store.atomic():
                 result = ingest(store, envelopes, source="hub")
                 if result.processed:
                     after = envelopes[result.processed - 1]["position"]
                     self.replica.set_state("hub_cursor", after)
+                self.replica.project()
+            self.replica.forget()   # committed: nothing read before it may be kept
             report.pulled += len(result.stored)
             report.duplicates += result.duplicates
             done += result.processed
@@ -141,7 +145,6 @@ class HubSync:
                 break
             if page["remaining"] == 0:
                 break
-            self.replica.project()
         self.replica.project()
 
     def _learn_event_key(self, key) -> None:

@@ -22,6 +22,7 @@ Readers ignore case and surrounding whitespace.
 """
 from __future__ import annotations
 
+import binascii
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -224,10 +225,7 @@ def _unbase32(text: str) -> bytes:
 
 
 def _crc16(data: bytes) -> int:
-    """CRC-16/CCITT-FALSE: catches every burst of up to 16 changed bits."""
-    crc = 0xFFFF
-    for byte in data:
-        crc ^= byte << 8
-        for _ in range(8):
-            crc = ((crc << 1) ^ 0x1021 if crc & 0x8000 else crc << 1) & 0xFFFF
-    return crc
+    """CRC-16/CCITT-FALSE: catches every burst of up to 16 changed bits. The standard
+    library's `crc_hqx` is that CRC (polynomial 0x1021) from the initial value 0xFFFF, in C:
+    a bit loop in Python cost a tenth of a scan."""
+    return binascii.crc_hqx(data, 0xFFFF)
