@@ -128,7 +128,42 @@ def _text_problem(value: str) -> str:
 
 
 def check_json_text(value, path: str = "data", depth: int = 0) -> None:
-    """Refuse JSON that no database column takes as text: NUL, lone surrogates, deep nesting."""
+    """Refuse JSON that no database column takes as text: NUL, lone surrogates, deep nesting.
+
+    Checked first without building a path per value (most of a page's check); only JSON
+    that fails is walked again to name where."""
+    if not _json_text_fine(value, depth):
+        _check_json_text(value, path, depth)
+
+
+def _json_text_fine(value, depth: int) -> bool:
+    """check_json_text's rules, answered yes or no, without recursion or paths."""
+    stack = [(value, depth)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            return False
+        if isinstance(value, str):
+            if not _text_fine(value):
+                return False
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if depth + 1 > MAX_JSON_DEPTH or not isinstance(key, str) or not _text_fine(key):
+                    return False
+                stack.append((item, depth + 1))
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value)
+        elif type(value) is int and not INT64_MIN <= value <= INT64_MAX:
+            return False
+    return True
+
+
+def _text_fine(value: str) -> bool:
+    return "\x00" not in value and (value.isascii() or not _text_problem(value))
+
+
+def _check_json_text(value, path: str = "data", depth: int = 0) -> None:
+    """check_json_text, naming the path of the first value it refuses."""
     if depth > MAX_JSON_DEPTH:
         raise InvalidField(path, f"is nested deeper than {MAX_JSON_DEPTH} levels")
     if isinstance(value, str):
@@ -137,11 +172,11 @@ def check_json_text(value, path: str = "data", depth: int = 0) -> None:
             raise InvalidField(path, problem)
     elif isinstance(value, dict):
         for key, item in value.items():
-            check_json_text(key, f"{path} key", depth + 1)
-            check_json_text(item, f"{path}.{key}", depth + 1)
+            _check_json_text(key, f"{path} key", depth + 1)
+            _check_json_text(item, f"{path}.{key}", depth + 1)
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            check_json_text(item, f"{path}[{i}]", depth + 1)
+            _check_json_text(item, f"{path}[{i}]", depth + 1)
     elif type(value) is int and not INT64_MIN <= value <= INT64_MAX:
         raise InvalidField(path, "must fit in 64 bits")
 
