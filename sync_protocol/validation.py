@@ -137,29 +137,43 @@ def check_json_text(value, path: str = "data", depth: int = 0) -> None:
 
 
 def _json_text_fine(value, depth: int) -> bool:
-    """check_json_text's rules, answered yes or no, without recursion or paths."""
+    """check_json_text's rules, answered yes or no, without recursion or paths: the texts
+    (keys and values) are gathered and checked as one string (NUL and lone surrogates are
+    found in a join of texts exactly when in one of them)."""
+    texts: list[str] = []
     stack = [(value, depth)]
     while stack:
         value, depth = stack.pop()
         if depth > MAX_JSON_DEPTH:
             return False
-        if isinstance(value, str):
-            if not _text_fine(value):
+        if isinstance(value, dict):
+            if value and depth + 1 > MAX_JSON_DEPTH:
                 return False
-        elif isinstance(value, dict):
             for key, item in value.items():
-                if depth + 1 > MAX_JSON_DEPTH or not isinstance(key, str) or not _text_fine(key):
+                if not isinstance(key, str) or not _gather(item, depth + 1, texts, stack):
                     return False
-                stack.append((item, depth + 1))
+                texts.append(key)
         elif isinstance(value, list):
-            stack.extend((item, depth + 1) for item in value)
-        elif type(value) is int and not INT64_MIN <= value <= INT64_MAX:
+            if value and depth + 1 > MAX_JSON_DEPTH:
+                return False
+            for item in value:
+                if not _gather(item, depth + 1, texts, stack):
+                    return False
+        elif not _gather(value, depth, texts, stack):
             return False
+    joined = "".join(texts)
+    return "\x00" not in joined and (joined.isascii() or not _text_problem(joined))
+
+
+def _gather(item, depth: int, texts: list, stack: list) -> bool:
+    """A text is gathered, a container put on the stack, an int checked at once."""
+    if isinstance(item, str):
+        texts.append(item)
+    elif isinstance(item, (dict, list)):
+        stack.append((item, depth))
+    elif type(item) is int and not INT64_MIN <= item <= INT64_MAX:
+        return False
     return True
-
-
-def _text_fine(value: str) -> bool:
-    return "\x00" not in value and (value.isascii() or not _text_problem(value))
 
 
 def _check_json_text(value, path: str = "data", depth: int = 0) -> None:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from shared_domain import edge_facts
 from shared_domain.catalog import ALL_EVENTS, by_name
-from sync_protocol.validation import (EventSchemas, FieldRules, InvalidField, check_body,
-                                      check_json_text)
+from sync_protocol.validation import (EventSchemas, FieldRules, InvalidField, _check_json_text,
+                                      check_body, check_json_text)
 
 RULES = FieldRules(**edge_facts.FIELD_RULES)
 SCHEMAS = EventSchemas(by_name(ALL_EVENTS), RULES)
@@ -50,3 +52,24 @@ def test_the_built_check_refuses_what_check_body_refuses(name):
     schema = getattr(cls, "SCHEMA", 1)
     for body in bodies(cls):
         assert outcome(SCHEMAS.check, name, schema, body) == outcome(old_check, cls, body), body
+
+
+TEXTS = st.text(alphabet=st.sampled_from(["a", "é", "\x00", "\ud800", "\U0001f600", "."]),
+                max_size=4)
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-2 ** 65, max_value=2 ** 65) | TEXTS,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(TEXTS, inner, max_size=3),
+    max_leaves=40)
+
+
+def nested(value, levels: int):
+    for _ in range(levels):
+        value = {"k": [value]}
+    return value
+
+
+@settings(max_examples=400, deadline=None)
+@given(JSON, st.integers(min_value=0, max_value=9))
+def test_the_quick_json_text_check_agrees_with_the_walk_that_names_the_path(value, levels):
+    value = nested(value, levels)     # up to 18 levels: past the limit of 16 too
+    assert outcome(check_json_text, value) == outcome(_check_json_text, value)
