@@ -113,8 +113,7 @@ def _write(store: EventStore, records: list[dict]) -> None:
     sql = _insert_sql(store, columns)
     try:
         with peewee.__exception_wrapper__:   # the driver's IntegrityError as peewee's
-            store.db.cursor().executemany(sql, [tuple(r.get(c) for c in columns)
-                                                for r in records])
+            store.db.cursor().executemany(sql, [tuple(map(r.get, columns)) for r in records])
     except peewee.IntegrityError as clash:
         # A new (origin, seq) whose event id or (stream, version) is already taken: only a
         # faulty or hostile replica sends that. Refuse the whole batch (the caller's

@@ -132,11 +132,11 @@ def check_json_text(value, path: str = "data", depth: int = 0) -> None:
 
     Checked first without building a path per value (most of a page's check); only JSON
     that fails is walked again to name where."""
-    if not _json_text_fine(value, depth):
+    if not json_text_fine(value, depth):
         _check_json_text(value, path, depth)
 
 
-def _json_text_fine(value, depth: int) -> bool:
+def json_text_fine(value, depth: int = 0) -> bool:
     """check_json_text's rules, answered yes or no, without recursion or paths: the texts
     (keys and values) are gathered and checked as one string (NUL and lone surrogates are
     found in a join of texts exactly when in one of them)."""
