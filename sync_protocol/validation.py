@@ -140,40 +140,34 @@ def json_text_fine(value, depth: int = 0) -> bool:
     """check_json_text's rules, answered yes or no, without recursion or paths: the texts
     (keys and values) are gathered and checked as one string (NUL and lone surrogates are
     found in a join of texts exactly when in one of them)."""
-    texts: list[str] = []
+    texts: list = []
     stack = [(value, depth)]
     while stack:
         value, depth = stack.pop()
         if depth > MAX_JSON_DEPTH:
             return False
         if isinstance(value, dict):
-            if value and depth + 1 > MAX_JSON_DEPTH:
-                return False
-            for key, item in value.items():
-                if not isinstance(key, str) or not _gather(item, depth + 1, texts, stack):
-                    return False
-                texts.append(key)
+            items = value.values()
+            texts.extend(value)        # the keys: a key that is no text fails the join
         elif isinstance(value, list):
-            if value and depth + 1 > MAX_JSON_DEPTH:
-                return False
-            for item in value:
-                if not _gather(item, depth + 1, texts, stack):
-                    return False
-        elif not _gather(value, depth, texts, stack):
+            items = value
+        else:
+            items = (value,)
+            depth -= 1                 # a lone value is checked at its own depth
+        if items and depth + 1 > MAX_JSON_DEPTH:
             return False
-    joined = "".join(texts)
-    return "\x00" not in joined and (joined.isascii() or not _text_problem(joined))
-
-
-def _gather(item, depth: int, texts: list, stack: list) -> bool:
-    """A text is gathered, a container put on the stack, an int checked at once."""
-    if isinstance(item, str):
-        texts.append(item)
-    elif isinstance(item, (dict, list)):
-        stack.append((item, depth))
-    elif type(item) is int and not INT64_MIN <= item <= INT64_MAX:
+        for item in items:
+            if isinstance(item, str):
+                texts.append(item)
+            elif isinstance(item, (dict, list)):
+                stack.append((item, depth + 1))
+            elif type(item) is int and not INT64_MIN <= item <= INT64_MAX:
+                return False
+    try:
+        joined = "".join(texts)
+    except TypeError:
         return False
-    return True
+    return "\x00" not in joined and (joined.isascii() or not _text_problem(joined))
 
 
 def _check_json_text(value, path: str = "data", depth: int = 0) -> None:
