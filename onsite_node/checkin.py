@@ -4,17 +4,23 @@ from __future__ import annotations
 import logging
 from dataclasses import asdict, dataclass
 
-from onsite_node.replica import Replica
+from onsite_node.replica import ProjectionFailed, Replica
 from shared_domain import checkin
 from shared_domain.errors import DomainError
 from shared_domain.tickets import read_ticket
 from sync_protocol.ids import uuid7
-from sync_protocol.validation import InvalidField, ed25519_public_key
 
 log = logging.getLogger(__name__)
 
 MAX_CODE_LENGTH = 1000   # a real code is ~200 characters; anything longer is not a ticket
 
+
+# The scan's lookups, prepared once (sqlite3's statement cache) rather than built by peewee.
+ORDER_STATUS = "SELECT status FROM rm_order WHERE order_id = ?"
+REVOKED = "SELECT 1 FROM rm_revoked_code WHERE code_digest = ?"
+LAST_CHECK_IN = ('SELECT seat_id, node_id, scanned_at, scan_nonce, attendee_name, code_digest, '
+                 'previous, method, "by" FROM rm_check_in WHERE seat_id = ? AND undone = 0 '
+                 'ORDER BY position DESC LIMIT 1')
 
 # What the open scan answer shows anyone at the door: no seat id (it names the order).
 PUBLIC_FIELDS = ("admitted", "reason", "message", "attendee_name", "earlier_at", "earlier_door")
@@ -51,27 +57,34 @@ class CheckInDesk:
         return self.replica.credentials["node_id"]
 
     def public_keys(self) -> dict[str, bytes]:
-        """Every key a ticket may be signed with; a malformed one is skipped (and logged), so
-        one bad key never fails a scan of a code signed with another."""
-        creds = self.replica.credentials
-        keys = dict(creds.get("ticket_public_keys", {}))
-        K = self.replica.models.NodeKeyView
-        keys.update({k.key_id: k.public_key for k in K.select()})   # provisional codes of doors
-        if creds.get("node_public_key"):
-            keys[f"node:{creds['node_id']}"] = creds["node_public_key"]
-        return dict(_readable(keys))
+        """Every key a ticket may be signed with (kept in memory by the replica)."""
+        return self.replica.ticket_keys()
 
     def scan(self, code: str, *, by: str = "kiosk") -> ScanOutcome:
-        """Decide and record one scan in one transaction: two scans at once admit once."""
+        """Decide and record one scan in one transaction: two scans at once admit once.
+
+        The transaction is short and has no savepoint: the scan's facts are projected
+        inline. Should that fail (a projection's bug), the scan is rolled back and decided
+        again with the facts projected as any other events, the failing one set aside.
+        """
         code = (code or "").strip()[:MAX_CODE_LENGTH]
         nonce, now = uuid7(), self.replica.clock().isoformat()
+        try:
+            return self._scan(code, nonce, now, by, savepoints=False)
+        except ProjectionFailed:
+            log.exception("a scan's facts failed to project inline; recording it again")
+            return self._scan(code, nonce, now, by, savepoints=True)
+
+    def _scan(self, code: str, nonce: str, now: str, by: str, *,
+              savepoints: bool) -> ScanOutcome:
         try:
             ticket = read_ticket(code, self.public_keys())
         except DomainError as refused:
             decision = checkin.refusal(refused.code)
             self.replica.record(checkin.scan_events(
                 decision, checkin.SeatAtDoor("", None, None, False), code=code,
-                node_id=self.node_id, scanned_at=now, scan_nonce=nonce, by=by))
+                node_id=self.node_id, scanned_at=now, scan_nonce=nonce, by=by),
+                savepoints=savepoints)
             return ScanOutcome(False, decision.reason, decision.message, scan_nonce=nonce)
         with self.replica.db.atomic():
             seat = self.seat_at_door(ticket.seat_id, checkin.code_digest(code))
@@ -79,7 +92,8 @@ class CheckInDesk:
                                            policy=self.policy)
             self.replica.record(checkin.scan_events(decision, seat, code=code,
                                                     node_id=self.node_id, scanned_at=now,
-                                                    scan_nonce=nonce, by=by))
+                                                    scan_nonce=nonce, by=by),
+                                savepoints=savepoints)
         earlier = decision.earlier
         return ScanOutcome(decision.admitted, decision.reason, decision.message,
                            decision.attendee_name, decision.seat_id,
@@ -87,23 +101,15 @@ class CheckInDesk:
                            self.door_name(earlier.node_id) if earlier else "", nonce)
 
     def seat_at_door(self, seat_id: str, digest: str = "") -> checkin.SeatAtDoor:
-        m = self.replica.models
-        order_id = seat_id.rsplit(":", 1)[0]
-        order = m.OrderView.get_or_none(m.OrderView.order_id == order_id)
-        confirmed = None if order is None else order.status == "confirmed"
-        return checkin.SeatAtDoor(seat_id, confirmed, self.last_check_in(seat_id),
-                                  bool(digest) and m.RevokedCode.get_or_none(
-                                      m.RevokedCode.code_digest == digest) is not None)
+        conn = self.replica.db.connection()
+        order = conn.execute(ORDER_STATUS, (seat_id.rsplit(":", 1)[0],)).fetchone()
+        confirmed = None if order is None else order[0] == "confirmed"
+        revoked = bool(digest) and conn.execute(REVOKED, (digest,)).fetchone() is not None
+        return checkin.SeatAtDoor(seat_id, confirmed, self.last_check_in(seat_id), revoked)
 
     def last_check_in(self, seat_id: str) -> checkin.AttendeeCheckedIn | None:
-        C = self.replica.models.CheckInView
-        row = (C.select().where((C.seat_id == seat_id) & (C.undone == False))  # noqa: E712
-               .order_by(C.position.desc()).first())
-        if row is None:
-            return None
-        return checkin.AttendeeCheckedIn(row.seat_id, row.node_id, row.scanned_at,
-                                         row.scan_nonce, row.attendee_name, row.code_digest,
-                                         row.previous, row.method, row.by)
+        row = self.replica.db.connection().execute(LAST_CHECK_IN, (seat_id,)).fetchone()
+        return None if row is None else checkin.AttendeeCheckedIn(*row)
 
     def door_name(self, node_id: str) -> str:
         return "this door" if node_id == self.node_id else f"door {node_id[-6:]}"
@@ -157,12 +163,3 @@ class CheckInDesk:
                 "check_ins": [{"at": c.scanned_at, "door": self.door_name(c.node_id),
                                "method": c.method, "by": c.by, "undone": c.undone}
                               for c in entries]}
-
-
-def _readable(keys: dict):
-    """(key id, raw bytes) of each well-formed Ed25519 key."""
-    for key_id, text in keys.items():
-        try:
-            yield key_id, ed25519_public_key(text)
-        except InvalidField as bad:
-            log.warning("ticket key %r skipped: %s", key_id, bad)

@@ -37,10 +37,13 @@ def peer_admission(hub_time: Callable[[], float],
 
 
 def require_door_facts(registry: EventRegistry, origin: str, conference: str,
-                       messages: list) -> None:
-    """Refuse (DomainError invalid_fact) a fact this node may not record under its origin."""
+                       messages: list) -> list[tuple[str, int, dict]]:
+    """Refuse (DomainError invalid_fact) a fact this node may not record under its origin;
+    return each message's (type, schema, body), encoded once for the append too."""
+    encoded = []
     for message in messages:
         event_type, schema, body = registry.encode(message)
+        encoded.append((event_type, schema, body))
         refused = edge_facts.refusal(origin, conference, edge_facts.edge_stream(origin),
                                      event_type, body)
         if refused is not None:
@@ -50,3 +53,4 @@ def require_door_facts(registry: EventRegistry, origin: str, conference: str,
         except InvalidField as bad:
             raise DomainError("invalid_fact",
                               f"{bad.field.removeprefix('data.')} {bad.message}.") from None
+    return encoded

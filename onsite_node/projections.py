@@ -3,8 +3,47 @@ from __future__ import annotations
 
 import json
 
+from onsite_node.projector import Immediate
 from shared_domain import checkin, conferences, orders, seat_assignments, staff
 from sync_protocol.store import StoredEvent
+
+# The statements, written once: sqlite3 prepares each once per connection. peewee's defaults
+# are applied in Python, not by the table, so every column is given.
+UPSERT_CONFERENCE = (
+    "INSERT INTO rm_conference (conference_id, slug, name, location, start_date, end_date) "
+    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (conference_id) DO UPDATE SET slug = excluded.slug, "
+    "name = excluded.name, location = excluded.location, start_date = excluded.start_date, "
+    "end_date = excluded.end_date")
+UPSERT_SEAT_TYPE = (
+    "INSERT INTO rm_seat_type (seat_type_id, name, price_cents) VALUES (?, ?, ?) "
+    "ON CONFLICT (seat_type_id) DO UPDATE SET name = excluded.name, "
+    "price_cents = excluded.price_cents")
+DELETE_SEAT_TYPE = "DELETE FROM rm_seat_type WHERE seat_type_id = ?"
+INSERT_ORDER = ("INSERT OR IGNORE INTO rm_order (order_id, status, access_code, registrant_name, "
+                "registrant_email) VALUES (?, 'placed', '', '', '')")
+UPDATE_ORDER_STATUS = "UPDATE rm_order SET status = ? WHERE order_id = ?"
+INSERT_SEAT = ("INSERT OR IGNORE INTO rm_attendee (order_id, position, seat_type, first_name, "
+               "last_name, email, company) VALUES (?, ?, ?, '', '', '', '')")
+UPDATE_ATTENDEE = ("UPDATE rm_attendee SET first_name = ?, last_name = ?, email = ?, company = ? "
+                   "WHERE order_id = ? AND position = ?")
+INSERT_CHECK_IN = (
+    'INSERT OR IGNORE INTO rm_check_in (scan_nonce, position, seat_id, node_id, scanned_at, '
+    'attendee_name, code_digest, previous, method, "by", undone) '
+    'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)')
+UNDO_CHECK_IN = "UPDATE rm_check_in SET undone = 1 WHERE scan_nonce = ?"
+INSERT_SCAN = ('INSERT OR IGNORE INTO rm_scan (scan_nonce, seat_id, node_id, scanned_at, result, '
+               'reason, "by") VALUES (?, ?, ?, ?, ?, ?, ?)')
+INSERT_REVOKED = ("INSERT OR IGNORE INTO rm_revoked_code (code_digest, seat_id, reason) "
+                  "VALUES (?, ?, ?)")
+DELETE_TICKET_CODE = "DELETE FROM rm_ticket_code WHERE seat_id = ? AND code_digest = ?"
+UPSERT_TICKET_CODE = (
+    "INSERT INTO rm_ticket_code (seat_id, code, code_digest) VALUES (?, ?, ?) "
+    "ON CONFLICT (seat_id) DO UPDATE SET code = excluded.code, "
+    "code_digest = excluded.code_digest")
+INSERT_PRINT = ('INSERT OR IGNORE INTO rm_print (job_id, seat_id, node_id, printed_at, reprint, '
+                '"by") VALUES (?, ?, ?, ?, ?, ?)')
+UPSERT_STATE = ("INSERT INTO sync_state (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
 
 
 class NodeViews:
@@ -28,8 +67,6 @@ class NodeViews:
             seat_assignments.SeatAssignmentUpdated: self._seat_assigned,
             seat_assignments.SeatUnassigned: self._seat_unassigned,
             staff.StaffPinSet: self._staff_pin_set,
-        }
-        self.envelope_handlers = {
             checkin.AttendeeCheckedIn: self._checked_in,
             checkin.CheckInUndone: self._check_in_undone,
             checkin.TicketScanned: self._scanned,
@@ -37,101 +74,85 @@ class NodeViews:
             checkin.TicketIssued: self._ticket_issued,
             checkin.BadgePrinted: self._badge_printed,
         }
+        # The type names it acts on: the projector reads and decodes only these.
+        self.handles = frozenset(cls.__name__ for cls in self.handlers)
 
     def apply(self, event: StoredEvent) -> None:
+        self.project(event, Immediate(connection_of(self.m)))
+
+    def project(self, event: StoredEvent, w) -> None:
+        """Hand the statements of one decoded event to the writer `w` (projector.py)."""
         handler = self.handlers.get(type(event.message))
         if handler is not None:
-            handler(event.message)
-        handler = self.envelope_handlers.get(type(event.message))
-        if handler is not None:
-            handler(event.message, event)
+            handler(event.message, event, w)
 
     def reset(self) -> None:
         for model in self.m.read_models:
             model.delete().execute()
 
-    def _conference(self, e):
-        C = self.m.ConferenceView
-        fields = dict(slug=e.slug, name=e.name, location=e.location, start_date=e.start_date,
-                      end_date=e.end_date)
-        (C.insert(conference_id=e.conference_id, **fields)
-         .on_conflict(conflict_target=[C.conference_id], update=fields).execute())
+    def _conference(self, e, _, w):
+        w.run("rm_conference", UPSERT_CONFERENCE, (e.conference_id, e.slug, e.name, e.location,
+                                                   str(e.start_date), str(e.end_date)))
 
-    def _seat_type(self, e):
-        S = self.m.SeatTypeView
-        fields = dict(name=e.name, price_cents=e.price_cents)
-        (S.insert(seat_type_id=e.seat_type_id, **fields)
-         .on_conflict(conflict_target=[S.seat_type_id], update=fields).execute())
+    def _seat_type(self, e, _, w):
+        w.run("rm_seat_type", UPSERT_SEAT_TYPE, (e.seat_type_id, e.name, e.price_cents))
 
-    def _seat_type_deleted(self, e):
-        self.m.SeatTypeView.delete().where(self.m.SeatTypeView.seat_type_id == e.seat_type_id).execute()
+    def _seat_type_deleted(self, e, _, w):
+        w.run("rm_seat_type", DELETE_SEAT_TYPE, (e.seat_type_id,))
 
-    def _order_placed(self, e):
+    def _order_placed(self, e, _, w):
         # Not the access code, nor the registrant: with an e-mail the code opens the order, and
         # a door needs neither to admit, find or sell (a Pi at the venue may be stolen).
-        self.m.OrderView.insert(order_id=e.order_id).on_conflict_ignore().execute()
+        w.run("rm_order", INSERT_ORDER, (e.order_id,))
 
     def _order_status(self, status):
-        def handle(e):
-            O = self.m.OrderView
-            O.update(status=status).where(O.order_id == e.order_id).execute()
+        def handle(e, _, w):
+            w.run("rm_order", UPDATE_ORDER_STATUS, (status, e.order_id))
         return handle
 
-    def _seats_created(self, e):
+    def _seats_created(self, e, _, w):
         for slot in e.slots:
-            self.m.AttendeeView.insert(order_id=e.order_id, position=slot.position,
-                                       seat_type=slot.seat_type).on_conflict_ignore().execute()
+            w.run("rm_attendee", INSERT_SEAT, (e.order_id, slot.position, slot.seat_type))
 
-    def _seat_assigned(self, e):
-        A, a = self.m.AttendeeView, e.attendee
-        A.update(first_name=a.first_name, last_name=a.last_name, email=a.email.lower(),
-                 company=a.company).where((A.order_id == e.order_id)
-                                          & (A.position == e.position)).execute()
+    def _seat_assigned(self, e, _, w):
+        a = e.attendee
+        w.run("rm_attendee", UPDATE_ATTENDEE, (a.first_name, a.last_name, a.email.lower(),
+                                               a.company, e.order_id, e.position))
 
-    def _seat_unassigned(self, e):
-        A = self.m.AttendeeView
-        A.update(first_name="", last_name="", email="", company="").where(
-            (A.order_id == e.order_id) & (A.position == e.position)).execute()
+    def _seat_unassigned(self, e, _, w):
+        w.run("rm_attendee", UPDATE_ATTENDEE, ("", "", "", "", e.order_id, e.position))
 
     # --- check-ins ------------------------------------------------------------------
 
-    def _checked_in(self, e, event):
-        self.m.CheckInView.insert(
-            scan_nonce=e.scan_nonce, position=event.position, seat_id=e.seat_id,
-            node_id=e.node_id, scanned_at=e.scanned_at, attendee_name=e.attendee_name,
-            code_digest=e.code_digest, previous=e.previous, method=e.method,
-            by=e.by).on_conflict_ignore().execute()
+    def _checked_in(self, e, event, w):
+        w.run("rm_check_in", INSERT_CHECK_IN, (
+            e.scan_nonce, event.position, e.seat_id, e.node_id, e.scanned_at, e.attendee_name,
+            e.code_digest, e.previous, e.method, e.by))
 
-    def _check_in_undone(self, e, _):
-        C = self.m.CheckInView
-        C.update(undone=True).where(C.scan_nonce == e.scan_nonce).execute()
+    def _check_in_undone(self, e, _, w):
+        w.run("rm_check_in", UNDO_CHECK_IN, (e.scan_nonce,))
 
-    def _scanned(self, e, _):
-        self.m.ScanView.insert(scan_nonce=e.scan_nonce, seat_id=e.seat_id, node_id=e.node_id,
-                               scanned_at=e.scanned_at, result=e.result, reason=e.reason,
-                               by=e.by).on_conflict_ignore().execute()
+    def _scanned(self, e, _, w):
+        w.run("rm_scan", INSERT_SCAN, (e.scan_nonce, e.seat_id, e.node_id, e.scanned_at,
+                                       e.result, e.reason, e.by))
 
-    def _revoked(self, e, _):
-        self.m.RevokedCode.insert(code_digest=e.code_digest, seat_id=e.seat_id,
-                                  reason=e.reason).on_conflict_ignore().execute()
-        T = self.m.TicketCodeView
-        T.delete().where((T.seat_id == e.seat_id) & (T.code_digest == e.code_digest)).execute()
+    def _revoked(self, e, _, w):
+        w.run("rm_revoked_code", INSERT_REVOKED, (e.code_digest, e.seat_id, e.reason))
+        w.run("rm_ticket_code", DELETE_TICKET_CODE, (e.seat_id, e.code_digest))
 
-    def _ticket_issued(self, e, _):
-        T = self.m.TicketCodeView
-        fields = dict(code=e.code, code_digest=e.code_digest)
-        T.insert(seat_id=e.seat_id, **fields).on_conflict(conflict_target=[T.seat_id],
-                                                          update=fields).execute()
+    def _ticket_issued(self, e, _, w):
+        w.run("rm_ticket_code", UPSERT_TICKET_CODE, (e.seat_id, e.code, e.code_digest))
 
-    def _badge_printed(self, e, _):
-        self.m.PrintView.insert(job_id=e.job_id, seat_id=e.seat_id, node_id=e.node_id,
-                                printed_at=e.printed_at, reprint=e.reprint,
-                                by=e.by).on_conflict_ignore().execute()
+    def _badge_printed(self, e, _, w):
+        w.run("rm_print", INSERT_PRINT, (e.job_id, e.seat_id, e.node_id, e.printed_at,
+                                         int(bool(e.reprint)), e.by))
 
     # --- the staff PIN set by the hub admin --------------------------------------------
 
-    def _staff_pin_set(self, e):
-        S = self.m.SyncState
-        value = json.dumps(e.pin_hash)
-        S.insert(key="hub_staff_pin_hash", value=value).on_conflict(
-            conflict_target=[S.key], update={S.value: value}).execute()
+    def _staff_pin_set(self, e, _, w):
+        w.run("sync_state", UPSERT_STATE, ("hub_staff_pin_hash", json.dumps(e.pin_hash)))
+
+
+def connection_of(models):
+    """The calling thread's sqlite3 connection of the database these models are bound to."""
+    return models.SyncState._meta.database.connection()

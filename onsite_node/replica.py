@@ -4,9 +4,13 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import logging
 import os
+from contextlib import nullcontext
 from typing import Callable
 
+from onsite_node import projector
+from onsite_node.door_log import append_own
 from onsite_node.models import node_models
 from onsite_node.own_facts import require_door_facts
 from onsite_node.projections import NodeViews
@@ -14,15 +18,25 @@ from onsite_node.sales_projection import SalesViews
 from shared_domain.catalog import ALL_MESSAGES
 from sync_protocol import origin_signatures
 from sync_protocol.database import open_database
-from sync_protocol.readers import catch_up
 from sync_protocol.registry import EventRegistry
 from sync_protocol.store import EventStore, StoredEvent, utc_now
 from sync_protocol.validation import InvalidField, ed25519_public_key
+
+log = logging.getLogger(__name__)
 
 
 @functools.lru_cache(maxsize=4)
 def _signer_of(private_key: str):
     return origin_signatures.signer(private_key)
+
+
+def readable_keys(keys: dict):
+    """(key id, raw bytes) of each well-formed Ed25519 key."""
+    for key_id, text in keys.items():
+        try:
+            yield key_id, ed25519_public_key(text)
+        except InvalidField as bad:
+            log.warning("ticket key %r skipped: %s", key_id, bad)
 
 
 def _key(text: str | None) -> bytes | None:
@@ -32,6 +46,18 @@ def _key(text: str | None) -> bytes | None:
         return ed25519_public_key(text)
     except InvalidField:
         return None
+
+
+# Event types whose projection changes what the replica keeps in memory (the keys tickets
+# and peers' facts are checked with).
+KEY_EVENTS = frozenset({"NodeKeyRegistered"})
+# Sync state read on every fact recorded, kept in memory (written through).
+REMEMBERED_STATE = frozenset({"stale_epoch"})
+
+
+class ProjectionFailed(Exception):
+    """Projecting just-recorded facts inline failed; the caller's transaction must roll back
+    (and may record again with `savepoints=True`, which sets the failing event aside)."""
 
 
 class StaleEpoch(Exception):
@@ -47,6 +73,9 @@ class Replica:
 
     def __init__(self, data_dir: str, credentials: dict,
                  clock: Callable[[], dt.datetime] = utc_now):
+        self._state: dict = {}          # REMEMBERED_STATE, as last read or written
+        self._generation = 0            # moves whenever what `_keys` holds may be stale
+        self._keys: tuple[int, dict] | None = None
         self.data_dir = data_dir
         self.credentials = credentials
         self.clock = clock
@@ -63,6 +92,15 @@ class Replica:
         self.known_own_seq = self.store.version_vector().get(self.origin, 0)
 
     @property
+    def credentials(self) -> dict:
+        return self._credentials
+
+    @credentials.setter
+    def credentials(self, value: dict) -> None:
+        self._credentials = value
+        self.forget()
+
+    @property
     def conference_id(self) -> str:
         return self.credentials["conference"]["id"]
 
@@ -70,18 +108,41 @@ class Replica:
     def origin(self) -> str:
         return self.credentials["origin"]
 
-    def record(self, messages: list) -> list[StoredEvent]:
-        """Append facts observed here under this node's origin, in one transaction."""
+    def record(self, messages: list, *, savepoints: bool = True) -> list[StoredEvent]:
+        """Append facts observed here under this node's origin and project them, in one
+        transaction (the caller's, if one is open).
+
+        `savepoints=False` (a scan): the facts are projected at once, without a savepoint,
+        when the projections stood at the end of the log; a failure then raises
+        ProjectionFailed and the caller's transaction must roll back. Otherwise they are
+        projected like anything else (a page per savepoint, a failing event set aside).
+        """
         if self.get_state("stale_epoch"):
             raise StaleEpoch("This node's data was restored from an older copy; it waits for a "
                              "new epoch from the hub before recording anything.")
-        require_door_facts(self.store.registry, self.origin, self.conference_id, messages)
-        stored = self.store.append(f"edge-{self.origin}", None, messages, origin=self.origin,
-                                   conference=self.conference_id, sign=self._signer())
-        if stored:
+        encoded = require_door_facts(self.store.registry, self.origin, self.conference_id,
+                                     messages)
+        if not messages:
+            return []
+        with nullcontext() if self.db.in_transaction() else self.db.atomic():
+            conn = self.db.connection()
+            before = projector.last_position(conn)
+            stored = append_own(self.store, conn, encoded, messages,
+                                stream=f"edge-{self.origin}", origin=self.origin,
+                                conference=self.conference_id, sign=self._signer())
             self.known_own_seq = stored[-1].seq
-        self.project()
+            if not savepoints and self._readers_at(conn, before):
+                try:
+                    self.forget(projector.apply_inline(self.store, self.readers, stored))
+                except Exception as error:
+                    raise ProjectionFailed(f"projecting {stored[0].type}: {error}") from error
+            else:
+                self.project()
         return stored
+
+    def _readers_at(self, conn, position: int) -> bool:
+        held = projector.positions(conn, [r.name for r in self.readers])
+        return len(held) == len(self.readers) and all(p == position for p in held.values())
 
     def _signer(self):
         """Sign own facts with the node's key (a node enrolled without one signs nothing)."""
@@ -117,19 +178,53 @@ class Replica:
         return row.public_key if row is not None else None
 
     def project(self) -> int:
-        return sum(catch_up(self.store, reader) for reader in self.readers)
+        """Bring the projections up to the log's end, a page per savepoint (projector.py)."""
+        return projector.project(self.store, self.readers, on_types=self.forget)
+
+    # --- what is kept in memory -------------------------------------------------
+
+    def forget(self, types=None) -> None:
+        """Drop what is kept in memory of these event types (None: of everything). Called as
+        they are projected, and again once a page of events from elsewhere is committed, so
+        no thread keeps what it read before that commit."""
+        if types is None or not KEY_EVENTS.isdisjoint(types):
+            self._generation += 1
+
+    def ticket_keys(self) -> dict[str, bytes]:
+        """Every key a ticket may be signed with, as raw bytes (a malformed one is skipped and
+        logged, so one bad key never fails a scan of a code signed with another)."""
+        generation, kept = self._generation, self._keys
+        if kept is not None and kept[0] == generation:
+            return kept[1]
+        creds = self.credentials
+        texts = dict(creds.get("ticket_public_keys", {}))
+        K = self.models.NodeKeyView
+        texts.update({k.key_id: k.public_key for k in K.select()})   # provisional codes of doors
+        if creds.get("node_public_key"):
+            texts[f"node:{creds['node_id']}"] = creds["node_public_key"]
+        keys = dict(readable_keys(texts))
+        if generation == self._generation:   # nothing changed while reading
+            self._keys = (generation, keys)
+        return keys
 
     # --- sync state -------------------------------------------------------------
 
     def get_state(self, key: str, default=None):
+        if key in self._state:
+            return default if self._state[key] is None else self._state[key]
         S = self.models.SyncState
         row = S.get_or_none(S.key == key)
-        return default if row is None else json.loads(row.value)
+        value = None if row is None else json.loads(row.value)
+        if key in REMEMBERED_STATE:
+            self._state[key] = value
+        return default if value is None else value
 
     def set_state(self, key: str, value) -> None:
         S = self.models.SyncState
         (S.insert(key=key, value=json.dumps(value))
          .on_conflict(conflict_target=[S.key], update={S.value: json.dumps(value)}).execute())
+        if key in REMEMBERED_STATE:
+            self._state[key] = value
 
     def close(self) -> None:
         self.db.close()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -115,39 +116,62 @@ class HubSync:
                                    {o: r for o, r in refused.items() if o != origin})
 
     def _pull(self, report: SyncReport) -> None:
-        store = self.replica.store
+        """The feed after our cursor, page by page. The next page is asked for while this one
+        is stored (one request in flight, on its own thread): the hub prepares it meanwhile
+        instead of waiting for us, and we for it."""
         after = self.replica.get_state("hub_cursor", 0)
-        done = 0
-        while True:
-            page = self.client.feed(after, self.batch)
-            self._learn_event_key(page.get("event_public_key"))
-            envelopes = [check_envelope(e, i) for i, e in enumerate(page["events"])]
-            if any(e["conference"] != self.replica.conference_id for e in envelopes):
-                raise ProtocolError(502, "wrong_conference", "The hub sent another conference's events.")
-            # The hub leaves out this node's own events and says where the page ended.
-            page_end = _position(page.get("next_after"), envelopes)
-            if page_end <= after:
-                break
-            with store.atomic():  # the page and the cursor commit together
-                result = ingest(store, envelopes, source="hub")
-                if result.gap:
-                    page_end = envelopes[result.processed - 1]["position"] if result.processed \
-                        else after
-                if page_end > after:
-                    after = page_end
-                    self.replica.set_state("hub_cursor", after)
-            report.pulled += len(result.stored)
-            report.duplicates += result.duplicates
-            done += result.processed
-            if self.progress:
-                self.progress(done, done + page["remaining"])
-            if result.gap:
-                report.notes.append(f"gap in the hub feed: {result.gap}")
-                break
-            if page["remaining"] == 0:
-                break
-            self.replica.project()
+        self._pulled = 0      # envelopes looked at by this pull (for `progress`)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="feed") as prefetch:
+            coming = prefetch.submit(self.client.feed, after, self.batch)
+            while coming is not None:
+                page, coming = coming.result(), None
+                envelopes = self._checked_page(page)
+                # The hub leaves out this node's own events and says where the page ended.
+                page_end = _position(page.get("next_after"), envelopes)
+                if page_end <= after:
+                    break
+                if page["remaining"] > 0:
+                    coming = prefetch.submit(self.client.feed, page_end, self.batch)
+                if not self._store_page(page, envelopes, page_end, report):
+                    break
+                after = page_end
         self.replica.project()
+
+    def _checked_page(self, page: dict) -> list[dict]:
+        self._learn_event_key(page.get("event_public_key"))
+        envelopes = [check_envelope(e, i) for i, e in enumerate(page["events"])]
+        if any(e["conference"] != self.replica.conference_id for e in envelopes):
+            raise ProtocolError(502, "wrong_conference", "The hub sent another conference's events.")
+        return envelopes
+
+    def _store_page(self, page: dict, envelopes: list[dict], page_end: int,
+                    report: SyncReport) -> bool:
+        """Ingest a page and move the cursor to its end (to the last event stored before a
+        gap); False when the pull stops here (a gap, or the feed's end)."""
+        store = self.replica.store
+        # The page, the cursor and the projections of the page commit together: one
+        # durable commit per page.
+        with store.atomic():
+            result = ingest(store, envelopes, source="hub") if envelopes else None
+            if result is not None and result.gap:
+                if result.processed:
+                    self.replica.set_state("hub_cursor",
+                                           envelopes[result.processed - 1]["position"])
+            else:
+                self.replica.set_state("hub_cursor", page_end)
+            self.replica.project()
+        self.replica.forget()   # committed: nothing read before it may be kept
+        if result is None:      # only this node's own events: nothing to store
+            return page["remaining"] > 0
+        report.pulled += len(result.stored)
+        report.duplicates += result.duplicates
+        self._pulled += result.processed
+        if self.progress:
+            self.progress(self._pulled, self._pulled + page["remaining"])
+        if result.gap:
+            report.notes.append(f"gap in the hub feed: {result.gap}")
+            return False
+        return page["remaining"] > 0
 
     def _learn_event_key(self, key) -> None:
         """The key the hub signs its events with (a node enrolled before it had one learns it

@@ -1,6 +1,7 @@
 """Receiving events from another replica: one transaction per batch, idempotent, gap-stopping."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import peewee
@@ -9,9 +10,6 @@ from sync_protocol.store import EventStore, StoredEvent, canonical_json
 from sync_protocol.validation import bounded_stamp
 
 
-# Rows per INSERT of appended events: 17 columns x 55 rows stays under the 999 bound
-# parameters of the oldest SQLite builds, and is few enough statements per batch.
-INSERT_ROWS = 55
 # A clock's counter is five digits; one observed near 99999 would overflow it within the
 # millisecond, so a bounded observation keeps it at half.
 OBSERVED_COUNTER_MAX = 49_999
@@ -103,27 +101,47 @@ def _record_to_append(store: EventStore, envelope: dict, stored_at: str,
 
 
 def _write(store: EventStore, records: list[dict]) -> None:
-    """Insert the appended records, a few dozen rows per statement, and forget them.
+    """Insert the appended records with one prepared statement (`executemany`), and forget
+    them.
 
-    One row at a time cost a statement (and its SQL built anew) per event, which made
-    ingest the slowest part of a first sync; see docs/performance.md.
+    Peewee built an INSERT per event, or per few dozen events, which made ingest the
+    slowest part of a first sync; see docs/performance.md.
     """
-    E = store.models.EventRecord
-    for start in range(0, len(records), INSERT_ROWS):
-        chunk = records[start:start + INSERT_ROWS]
-        try:
-            E.insert_many(chunk).execute()
-        except peewee.IntegrityError as clash:
-            # A new (origin, seq) whose event id or (stream, version) is already taken:
-            # only a faulty or hostile replica sends that. Refuse the whole batch (the
-            # caller's transaction rolls back).
-            from sync_protocol.wire import ProtocolError
-            first, last = chunk[0], chunk[-1]
-            raise ProtocolError(409, "event_clash",
-                                f"An event among {first['origin']}#{first['seq']} to "
-                                f"{last['origin']}#{last['seq']} clashes with a held event: "
-                                f"{clash}") from clash
+    if not records:
+        return
+    columns = _insert_columns(store)
+    sql = _insert_sql(store, columns)
+    try:
+        with peewee.__exception_wrapper__:   # the driver's IntegrityError as peewee's
+            store.db.cursor().executemany(sql, [tuple(map(r.get, columns)) for r in records])
+    except peewee.IntegrityError as clash:
+        # A new (origin, seq) whose event id or (stream, version) is already taken: only a
+        # faulty or hostile replica sends that. Refuse the whole batch (the caller's
+        # transaction rolls back).
+        from sync_protocol.wire import ProtocolError
+        first, last = records[0], records[-1]
+        raise ProtocolError(409, "event_clash",
+                            f"An event among {first['origin']}#{first['seq']} to "
+                            f"{last['origin']}#{last['seq']} clashes with a held event: "
+                            f"{clash}") from clash
     records.clear()
+
+
+def _insert_columns(store: EventStore) -> tuple[str, ...]:
+    """The event table's columns an ingested row fills: all but its position."""
+    fields = store.models.EventRecord._meta.sorted_fields
+    return tuple(f.column_name for f in fields if f.name != "position")
+
+
+@functools.lru_cache(maxsize=8)
+def _sql_for(param: str, columns: tuple[str, ...]) -> str:
+    """Built once per placeholder style (SQLite's ?, PostgreSQL's %s)."""
+    quoted = ", ".join(f'"{column}"' for column in columns)
+    return f'INSERT INTO "event" ({quoted}) VALUES ({", ".join([param] * len(columns))})'
+
+
+def _insert_sql(store: EventStore, columns: tuple[str, ...]) -> str:
+    return _sql_for(store.db.param, columns)
 
 
 def _check_duplicate(store: EventStore, envelope: dict, source: str,

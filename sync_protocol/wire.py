@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from sync_protocol.store import StoredEvent
-from sync_protocol.validation import InvalidField, check_json_text
+from sync_protocol.validation import InvalidField, check_json_text, json_text_fine
 
 PROTOCOL_VERSION = 1
 MAX_BATCH = 1000          # events in one push or one page
@@ -50,6 +50,8 @@ def to_wire(event: StoredEvent) -> dict:
 
 def check_envelope(raw, index: int) -> dict:
     """Refuse an envelope with a missing, mistyped or oversized field (400 malformed_event)."""
+    if _envelope_fine(raw):
+        return raw
     if not isinstance(raw, dict):
         raise _malformed(index, "an event must be a JSON object")
     for name, kind in _FIELDS.items():
@@ -74,6 +76,37 @@ def check_envelope(raw, index: int) -> dict:
     except InvalidField as bad:
         raise _malformed(index, f"{bad.field}: {bad.message}", field=bad.field) from None
     return raw
+
+
+def _envelope_fine(raw) -> bool:
+    """Every rule of check_envelope, answered yes or no in one pass (a page is 500 of them);
+    an envelope it doubts is checked again field by field to say what is wrong."""
+    if type(raw) is not dict:
+        return False
+    try:
+        texts = [raw["id"], raw["origin"], raw["stream"], raw["type"], raw["conference"],
+                 raw["occurred_at"]]
+        numbers = raw["seq"], raw["version"], raw["schema"]
+        data, hlc = raw["data"], raw["hlc"]
+    except KeyError:
+        return False
+    for name in ("causation", "correlation", "sig"):
+        value = raw.get(name)
+        if value is not None:
+            texts.append(value)
+    position = raw.get("position")
+    if any(type(text) is not str for text in texts) or type(hlc) is not str \
+            or type(data) is not dict or any(type(n) is not int for n in numbers) \
+            or not (position is None or type(position) is int and 0 <= position <= _INT_MAX["position"]):
+        return False
+    if any(len(raw[name]) > limit for name, limit in _LIMITS.items() if name in raw
+           and raw[name] is not None):
+        return False
+    seq, version, schema = numbers
+    if not (1 <= seq <= _INT_MAX["seq"] and 1 <= version <= _INT_MAX["version"]
+            and 1 <= schema <= _INT_MAX["schema"]) or not _HLC.fullmatch(hlc):
+        return False
+    return json_text_fine(texts) and json_text_fine(data)
 
 
 def check_batch(body, key: str = "events") -> list[dict]:

@@ -206,3 +206,25 @@ def test_the_staff_pin_set_by_the_hub_admin_opens_the_staff_api_at_the_doors(doo
     assert client.get("/api/attendees?q=att", headers={**headers, "X-Staff-Pin": "0000"}).status_code == 403
     S = door.replica.store.models.EventRecord
     assert "8642" not in "".join(r.data for r in S.select())   # only the salted hash travels
+
+
+def test_a_scan_whose_facts_fail_to_project_is_recorded_and_the_failing_fact_set_aside(door, hub):
+    """The inline projection of a scan has no savepoint: when it fails, the scan is rolled
+    back and recorded again the careful way (the failing event becomes a dead letter)."""
+    from shared_domain.checkin import TicketScanned
+    views = door.replica.views
+
+    def broken(e, event, w):
+        raise RuntimeError("projection bug")
+
+    views.handlers[TicketScanned] = broken
+    outcome = door.desk.scan(tickets(hub)["Att2 Endee"].code)
+    assert outcome.admitted
+    D, C = door.replica.store.models.DeadLetter, door.replica.models.CheckInView
+    assert [(d.reader, d.type) for d in D.select()] == [("node_views", "TicketScanned")]
+    assert C.get(C.scan_nonce == outcome.scan_nonce).seat_id == outcome.seat_id
+    scanned = [e for e in door.replica.store.read_all(0, 10**6, decode=False)
+               if e.type == "TicketScanned" and e.data["scan_nonce"] == outcome.scan_nonce]
+    assert len(scanned) == 1          # the first try was rolled back, not kept
+    again = door.desk.scan(tickets(hub)["Att2 Endee"].code)
+    assert not again.admitted and again.reason == "already_checked_in"

@@ -13,7 +13,7 @@ from shared_domain.catalog import ALL_COMMANDS, ALL_EVENTS, by_name
 DOMAIN_DIR = Path(shared_domain.__file__).parent
 FORBIDDEN = re.compile(r"datetime\.now|utcnow|time\.time\(|uuid4\(|random\.")
 ALLOWED_IMPORTS = {"__future__", "collections", "dataclasses", "datetime", "decimal", "re",
-                   "typing", "shared_domain", "cryptography", "hashlib"}
+                   "typing", "shared_domain", "cryptography", "hashlib", "binascii"}
 SCALARS = (str, int, bool, type(None), datetime)
 
 

@@ -154,3 +154,9 @@ names = st.text(min_size=1, max_size=40)
 def test_any_unicode_payload_round_trips(name, seat_types, nonce, issuer):
     payload = TicketPayload(ADA.conference_id, ADA.seat_id, name, tuple(seat_types), nonce, issuer)
     assert read_ticket(code_for(payload), KEYS) == payload
+
+
+def test_the_check_is_crc_16_ccitt_false():
+    """Its standard check value: the CRC of the nine digits 1 to 9 is 0x29B1."""
+    from shared_domain.tickets import _crc16
+    assert _crc16(b"123456789") == 0x29B1
