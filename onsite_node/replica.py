@@ -15,6 +15,7 @@ from onsite_node.models import node_models
 from onsite_node.own_facts import require_door_facts
 from onsite_node.projections import NodeViews
 from onsite_node.sales_projection import SalesViews
+from shared_domain import edge_facts
 from shared_domain.catalog import ALL_MESSAGES
 from sync_protocol import origin_signatures
 from sync_protocol.database import open_database
@@ -128,7 +129,7 @@ class Replica:
             conn = self.db.connection()
             before = projector.last_position(conn)
             stored = append_own(self.store, conn, encoded, messages,
-                                stream=f"edge-{self.origin}", origin=self.origin,
+                                stream=edge_facts.edge_stream(self.origin), origin=self.origin,
                                 conference=self.conference_id, sign=self._signer())
             self.known_own_seq = stored[-1].seq
             if not savepoints and self._readers_at(conn, before):

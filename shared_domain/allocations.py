@@ -13,6 +13,14 @@ from dataclasses import dataclass
 
 from shared_domain.errors import DomainError
 
+NODES_STREAM_PREFIX = "nodes-"
+
+
+def nodes_stream(conference_id: str) -> str:
+    """What the hub tells a conference's nodes (keys, reductions) lives in nodes-<id>."""
+    return NODES_STREAM_PREFIX + conference_id
+
+
 
 # --- hub events ------------------------------------------------------------------------
 

@@ -14,6 +14,14 @@ from dataclasses import dataclass
 from shared_domain.errors import DomainError
 from shared_domain.tickets import TicketPayload
 
+TICKETS_STREAM_PREFIX = "tickets-"
+
+
+def tickets_stream(order_id: str) -> str:
+    """An order's tickets (issued, revoked) live in tickets-<order_id>."""
+    return TICKETS_STREAM_PREFIX + order_id
+
+
 SINGLE_ENTRY, REENTRY = "single", "reentry"
 MESSAGES = {
     "admitted": "Welcome!",

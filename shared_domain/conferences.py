@@ -15,6 +15,14 @@ from shared_domain import limits
 from shared_domain.errors import DomainError
 from shared_domain.people import looks_like_email
 
+STREAM_PREFIX = "conference-"
+
+
+def stream_id(conference_id: str) -> str:
+    """A conference's own events (created, updated, its seat types) live here."""
+    return STREAM_PREFIX + conference_id
+
+
 # No 0/O, 1/I/L: codes are read aloud and typed from paper. 32 symbols = 5 bits.
 ACCESS_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ123456789"
 ACCESS_CODE_LENGTH = 6

@@ -6,6 +6,14 @@ from dataclasses import dataclass
 
 from shared_domain.errors import DomainError
 
+STREAM_PREFIX = "staff-"
+
+
+def stream_id(conference_id: str) -> str:
+    """A conference's staff settings (its PIN) live in staff-<conference_id>."""
+    return STREAM_PREFIX + conference_id
+
+
 _PIN = re.compile(r"\d{4,12}")
 
 

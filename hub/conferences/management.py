@@ -25,7 +25,7 @@ SEAT_TYPE_FIELDS = ("name", "description", "quantity", "price")
 
 
 def stream_of(conference_id: str) -> str:
-    return f"conference-{conference_id}"
+    return rules.stream_id(conference_id)
 
 
 def publish_event(hub, conference_id: str, event) -> None:

@@ -8,7 +8,7 @@ from hub.venue import nodes
 from shared_domain import checkin, payments, seat_assignments, tickets
 from sync_protocol.store import StoredEvent
 
-STREAM_PREFIX = "tickets-"
+STREAM_PREFIX = checkin.TICKETS_STREAM_PREFIX
 
 
 def current_tickets(hub, order_id: str) -> dict[str, checkin.TicketIssued]:

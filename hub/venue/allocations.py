@@ -38,7 +38,7 @@ def request_reduction(hub, node, seat_type_id: str, quantity: int) -> None:
     """Ask a node to give seats back: it returns what it has not sold at its next sync."""
     _require_seat_type(hub, node, seat_type_id)
     allocations.require_quantity(quantity)
-    hub.publish(f"nodes-{node.conference_id}", [
+    hub.publish(allocations.nodes_stream(node.conference_id), [
         allocations.AllocationReductionRequested(node.conference_id, node.id, node.epoch,
                                                  seat_type_id, quantity, uuid7())],
         conference=node.conference_id)
@@ -65,7 +65,7 @@ def register_node_key(hub, node) -> None:
     if node.public_key:
         from hub.venue.nodes import register_origin_key
         register_origin_key(hub, node)
-        hub.publish(f"nodes-{node.conference_id}", [
+        hub.publish(allocations.nodes_stream(node.conference_id), [
             allocations.NodeKeyRegistered(node.conference_id, node.id, node_key_id(node.id),
                                           node.public_key, node.epoch)],
             conference=node.conference_id)

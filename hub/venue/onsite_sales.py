@@ -8,7 +8,7 @@ import logging
 import peewee
 
 from hub.venue.checkins import record_conflict
-from shared_domain import (allocations, conflict_rules, payments, sales, seat_assignments,
+from shared_domain import (allocations, conflict_rules, orders, payments, sales, seat_assignments,
                            seats_availability)
 from sync_protocol.store import StoredEvent
 
@@ -96,7 +96,7 @@ class OnSiteSales:
         order = sales.OnSiteOrderRecorded(m.sale_id, m.conference_id, m.node_id, m.lines,
                                           m.total_cents, m.buyer, m.payment_method,
                                           m.payment_reference, m.sold_at)
-        self._append(f"order-{m.sale_id}", [order], event)
+        self._append(orders.stream_id(m.sale_id), [order], event)
         slots = tuple(seat_assignments.SeatSlot(s.position, s.seat_type) for s in m.seats)
         assigned = [seat_assignments.SeatAssigned(m.sale_id, s.position, s.seat_type, m.buyer)
                     for s in m.seats]
@@ -113,7 +113,7 @@ class OnSiteSales:
         if not cancelled_by_seller(self.m, m, event):
             return
         S.update(cancelled=True).where(S.sale_id == m.sale_id).execute()
-        made = next(e.message for e in self.hub.store.load(f"order-{m.sale_id}"))
+        made = next(e.message for e in self.hub.store.load(orders.stream_id(m.sale_id)))
         for line in made.lines:
             self._ledger(sale.conference_id, sale.node_id, sale.epoch, line.seat_type, "sold",
                          -line.quantity)

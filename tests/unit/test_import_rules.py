@@ -101,3 +101,19 @@ def test_on_the_hub_only_its_http_folder_imports_flask():
              if name.split(".")[0] in WEB
              or (name.startswith("werkzeug") and name != "werkzeug.security")}
     assert not wrong
+
+
+STREAM_KINDS = ("order", "payment", "availability", "assignments", "tickets", "staff", "nodes",
+                "conference", "conflicts", "edge")
+
+
+def test_stream_names_are_built_only_by_the_domain_modules_that_own_them():
+    """`orders.stream_id(...)`, `staff.stream_id(...)`, `edge_facts.edge_stream(...)`, ...:
+    never a name written by hand on the hub or a node."""
+    import re
+    by_hand = re.compile(r"""f["'](%s)-\{""" % "|".join(STREAM_KINDS))
+    wrong = {(str(path.relative_to(ROOT)), line)
+             for package in ("hub", "onsite_node", "kiosk_ui")
+             for path in modules(package)
+             for line in path.read_text().splitlines() if by_hand.search(line)}
+    assert not wrong
