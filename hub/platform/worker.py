@@ -26,14 +26,16 @@ class Worker:
         self._owns_alarm = alarm is None
         self.rounds = 0                    # pump runs so far (reported in the worker's log)
         self.waiting = threading.Event()   # set while it sleeps between rounds
-        self._stopping = threading.Event()
+        # A plain flag, not a threading.Event: stop() runs in signal handlers, and a second
+        # SIGTERM arriving inside Event.set() deadlocked on the Event's own lock.
+        self._stopping = False
         self._thread: threading.Thread | None = None
 
     def run(self) -> None:
         """Pump until stop(): once at start, then whenever woken or the interval passes."""
-        while not self._stopping.is_set():
+        while not self._stopping:
             self.pump()
-            if self._stopping.is_set():
+            if self._stopping:
                 break
             self.waiting.set()
             self.alarm.wait(self.interval)
@@ -59,8 +61,8 @@ class Worker:
 
     def stop(self) -> None:
         """Finish the round under way and stop; safe to call from a signal handler."""
-        self._stopping.set()
-        self.alarm.ring()
+        self._stopping = True
+        self.alarm.ring()       # os.write: safe in a signal handler
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join()
             self._thread = None

@@ -11,6 +11,7 @@ import errno
 import fcntl
 import logging
 import os
+import faulthandler
 import signal
 import sys
 import time
@@ -94,6 +95,7 @@ def run_worker(config: HubConfig, *, interval: float, lock_wait: float = 0,
     alarm = alarm_for(hub)
     worker = Worker(hub, interval, alarm)
     signal.signal(signal.SIGTERM, lambda *_: worker.stop())
+    faulthandler.register(signal.SIGUSR1)   # `kill -USR1 <pid>`: where it is, on stderr
     # Under `contoso hub run` Ctrl-C reaches the whole group: the hub stops its worker
     # itself (SIGTERM) once the web processes are down.
     signal.signal(signal.SIGINT, signal.SIG_IGN if parent_pid else lambda *_: worker.stop())

@@ -23,3 +23,4 @@ def test_the_lock_is_free_again_once_its_holder_lets_go(tmp_path):
     assert second.acquire()
     assert second.holder().isdigit()
     second.release()
+
