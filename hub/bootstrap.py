@@ -91,6 +91,15 @@ class Hub:
         self.readers = guarded([IntegrationRouter(self), self.processes, OnSiteSales(self),
                                 TicketIssuer(self), CheckInRules(self), self.read_models])
         self._pump_lock = threading.Lock()
+        self._sql = sql = Sql(self.db)      # the idle check, written once: it runs every tick
+        q, p = sql.q, sql.p
+        events, queue, positions = (q(m._meta.table_name) for m in (
+            self.store.models.EventRecord, self.models.QueuedCommand,
+            self.store.models.ReaderPosition))
+        self._idle_check = (
+            f"SELECT (SELECT MAX({q('position')}) FROM {events}), EXISTS(SELECT 1 FROM {queue} "
+            f"WHERE {q('status')} = {p} AND {q('deliver_at')} <= {p})")
+        self._positions = f"SELECT {q('name')}, {q('position')} FROM {positions}"
 
     @property
     def hub_id(self) -> str:
@@ -158,18 +167,11 @@ class Hub:
 
     def has_work(self) -> bool:
         """Whether a reader is behind the log or a command is due: two reads, no lock."""
-        sql = Sql(self.db)
-        q, p = sql.q, sql.p
-        events, queue, positions = (q(m._meta.table_name) for m in (
-            self.store.models.EventRecord, self.models.QueuedCommand,
-            self.store.models.ReaderPosition))
-        last, any_due = sql.run(
-            f"SELECT (SELECT MAX({q('position')}) FROM {events}), EXISTS(SELECT 1 FROM {queue} "
-            f"WHERE {q('status')} = {p} AND {q('deliver_at')} <= {p})",
-            ("pending", self.clock().isoformat())).fetchone()
+        last, any_due = self._sql.run(self._idle_check,
+                                      ("pending", self.clock().isoformat())).fetchone()
         if any_due:
             return True
-        held = dict(sql.run(f"SELECT {q('name')}, {q('position')} FROM {positions}").fetchall())
+        held = dict(self._sql.run(self._positions).fetchall())
         return any(held.get(reader.name, -1) < (last or 0) for reader in self.readers)
 
     @staticmethod

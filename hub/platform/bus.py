@@ -55,18 +55,6 @@ class CommandBus:
                                      "", "", correlation, now, None))
         return command_id
 
-    def pending(self, limit: int = 100):
-        Q = self.hub.models.QueuedCommand
-        now = self.hub.clock().isoformat()
-        return list(Q.select().where((Q.status == PENDING) & (Q.deliver_at <= now))
-                    .order_by(Q.deliver_at, Q.id).limit(limit))
-
-    def next_due(self) -> dt.datetime | None:
-        Q = self.hub.models.QueuedCommand
-        row = (Q.select(Q.deliver_at).where(Q.status == PENDING)
-               .order_by(Q.deliver_at).first())
-        return dt.datetime.fromisoformat(row.deliver_at) if row else None
-
     def dispatch_due(self, limit: int = 100) -> int:
         """Handle the commands that are due, each in a savepoint of one transaction (the
         caller's, when there is one: the pump's round); return how many were handled.
