@@ -48,7 +48,7 @@ INSERT = (f"INSERT OR IGNORE INTO event ({', '.join(COLUMNS)}) "
 
 
 def connect(path: str, *, create: bool = False) -> sqlite3.Connection:
-    """A connection with the product's pragmas (sync_protocol.database.SQLITE_PRAGMAS)."""
+    """A connection with the product's pragmas (event_store.database.SQLITE_PRAGMAS)."""
     db = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
     for pragma in ("journal_mode=wal", "synchronous=full", "foreign_keys=1",
                    "busy_timeout=30000", "cache_size=-16000"):

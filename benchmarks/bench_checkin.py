@@ -26,7 +26,7 @@ from benchmarks.bare import connect
 from benchmarks.dataset import (Attendees, SeatTypeInfo, TicketKey, bulk_append,
                                 conference_events, order_events)
 from benchmarks.figures import cleanup, emit, ms, note, percentile, sized, workdir
-from sync_protocol.ids import uuid7
+from event_store.ids import uuid7
 
 KEY_ID = "bench1"
 

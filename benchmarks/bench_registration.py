@@ -15,7 +15,7 @@ type against the capacity, and any excess is `oversold` (it must be 0);
 Counted per confirmed order (the whole run's work, sold-out orders included, divided by
 the orders confirmed): the HTTP requests the clients sent, and on SQLite the statements,
 transactions and fsync'd commits of every hub process, from the SQL trace each process
-keeps when CONTOSO_SQL_TRACE is set (sync_protocol/sqltrace.py states the rules).
+keeps when CONTOSO_SQL_TRACE is set (event_store/sqltrace.py states the rules).
 
 Baseline: the raw appends the run did. Every event the run added to the log is appended
 again into an empty copy of the event table with the bare driver (sqlite3 with the same
@@ -41,7 +41,7 @@ from benchmarks.bare import connect
 from benchmarks.figures import cleanup, emit, note, percentile, sized, workdir
 from benchmarks.registrants import GA, WORKSHOP, register_all, seats_wanted
 from benchmarks.venue import SLUG, Process, hub_help, python_module, read_db, start_hub
-from sync_protocol import sqltrace
+from event_store import sqltrace
 
 CLIENTS = 8
 PROCESSES = 2    # web processes and pump workers on PostgreSQL, where the hub has them

@@ -20,8 +20,8 @@ from shared_domain.people import PersonalInfo
 from shared_domain.pricing import OrderLine
 from shared_domain.seats import SeatQuantity
 from shared_domain.tickets import TicketPayload, issue_ticket
-from sync_protocol.ids import uuid7
-from sync_protocol.store import EventStore
+from event_store.ids import uuid7
+from event_store.store import EventStore
 
 # One registrant alone up to a company group of seven: 4 seats per order on average, which
 # makes 20,000 attendees about 95,000 events (11 per order, 2 per seat).

@@ -124,7 +124,7 @@ def seed_hub(data_dir: str, attendees: int, *, capacity: int | None = None) -> S
     from hub.conferences import management
     from hub.venue import nodes
     from hub.bootstrap import HubConfig, bootstrap
-    from sync_protocol.readers import ReaderPositions
+    from event_store.readers import ReaderPositions
 
     started = time.perf_counter()
     hub = bootstrap(HubConfig(data_dir=data_dir))

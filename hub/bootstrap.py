@@ -21,12 +21,12 @@ from hub.orders.router import IntegrationRouter
 from hub.orders.tickets import TicketIssuer
 from shared_domain import edge_facts, orders
 from shared_domain.catalog import ALL_MESSAGES
-from sync_protocol.database import add_missing_columns, is_postgres, open_database
-from sync_protocol.ids import uuid7
-from sync_protocol.readers import ReaderPositions, catch_up, feed
-from sync_protocol.statements import Sql
-from sync_protocol.registry import EventRegistry
-from sync_protocol.store import EventStore, utc_now
+from event_store.database import add_missing_columns, is_postgres, open_database
+from event_store.ids import uuid7
+from event_store.readers import ReaderPositions, catch_up, feed
+from event_store.statements import Sql
+from event_store.registry import EventRegistry
+from event_store.store import EventStore, utc_now
 
 log = logging.getLogger(__name__)
 
@@ -154,7 +154,7 @@ class Hub:
         position, handle the due commands, and commit once; return the work done.
 
         A reader's or command's failure is rolled back alone in its savepoint (a reader sets
-        the event aside, sync_protocol/readers.py; a command is marked failed, hub/platform/bus.py).
+        the event aside, event_store/readers.py; a command is marked failed, hub/platform/bus.py).
         When everything is caught up the round is one read and no write transaction.
         """
         if not self.has_work():

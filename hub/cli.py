@@ -247,7 +247,7 @@ def create_admin(args) -> int:
 
 
 def rebuild_read_models(args) -> int:
-    from sync_protocol.readers import rebuild
+    from event_store.readers import rebuild
     hub = bootstrap(config_from(args))
 
     def show(done: int, total: int) -> None:

@@ -8,7 +8,7 @@ from onsite_node.replica import ProjectionFailed, Replica
 from shared_domain import checkin
 from shared_domain.errors import DomainError
 from shared_domain.tickets import read_ticket
-from sync_protocol.ids import uuid7
+from event_store.ids import uuid7
 
 log = logging.getLogger(__name__)
 

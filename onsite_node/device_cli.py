@@ -73,7 +73,7 @@ def run_test_print(args) -> int:
     from onsite_node.badges import printer_test_content
     from printers.badge import render_badge, width_for_paper
     from printers.output import PrinterUnavailable, printer_from_config
-    from sync_protocol.ids import uuid7
+    from event_store.ids import uuid7
 
     try:
         config = settings.parse_printer(args.printer, args.data_dir, args.paper_width)

@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlite3
 from typing import Callable, Sequence
 
-from sync_protocol.ids import uuid7
-from sync_protocol.store import RETURNING, EventStore, StoredEvent, canonical_json, payload_hash
+from event_store.ids import uuid7
+from event_store.store import RETURNING, EventStore, StoredEvent, canonical_json, payload_hash
 
 INSERT_EVENT = (
     "INSERT INTO event (id, origin, seq, stream, version, type, schema, conference, data, "

@@ -10,7 +10,7 @@ from shared_domain import edge_facts
 from shared_domain.catalog import ALL_EVENTS, by_name
 from shared_domain.errors import DomainError
 from sync_protocol import origin_signatures
-from sync_protocol.registry import EventRegistry
+from event_store.registry import EventRegistry
 from sync_protocol.server import HLC_AHEAD_MS, HLC_BEHIND_MS, Admission
 from sync_protocol.validation import EventSchemas, FieldRules, HlcWindow, InvalidField
 

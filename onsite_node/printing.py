@@ -24,7 +24,7 @@ from onsite_node.badges import BadgeMaker, png_bytes
 from onsite_node.replica import Replica
 from printers.output import BadgePrinter, PrinterUnavailable
 from shared_domain import checkin
-from sync_protocol.ids import uuid7
+from event_store.ids import uuid7
 
 log = logging.getLogger(__name__)
 WAITING, PRINTED, FAILED = "waiting", "printed", "failed"

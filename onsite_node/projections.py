@@ -5,7 +5,7 @@ import json
 
 from onsite_node.projector import Immediate
 from shared_domain import checkin, conferences, orders, seat_assignments, staff
-from sync_protocol.store import StoredEvent
+from event_store.store import StoredEvent
 
 # The statements, written once: sqlite3 prepares each once per connection. peewee's defaults
 # are applied in Python, not by the table, so every column is given.

@@ -14,7 +14,7 @@ a writer:
 `project` feeds every reader the events after its position, a page per savepoint, reading
 and decoding only the types the reader handles. A page that fails is rolled back and fed
 again one event per savepoint, so the event it fails on is set aside as a dead letter (as
-`sync_protocol.readers.catch_up` does) and the rest still apply.
+`event_store.readers.catch_up` does) and the rest still apply.
 """
 from __future__ import annotations
 
@@ -23,8 +23,8 @@ import logging
 import sqlite3
 from typing import Iterable
 
-from sync_protocol.dead_letters import set_aside
-from sync_protocol.store import EventStore, StoredEvent
+from event_store.dead_letters import set_aside
+from event_store.store import EventStore, StoredEvent
 
 log = logging.getLogger(__name__)
 

@@ -18,9 +18,9 @@ from onsite_node.sales_projection import SalesViews
 from shared_domain import edge_facts
 from shared_domain.catalog import ALL_MESSAGES
 from sync_protocol import origin_signatures
-from sync_protocol.database import open_database
-from sync_protocol.registry import EventRegistry
-from sync_protocol.store import EventStore, StoredEvent, utc_now
+from event_store.database import open_database
+from event_store.registry import EventRegistry
+from event_store.store import EventStore, StoredEvent, utc_now
 from sync_protocol.validation import InvalidField, ed25519_public_key
 
 log = logging.getLogger(__name__)

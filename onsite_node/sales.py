@@ -13,7 +13,7 @@ from shared_domain.errors import DomainError
 from shared_domain.people import PersonalInfo
 from shared_domain.pricing import SeatTypePrice
 from shared_domain.tickets import TicketPayload, issue_ticket
-from sync_protocol.ids import uuid7
+from event_store.ids import uuid7
 
 
 @dataclass

@@ -7,7 +7,7 @@ from onsite_node.projections import connection_of
 from onsite_node.projector import Immediate
 from shared_domain import allocations, sales, seats_availability
 from shared_domain.checkin import code_digest
-from sync_protocol.store import StoredEvent
+from event_store.store import StoredEvent
 
 
 # One upsert per ledger column: the row is created at zero, then the column moves.

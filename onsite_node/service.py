@@ -24,7 +24,7 @@ from printers.output import printer_from_config
 from shared_domain import checkin
 from sync_protocol.client import SyncClient, Unreachable
 from sync_protocol.server import Caller
-from sync_protocol.store import utc_now
+from event_store.store import utc_now
 from sync_protocol.wire import ProtocolError
 
 log = logging.getLogger(__name__)

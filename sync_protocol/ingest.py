@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import peewee
 
-from sync_protocol.store import EventStore, StoredEvent, canonical_json
+from event_store.store import EventStore, StoredEvent, canonical_json
 from sync_protocol.validation import bounded_stamp
 
 

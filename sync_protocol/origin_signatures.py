@@ -13,7 +13,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import (Ed25519PrivateKey,
                                                                Ed25519PublicKey)
 
-from sync_protocol.store import canonical_json, payload_hash
+from event_store.store import canonical_json, payload_hash
 
 # What is signed starts with this, so an event signature is never a valid ticket signature
 # made with the same key (a door's key also signs its provisional tickets), nor the reverse.

@@ -11,7 +11,7 @@ import peewee
 
 from sync_protocol.ingest import events_missing_from, ingest
 from sync_protocol.signing import MAX_SKEW_SECONDS, SignedRequest, read_headers, verify
-from sync_protocol.store import EventStore
+from event_store.store import EventStore
 from sync_protocol.validation import (EventSchemas, FieldRules, HlcWindow, InvalidField,
                                       check_hlc)
 from sync_protocol.wire import (DEFAULT_BATCH, MAX_BATCH, PROTOCOL_VERSION, ProtocolError,

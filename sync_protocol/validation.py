@@ -13,7 +13,7 @@ import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from sync_protocol.ids import format_hlc, parse_hlc
+from event_store.ids import format_hlc, parse_hlc
 
 INT64_MIN, INT64_MAX = -(2 ** 63), 2 ** 63 - 1
 MAX_JSON_DEPTH = 16       # an event body is a few levels deep; a bomb of nesting is refused

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from sync_protocol.store import StoredEvent
+from event_store.store import StoredEvent
 from sync_protocol.validation import InvalidField, check_json_text, json_text_fine
 
 PROTOCOL_VERSION = 1

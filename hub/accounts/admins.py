@@ -8,7 +8,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from hub.accounts import guesses
 from hub.http.errors import ApiError
-from sync_protocol.ids import uuid7
+from event_store.ids import uuid7
 
 log = logging.getLogger("hub.admin")
 

@@ -17,7 +17,7 @@ from shared_domain.conferences import (
 from shared_domain.errors import DomainError
 from shared_domain.people import same_email
 from shared_domain.seats_availability import SetSeatQuantity
-from sync_protocol.ids import uuid7
+from event_store.ids import uuid7
 
 CONFERENCE_FIELDS = ("slug", "name", "description", "location", "tagline", "twitter_search",
                      "start_date", "end_date", "owner_name", "owner_email")

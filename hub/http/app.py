@@ -9,7 +9,7 @@ from flask import Flask
 
 from hub.bootstrap import HubConfig, bootstrap, stored_secret
 from hub.http.errors import register_error_handlers
-from sync_protocol.store import utc_now
+from event_store.store import utc_now
 # hub/templates and hub/static, beside the context folders
 HUB_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 

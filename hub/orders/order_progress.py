@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
-from sync_protocol.database import is_postgres
+from event_store.database import is_postgres
 
 # What GET /api/orders/<id>?wait= accepts; a hub may be configured to wait less.
 WAIT_MAX_SECONDS = 25

@@ -4,10 +4,10 @@ from __future__ import annotations
 import json
 
 from shared_domain import registration_process
-from sync_protocol.codec import from_jsonable, to_jsonable
-from sync_protocol.ids import uuid7
-from sync_protocol.statements import Sql
-from sync_protocol.store import StoredEvent, canonical_json
+from event_store.codec import from_jsonable, to_jsonable
+from event_store.ids import uuid7
+from event_store.statements import Sql
+from event_store.store import StoredEvent, canonical_json
 
 
 def fresh_ids():

@@ -7,7 +7,7 @@ from hub.orders.payment_views import order_payment_view, order_status_from
 from shared_domain import (checkin, conferences, orders, payments, sales, seat_assignments,
                            seats_availability)
 from shared_domain.seats import SeatQuantity
-from sync_protocol.store import StoredEvent
+from event_store.store import StoredEvent
 
 
 class ReadModels:

@@ -8,8 +8,8 @@ import uuid
 from shared_domain import orders, payments, seat_assignments
 from shared_domain.people import PersonalInfo
 from shared_domain.seats import SeatQuantity
-from sync_protocol.ids import uuid7
-from sync_protocol.readers import catch_up
+from event_store.ids import uuid7
+from event_store.readers import catch_up
 from hub.orders import order_access
 from hub.http.errors import ApiError
 from hub.orders.order_progress import NOT_PROJECTED, version_tag

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from shared_domain import orders, seat_assignments
-from sync_protocol.store import StoredEvent
+from event_store.store import StoredEvent
 
 
 class IntegrationRouter:

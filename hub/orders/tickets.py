@@ -6,7 +6,7 @@ import os
 
 from hub.venue import nodes
 from shared_domain import checkin, payments, seat_assignments, tickets
-from sync_protocol.store import StoredEvent
+from event_store.store import StoredEvent
 
 STREAM_PREFIX = checkin.TICKETS_STREAM_PREFIX
 

@@ -9,10 +9,10 @@ from contextlib import nullcontext
 from typing import Callable
 
 from shared_domain.errors import DomainError
-from sync_protocol.database import is_postgres
-from sync_protocol.ids import uuid7
-from sync_protocol.statements import Sql
-from sync_protocol.store import ConcurrencyError, canonical_json
+from event_store.database import is_postgres
+from event_store.ids import uuid7
+from event_store.statements import Sql
+from event_store.store import ConcurrencyError, canonical_json
 
 log = logging.getLogger(__name__)
 

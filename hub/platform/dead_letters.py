@@ -1,15 +1,15 @@
 """Events the hub's readers set aside: listed for the admin, retried or dismissed by one.
 
 A dead letter is one reader's failure on one event; the reader went on past it
-(sync_protocol.readers.catch_up). Retrying feeds that event to that reader again.
+(event_store.readers.catch_up). Retrying feeds that event to that reader again.
 """
 from __future__ import annotations
 
 from hub.venue.conflict_queries import conference_slugs
 from hub.http.errors import ApiError
 from shared_domain.errors import DomainError
-from sync_protocol import dead_letters
-from sync_protocol.dead_letters import DISMISSED, OPEN, RESOLVED, STATUSES  # noqa: F401
+from event_store import dead_letters
+from event_store.dead_letters import DISMISSED, OPEN, RESOLVED, STATUSES  # noqa: F401
 
 LIST_LIMIT = 500
 _BIGINT_MAX = 2**63 - 1

@@ -14,7 +14,7 @@ import select
 import socket
 import threading
 
-from sync_protocol.database import is_postgres
+from event_store.database import is_postgres
 
 log = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from hub.http.errors import ApiError
 from shared_domain import allocations, seats_availability
-from sync_protocol.ids import uuid7
+from event_store.ids import uuid7
 
 
 def allocate(hub, node, seat_type_id: str, quantity: int) -> int:

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 
 from shared_domain import checkin, conflict_rules
-from sync_protocol.store import StoredEvent
+from event_store.store import StoredEvent
 
 conflict_id = conflict_rules.conflict_id
 INSERT_ROWS = 70    # 13 columns a row: under the 999 parameters of the oldest SQLite builds

@@ -9,7 +9,7 @@ from hub.http.errors import ApiError
 from hub.orders.tickets import STREAM_PREFIX as TICKETS, current_tickets
 from shared_domain import checkin, conflicts
 from shared_domain.errors import DomainError
-from sync_protocol.ids import uuid7
+from event_store.ids import uuid7
 
 # The revocation reason of a ticket voided by a refund on review. The check-in rules raise no
 # new conflict for it: the admin has just looked at this seat.

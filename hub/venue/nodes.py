@@ -17,7 +17,7 @@ from shared_domain import edge_facts
 from shared_domain.conferences import ACCESS_CODE_ALPHABET
 from shared_domain.kept_from_doors import for_doors
 from sync_protocol import origin_signatures
-from sync_protocol.ids import uuid7
+from event_store.ids import uuid7
 from sync_protocol.server import Caller
 from sync_protocol.signing import new_secret
 from sync_protocol.validation import InvalidField, ed25519_public_key, padded_base64

@@ -10,7 +10,7 @@ import peewee
 from hub.venue.checkins import record_conflict
 from shared_domain import (allocations, conflict_rules, orders, payments, sales, seat_assignments,
                            seats_availability)
-from sync_protocol.store import StoredEvent
+from event_store.store import StoredEvent
 
 LEDGER_FIELDS = {"granted", "handed_in", "handed_out", "returned", "sold"}
 OWN_LEDGER_TYPES = ["AllocationHandedOver", "AllocationReturned", "OnSiteSaleMade",

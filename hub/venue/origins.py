@@ -9,7 +9,7 @@ from shared_domain import edge_facts
 from shared_domain.catalog import ALL_EVENTS, by_name
 from sync_protocol import origin_signatures
 from sync_protocol.server import HLC_AHEAD_MS, HLC_BEHIND_MS, Admission
-from sync_protocol.store import StoredEvent
+from event_store.store import StoredEvent
 from sync_protocol.validation import EventSchemas, FieldRules, HlcWindow
 
 

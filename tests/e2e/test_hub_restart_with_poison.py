@@ -3,9 +3,9 @@ serves, sets the event aside with a log line saying which and why, and keeps sel
 import pytest
 import requests
 
-from sync_protocol.readers import wanted_types
-from sync_protocol.registry import UnknownEvent
-from sync_protocol.store import utc_now
+from event_store.readers import wanted_types
+from event_store.registry import UnknownEvent
+from event_store.store import utc_now
 from tests.support.admin import ADMIN_EMAIL, ADMIN_PASSWORD, add_admin
 from tests.support.hub_api import HubClient, make_app
 from tests.support.processes import start_hub, wait_for

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from sync_protocol import dead_letters
-from sync_protocol.database import open_database
-from sync_protocol.readers import ReaderPositions, catch_up, rebuild
-from sync_protocol.registry import EventRegistry, UnknownEvent
-from sync_protocol.store import EventStore
+from event_store import dead_letters
+from event_store.database import open_database
+from event_store.readers import ReaderPositions, catch_up, rebuild
+from event_store.registry import EventRegistry, UnknownEvent
+from event_store.store import EventStore
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ def letters(store):
 def test_a_failing_event_is_set_aside_and_the_reader_goes_on(store, caplog):
     stored = add(store, 1, 2, 4, 8)
     reader = Totals(store, fail_on={2})
-    with caplog.at_level(logging.ERROR, logger="sync_protocol.dead_letters"):
+    with caplog.at_level(logging.ERROR, logger="event_store.dead_letters"):
         assert catch_up(store, reader, batch=3) == 4
     assert reader.rows() == {"k": 13}     # 2 written then rolled back alone
     assert ReaderPositions(store).get("totals") == stored[-1].position

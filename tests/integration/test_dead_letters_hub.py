@@ -10,7 +10,7 @@ from hub.orders.tickets import current_tickets
 from shared_domain import seat_assignments
 from shared_domain.people import PersonalInfo
 from shared_domain.tickets import read_ticket
-from sync_protocol.registry import UnknownEvent
+from event_store.registry import UnknownEvent
 from tests.support.admin import ADMIN_EMAIL, AdminPages, add_admin, admin_basic
 from tests.support.clock import FakeClock
 from tests.support.hub_api import HubClient, make_app
@@ -93,7 +93,7 @@ def test_a_poison_event_of_one_conference_does_not_stop_orders_of_another(admin,
     conf_a = conference_id(hub, "confa")
     hub.readers.insert(0, GuardedReader(conf_a))
     bad = poison(hub, conf_a)
-    with caplog.at_level(logging.ERROR, logger="sync_protocol.dead_letters"):
+    with caplog.at_level(logging.ERROR, logger="event_store.dead_letters"):
         order_id = confirmed_and_ticketed(api, slug_b, ids_b,
                                           PersonalInfo("Grace", "Hopper", "grace@example.org"))
     assert api.get_order(order_id)["status"] == "confirmed"

@@ -3,7 +3,7 @@ and the order still reads confirmed and paid, with its tickets valid."""
 import pytest
 
 from shared_domain import payments, seat_assignments
-from sync_protocol.readers import rebuild
+from event_store.readers import rebuild
 from shared_domain.people import PersonalInfo
 from tests.support.clock import FakeClock
 from tests.support.hub_api import SEAT_TYPES, HubClient, make_app

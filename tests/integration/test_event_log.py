@@ -4,11 +4,11 @@ from dataclasses import dataclass
 
 import pytest
 
-from sync_protocol.database import open_database
-from sync_protocol.ids import HybridClock, parse_hlc, uuid7
-from sync_protocol.readers import ReaderPositions, catch_up, rebuild
-from sync_protocol.registry import EventRegistry, UnknownEvent
-from sync_protocol.store import ConcurrencyError, EventStore
+from event_store.database import open_database
+from event_store.ids import HybridClock, parse_hlc, uuid7
+from event_store.readers import ReaderPositions, catch_up, rebuild
+from event_store.registry import EventRegistry, UnknownEvent
+from event_store.store import ConcurrencyError, EventStore
 
 
 @dataclass(frozen=True)

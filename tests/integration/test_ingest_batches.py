@@ -3,11 +3,11 @@ rules of docs/sync-protocol.md section 3 hold whatever the batching), readers st
 end of the log, and events read for the wire are sent as stored without being decoded."""
 import pytest
 
-from sync_protocol.database import open_database
+from event_store.database import open_database
 from sync_protocol.ingest import events_of, ingest
-from sync_protocol.readers import catch_up
-from sync_protocol.registry import EventRegistry, UnknownEvent
-from sync_protocol.store import EventStore
+from event_store.readers import catch_up
+from event_store.registry import EventRegistry, UnknownEvent
+from event_store.store import EventStore
 from sync_protocol.wire import ProtocolError, to_wire
 
 ORIGIN = "019393a0-1111-7000-8000-000000000001:1"

@@ -12,7 +12,7 @@ from hub.bootstrap import message_registry
 from shared_domain import edge_facts, sales
 from shared_domain.checkin import TicketScanned
 from shared_domain.people import PersonalInfo
-from sync_protocol.ids import format_hlc, parse_hlc
+from event_store.ids import format_hlc, parse_hlc
 from tests.support.door_facts import now_hlc
 from tests.support.door_venue import (door_facts, enroll_node, envelopes, hub_with_conference,
                                       log_state, push)

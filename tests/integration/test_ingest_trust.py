@@ -11,8 +11,8 @@ from hub.venue.origins import DisallowedEvent, OriginGuard
 from shared_domain import edge_facts, payments
 from shared_domain.catalog import ALL_EVENTS
 from shared_domain.checkin import TicketScanned
-from sync_protocol.ids import format_hlc, parse_hlc
-from sync_protocol.registry import UnknownEvent
+from event_store.ids import format_hlc, parse_hlc
+from event_store.registry import UnknownEvent
 from sync_protocol.server import MAX_BODY_BYTES
 from tests.support.door_venue import (door_facts, enroll_node, envelopes, hub_with_conference,
                                       log_state, push)

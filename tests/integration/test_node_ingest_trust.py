@@ -12,7 +12,7 @@ from onsite_node.server import create_node_app
 from shared_domain.checkin import TicketScanned
 from shared_domain.errors import DomainError
 from sync_protocol.ingest import ingest
-from sync_protocol.registry import UnknownEvent
+from event_store.registry import UnknownEvent
 from sync_protocol.signing import signed_headers
 from tests.support.door_venue import enroll_node, envelopes, hub_with_conference
 from tests.support.servers import ThreadedServer

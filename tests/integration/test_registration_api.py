@@ -199,7 +199,7 @@ def test_crash_between_saving_the_process_and_sending_its_commands_loses_nothing
     hub = api.hub
     # The process manager reads OrderPlaced and saves its state with its commands...
     for reader in hub.readers:
-        from sync_protocol.readers import catch_up
+        from event_store.readers import catch_up
         catch_up(hub.store, reader)
     assert hub.processes.state_of(order_id).state == "awaiting_reservation_confirmation"
     # ...and the process dies before dispatching any of them.
@@ -275,7 +275,7 @@ def test_read_models_rebuilt_from_scratch_equal_the_live_ones(api, conference, c
                 for m in hub.models.read_models}
 
     live = dump()
-    from sync_protocol.readers import rebuild
+    from event_store.readers import rebuild
     progress = []
     rebuild(hub.store, hub.read_models, progress=lambda d, t: progress.append((d, t)))
     assert dump() == live

@@ -4,8 +4,8 @@ import os
 import peewee
 import pytest
 
-from sync_protocol import sqltrace
-from sync_protocol.database import open_database
+from event_store import sqltrace
+from event_store.database import open_database
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from hypothesis import settings, strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from sync_protocol.ingest import events_missing_from, events_of, ingest
-from sync_protocol.registry import EventRegistry, UnknownEvent
-from sync_protocol.store import EventStore
+from event_store.registry import EventRegistry, UnknownEvent
+from event_store.store import EventStore
 from sync_protocol.wire import to_wire
 
 CONFERENCE = "conf-1"

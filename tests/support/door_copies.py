@@ -5,7 +5,7 @@ import json
 import sqlite3
 
 from shared_domain.kept_from_doors import KEPT_BACK, for_doors
-from sync_protocol.store import canonical_json, payload_hash
+from event_store.store import canonical_json, payload_hash
 
 COLUMNS = ("id, origin, seq, stream, version, type, schema, conference, data, occurred_at, "
            "hlc, causation, correlation, payload_hash")

@@ -2,7 +2,7 @@
 import time
 
 from shared_domain.checkin import TicketScanned
-from sync_protocol.ids import format_hlc
+from event_store.ids import format_hlc
 
 AT = "2026-05-04T09:00:00+00:00"
 

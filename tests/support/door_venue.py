@@ -10,7 +10,7 @@ from shared_domain import allocations, checkin, sales
 from shared_domain.people import PersonalInfo
 from shared_domain.pricing import SeatTypePrice
 from sync_protocol.signing import signed_headers
-from sync_protocol.store import utc_now
+from event_store.store import utc_now
 from tests.support.hub_api import HubClient, make_app
 
 AT = "2026-12-08T09:00:00+00:00"

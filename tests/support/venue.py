@@ -4,7 +4,7 @@ import datetime as dt
 import contoso
 from hub.venue import nodes
 from onsite_node.service import NodeConfig, NodeService
-from sync_protocol.store import utc_now
+from event_store.store import utc_now
 from tests.support.hub_api import HubClient, make_app
 from tests.support.servers import ThreadedServer
 

@@ -6,15 +6,16 @@ import pathlib
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-OURS = {"hub", "onsite_node", "shared_domain", "sync_protocol", "printers", "kiosk_ui",
+OURS = {"hub", "onsite_node", "shared_domain", "sync_protocol", "event_store", "printers", "kiosk_ui",
         "web_forms", "contoso", "contoso_demo", "benchmarks", "tests"}
 MAY_IMPORT = {
-    "hub": {"shared_domain", "sync_protocol", "web_forms"},
-    "onsite_node": {"shared_domain", "sync_protocol", "printers", "kiosk_ui"},
+    "hub": {"shared_domain", "sync_protocol", "event_store", "web_forms"},
+    "onsite_node": {"shared_domain", "sync_protocol", "event_store", "printers", "kiosk_ui"},
     "kiosk_ui": {"printers", "shared_domain", "web_forms"},
     "web_forms": set(),     # Flask helpers of the hub's pages and the kiosk
     "printers": {"shared_domain"},
-    "sync_protocol": set(),
+    "sync_protocol": {"event_store"},
+    "event_store": set(),       # the log knows nothing of the protocol that replicates it
     "shared_domain": set(),
 }
 FRAMEWORKS = {"flask", "werkzeug", "peewee", "playhouse", "requests", "zeroconf", "escpos",

@@ -7,9 +7,9 @@ from hypothesis import given, strategies as st
 
 from onsite_node import credentials as creds_file
 from sync_protocol import origin_signatures
-from sync_protocol.store import EventStore
-from sync_protocol.database import open_database
-from sync_protocol.registry import EventRegistry
+from event_store.store import EventStore
+from event_store.database import open_database
+from event_store.registry import EventRegistry
 
 PRIVATE, PUBLIC = creds_file.new_signing_key()
 SIGN = origin_signatures.signer(PRIVATE)

@@ -6,7 +6,7 @@ import dataclasses
 import logging
 import traceback
 
-from sync_protocol.store import EventStore, StoredEvent
+from event_store.store import EventStore, StoredEvent
 
 log = logging.getLogger(__name__)
 
@@ -105,5 +105,5 @@ def _event(store: EventStore, letter) -> StoredEvent:
 
 def _lock_reader(store: EventStore, name: str) -> None:
     # Holds the reader's position row on PostgreSQL, so a worker never feeds it meanwhile.
-    from sync_protocol.readers import ReaderPositions
+    from event_store.readers import ReaderPositions
     ReaderPositions(store).get(name)

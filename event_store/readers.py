@@ -4,10 +4,10 @@ from __future__ import annotations
 import logging
 from typing import Callable, Protocol
 
-from sync_protocol.database import is_postgres
-from sync_protocol.dead_letters import decoded, set_aside
-from sync_protocol.statements import Sql
-from sync_protocol.store import EventStore, StoredEvent
+from event_store.database import is_postgres
+from event_store.dead_letters import decoded, set_aside
+from event_store.statements import Sql
+from event_store.store import EventStore, StoredEvent
 
 log = logging.getLogger(__name__)
 

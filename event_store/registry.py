@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from sync_protocol.codec import from_jsonable, to_jsonable
+from event_store.codec import from_jsonable, to_jsonable
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,11 @@ from typing import Callable, Iterable, Sequence
 
 import peewee
 
-from sync_protocol.database import add_missing_columns, is_postgres
-from sync_protocol.ids import HybridClock, uuid7
-from sync_protocol.models import log_models
-from sync_protocol.registry import EventRegistry
-from sync_protocol.statements import INSERTED_COLUMNS, Statements
+from event_store.database import add_missing_columns, is_postgres
+from event_store.ids import HybridClock, uuid7
+from event_store.models import log_models
+from event_store.registry import EventRegistry
+from event_store.statements import INSERTED_COLUMNS, Statements
 
 # Any fixed number: the key of the PostgreSQL advisory lock that serialises
 # appends, so the feed position order is the commit order there too.

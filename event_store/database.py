@@ -6,7 +6,7 @@ import os
 import peewee
 from playhouse.db_url import connect
 
-from sync_protocol import sqltrace
+from event_store import sqltrace
 
 # Acknowledged facts live in this file, so every commit is synced to disk
 # (synchronous=FULL): in WAL mode NORMAL can lose the last commits on power
@@ -29,7 +29,7 @@ def open_database(target: str) -> peewee.Database:
     # IMMEDIATE: a write transaction takes the write lock when it starts, so two
     # writers never deadlock upgrading a read lock, and the commit order is the
     # order positions were handed out in.
-    # Counting statements for the benchmarks only when asked (sync_protocol/sqltrace.py).
+    # Counting statements for the benchmarks only when asked (event_store/sqltrace.py).
     kind = sqltrace.TracedSqliteDatabase if sqltrace.trace_folder() else peewee.SqliteDatabase
     return kind(target, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE",
                 check_same_thread=False)
