@@ -1,7 +1,9 @@
 """Open the database a log lives in: a SQLite file (WAL) or a PostgreSQL URL."""
 from __future__ import annotations
 
+import fcntl
 import os
+import threading
 
 import peewee
 from playhouse.db_url import connect
@@ -20,6 +22,85 @@ SQLITE_PRAGMAS = {
 }
 
 
+class WriterTurns:
+    """One write transaction at a time on a SQLite file, writers waiting in line.
+
+    SQLite lets one writer in and makes the others poll: a `BEGIN IMMEDIATE` that finds
+    the write lock taken sleeps in its busy handler (1, 2, 5, 10 ... 100 ms) and tries
+    again, and under load it keeps losing to writers that arrive just as the lock is
+    freed. So the hub's request threads spent most of an order asleep in BEGIN behind the
+    pump. Writers here wait on locks that wake the next in line when the holder commits:
+    a thread lock among the process's threads, then an exclusive `flock` on
+    `<database>-writer` among the processes on that file (a web process and a pump
+    worker). SQLite's own lock stays the rule; this only queues the writers that know of
+    it, and a writer that does not (the sqlite3 shell) is still waited for by SQLite.
+
+    Made again in a forked child (a gunicorn worker): a lock another thread held at the
+    fork would stay held, and a shared open file would not exclude the parent.
+    """
+
+    def __init__(self, path: str):
+        self.path = path + "-writer"
+        self._pid: int | None = None
+        self._owner: int | None = None
+
+    def _for_this_process(self) -> None:
+        if self._pid != os.getpid():
+            self._lock = threading.Lock()
+            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+            self._pid = os.getpid()
+
+    def take(self) -> None:
+        self._for_this_process()
+        self._lock.acquire()
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_EX)
+        except BaseException:
+            self._lock.release()
+            raise
+        self._owner = threading.get_ident()
+
+    def give_back(self) -> None:
+        """Release the turn if this thread holds it (a rollback may follow a failed commit)."""
+        if self._owner != threading.get_ident() or self._pid != os.getpid():
+            return
+        self._owner = None
+        fcntl.flock(self._fd, fcntl.LOCK_UN)
+        self._lock.release()
+
+
+class SqliteLogDatabase(peewee.SqliteDatabase):
+    """SQLite whose write transactions take their turn (WriterTurns) before BEGIN."""
+
+    def __init__(self, database, *args, **kwargs):
+        super().__init__(database, *args, **kwargs)
+        self.turns = WriterTurns(database)
+
+    def begin(self, lock_type=None):
+        self.turns.take()
+        try:
+            super().begin(lock_type)
+        except BaseException:
+            self.turns.give_back()
+            raise
+
+    def commit(self):
+        try:
+            super().commit()
+        finally:
+            self.turns.give_back()
+
+    def rollback(self):
+        try:
+            super().rollback()
+        finally:
+            self.turns.give_back()
+
+
+class TracedSqliteLogDatabase(sqltrace.TracedConnections, SqliteLogDatabase):
+    """Counting statements for the benchmarks (event_store/sqltrace.py)."""
+
+
 def open_database(target: str) -> peewee.Database:
     """Open a SQLite file path (created with its folder) or a database URL."""
     if "://" in target:
@@ -30,7 +111,7 @@ def open_database(target: str) -> peewee.Database:
     # writers never deadlock upgrading a read lock, and the commit order is the
     # order positions were handed out in.
     # Counting statements for the benchmarks only when asked (event_store/sqltrace.py).
-    kind = sqltrace.TracedSqliteDatabase if sqltrace.trace_folder() else peewee.SqliteDatabase
+    kind = TracedSqliteLogDatabase if sqltrace.trace_folder() else SqliteLogDatabase
     return kind(target, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE",
                 check_same_thread=False)
 

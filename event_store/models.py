@@ -68,21 +68,6 @@ def log_models(db: peewee.Database) -> SimpleNamespace:
         class Meta:
             table_name = "snapshot"
 
-    class MessageLogEntry(Base):
-        """Every command and event handled, for audit (the original's V2 message log)."""
-        id = peewee.BigAutoField()
-        kind = peewee.CharField(max_length=10)
-        message_id = peewee.CharField(max_length=120, null=True)
-        type = peewee.CharField(max_length=120)
-        handler = peewee.CharField(max_length=120)
-        correlation = peewee.CharField(max_length=120, null=True, index=True)
-        body = peewee.TextField()
-        outcome = peewee.CharField(max_length=200, default="ok")
-        logged_at = peewee.CharField(max_length=40)
-
-        class Meta:
-            table_name = "message_log"
-
     class IntegrityConflict(Base):
         """A different payload offered under an (origin, seq) already held: kept, never applied."""
         id = peewee.BigAutoField()
@@ -134,7 +119,7 @@ def log_models(db: peewee.Database) -> SimpleNamespace:
 
     return SimpleNamespace(Base=Base, EventRecord=EventRecord, OriginSeq=OriginSeq, SeenNonce=SeenNonce,
                            ReaderPosition=ReaderPosition, Snapshot=Snapshot,
-                           MessageLogEntry=MessageLogEntry, IntegrityConflict=IntegrityConflict,
+                           IntegrityConflict=IntegrityConflict,
                            DeadLetter=DeadLetter,
-                           all=[EventRecord, OriginSeq, ReaderPosition, Snapshot, MessageLogEntry,
+                           all=[EventRecord, OriginSeq, ReaderPosition, Snapshot,
                                 IntegrityConflict, SeenNonce, DeadLetter])

@@ -17,6 +17,10 @@ the COMMIT that `sqlite3.Connection.commit` sends and each row of an `executeman
 - autocommit_reads: every SELECT run outside a transaction (SQLite gives it a read
   snapshot of its own; it takes no write lock and commits nothing, so it is no
   transaction above).
+
+With CONTOSO_SQL_TRACE_TEXTS=1 as well, each process also writes how often each statement
+text ran (digits blanked, so savepoint names fold together) to `<folder>/texts-<pid>.json`:
+where a count comes from, statement by statement.
 """
 from __future__ import annotations
 
@@ -24,12 +28,13 @@ import atexit
 import glob
 import json
 import os
+import re
 import threading
 import time
 
-import peewee
-
 ENV = "CONTOSO_SQL_TRACE"
+TEXTS_ENV = "CONTOSO_SQL_TRACE_TEXTS"
+_DIGITS = re.compile(r"[0-9a-f]{6,}|[0-9]+")
 FLUSH_SECONDS = 0.25
 WRITES = frozenset({"insert", "update", "delete", "replace", "create", "drop", "alter"})
 
@@ -39,8 +44,9 @@ def trace_folder() -> str | None:
     return os.environ.get(ENV) or None
 
 
-class TracedSqliteDatabase(peewee.SqliteDatabase):
-    """A SqliteDatabase whose every connection reports its statements to this process's counts."""
+class TracedConnections:
+    """Mixed into a SqliteDatabase: every connection reports its statements to this
+    process's counts."""
 
     def _add_conn_hooks(self, conn):
         _process_counts().watch(conn)   # first, so the connection's PRAGMAs are counted too
@@ -52,17 +58,21 @@ class _ConnectionTrace:
     (peewee: a connection per thread), so the trace takes no lock."""
 
     __slots__ = ("statements", "transactions", "commits_written", "autocommit_reads",
-                 "kinds", "in_transaction", "wrote")
+                 "kinds", "in_transaction", "wrote", "texts")
 
-    def __init__(self):
+    def __init__(self, texts: bool = False):
         self.statements = self.transactions = self.commits_written = 0
         self.autocommit_reads = 0
         self.kinds: dict[str, int] = {}
         self.in_transaction = self.wrote = False
+        self.texts: dict[str, int] | None = {} if texts else None
 
     def __call__(self, sql: str) -> None:
         kind = sql[:12].partition(" ")[0].lower()
         self.statements += 1
+        if self.texts is not None:
+            text = _DIGITS.sub("#", sql[:300])
+            self.texts[text] = self.texts.get(text, 0) + 1
         self.kinds[kind] = self.kinds.get(kind, 0) + 1
         if kind == "begin":
             self.in_transaction, self.wrote = True, False
@@ -92,12 +102,13 @@ class _Counts:
         self.lock = threading.Lock()
         self.connections: list[_ConnectionTrace] = []
         self.flushed: str | None = None
+        self.texts = bool(os.environ.get(TEXTS_ENV))
         os.makedirs(folder, exist_ok=True)
         threading.Thread(target=self._flush_forever, name="sql-trace", daemon=True).start()
         atexit.register(self.flush)
 
     def watch(self, conn) -> None:
-        trace = _ConnectionTrace()
+        trace = _ConnectionTrace(self.texts)
         with self.lock:
             self.connections.append(trace)
         conn.set_trace_callback(trace)
@@ -126,6 +137,20 @@ class _Counts:
             f.write(text)
         os.replace(path + ".tmp", path)   # a reader never sees half a file
         self.flushed = text
+        if self.texts:
+            self._flush_texts()
+
+    def _flush_texts(self) -> None:
+        with self.lock:
+            connections = list(self.connections)
+        texts: dict[str, int] = {}
+        for c in connections:
+            for sql, n in c.texts.copy().items():
+                texts[sql] = texts.get(sql, 0) + n
+        path = os.path.join(self.folder, f"texts-{self.pid}.json")
+        with open(path + ".tmp", "w") as f:
+            json.dump(texts, f, indent=0, sort_keys=True)
+        os.replace(path + ".tmp", path)
 
     def _flush_forever(self) -> None:
         while True:

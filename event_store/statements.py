@@ -1,5 +1,5 @@
-"""The event store's hot statements, written once per store: append, load, the feed and the
-message log run on every command and every pump round, and building their SQL with peewee
+"""The event store's hot statements, written once per store: append, load and the feed run
+on every command and every pump round, and building their SQL with peewee
 each time cost more than running it (docs/performance.md)."""
 from __future__ import annotations
 
@@ -11,15 +11,12 @@ EVENT_COLUMNS = ("position", "id", "origin", "seq", "stream", "version", "type",
                  "signature")
 # What an append writes: the envelope (but its position), its hash, when it was stored.
 INSERTED_COLUMNS = (*EVENT_COLUMNS[1:], "payload_hash", "stored_at")
-LOGGED_COLUMNS = ("kind", "message_id", "type", "handler", "correlation", "body", "outcome",
-                  "logged_at")
 
 
 class Statements:
     """SQL text with placeholders for one database; run with `db.execute_sql(sql, params)`."""
 
-    def __init__(self, db: peewee.Database, event_table: str, log_table: str,
-                 seq_table: str = "origin_seq"):
+    def __init__(self, db: peewee.Database, event_table: str, seq_table: str = "origin_seq"):
         p, q = db.param, _quoted(db)
         columns = ", ".join(q(c) for c in EVENT_COLUMNS)
         events = f"SELECT {columns} FROM {q(event_table)}"
@@ -31,7 +28,6 @@ class Statements:
         self.insert_event = _insert(db, event_table, INSERTED_COLUMNS)
         self.next_seq = (f"UPDATE {q(seq_table)} SET {q('seq')} = {q('seq')} + {p} "
                          f"WHERE {q('origin')} = {p} RETURNING {q('seq')}")
-        self.insert_log = _insert(db, log_table, LOGGED_COLUMNS)
 
 
 def _quoted(db: peewee.Database):

@@ -7,7 +7,7 @@ import json
 import sqlite3
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Sequence
 
 import peewee
 
@@ -76,7 +76,6 @@ class EventStore:
         self.hlc = hlc or HybridClock(lambda: int(self.clock().timestamp() * 1000))
         self.models = log_models(db)
         self.sql = Statements(db, self.models.EventRecord._meta.table_name,
-                              self.models.MessageLogEntry._meta.table_name,
                               self.models.OriginSeq._meta.table_name)
         self._returning = " RETURNING " + db.quote[0] + "position" + db.quote[1] \
             if is_postgres(db) else ""
@@ -260,18 +259,3 @@ class EventStore:
         S = self.models.Snapshot
         row = S.get_or_none(S.stream == stream)
         return None if row is None else (row.version, json.loads(row.data))
-
-    def log_message(self, kind: str, message, *, handler: str, message_id: str | None = None,
-                    correlation: str | None = None, outcome: str = "ok") -> None:
-        """Record a command or event handled (audit trail)."""
-        type_, _, body = self.registry.encode(message)
-        self.db.execute_sql(self.sql.insert_log, (
-            kind, message_id, type_, handler, correlation, canonical_json(body), outcome[:200],
-            self.clock().isoformat()))
-
-    def messages(self, correlation: str | None = None) -> Iterable:
-        M = self.models.MessageLogEntry
-        query = M.select().order_by(M.id)
-        if correlation is not None:
-            query = query.where(M.correlation == correlation)
-        return query

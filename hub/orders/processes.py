@@ -53,9 +53,6 @@ class RegistrationProcesses:
             self._sql.run(self._save, (process_id, new_state.state, body, new_state.state, body))
         for out in outgoing:
             self.hub.bus.send(out.command, deliver_at=out.deliver_at, correlation=process_id)
-        self.hub.store.log_message("event", message, handler="RegistrationProcess",
-                                   message_id=causation_id, correlation=process_id,
-                                   outcome=f"{len(outgoing)} commands")
 
     @staticmethod
     def load(data: str | None):

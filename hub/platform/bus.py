@@ -87,13 +87,11 @@ class CommandBus:
                 with self.hub.db.atomic():    # a savepoint
                     handler(command, row.id, row.correlation)
                     self._finish(row.id, DONE)
-                    self._log(command, handler, row)
                 return None
             except ConcurrencyError:
                 log.info("retrying %s %s after a concurrency clash", row.type, row.id)
             except DomainError as refusal:
                 self._finish(row.id, REFUSED, refusal.message, code=refusal.code)
-                self._log(command, handler, row, outcome=refusal.code)
                 return None
             except Exception as broken:
                 return self._set_aside(row, broken)
@@ -106,11 +104,6 @@ class CommandBus:
         self._finish(row.id, FAILED, f"{type(broken).__name__}: {broken!r}"[:2000]
                      .replace("\x00", ""))
         return broken
-
-    def _log(self, command, handler, row, *, outcome: str = "ok") -> None:
-        self.hub.store.log_message("command", command, handler=handler.__name__,
-                                   message_id=row.id, correlation=row.correlation,
-                                   outcome=outcome)
 
     def _finish(self, command_id: str, status: str, error: str = "", *, code: str = "") -> None:
         self._sql.run(self._finished,
@@ -131,8 +124,6 @@ class CommandBus:
                     handler(command, command_id, correlation)
                     if not self._store_handled(command_id, type_, body, correlation, DONE):
                         raise _SentMeanwhile()
-                    self.hub.store.log_message("command", command, handler=handler.__name__,
-                                               message_id=command_id, correlation=correlation)
                 return command_id
             except ConcurrencyError:
                 log.info("retrying %s %s after a concurrency clash", type_, command_id)
@@ -142,9 +133,6 @@ class CommandBus:
                 with self.hub.db.atomic():
                     self._store_handled(command_id, type_, body, correlation, REFUSED,
                                         refusal.message, refusal.code)
-                    self.hub.store.log_message("command", command, handler=handler.__name__,
-                                               message_id=command_id, correlation=correlation,
-                                               outcome=refusal.code)
                 raise
             except Exception as broken:
                 log.error("command %s %s failed", type_, command_id, exc_info=broken)

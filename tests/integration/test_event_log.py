@@ -186,13 +186,6 @@ def test_rebuild_from_zero_equals_live_and_reports_progress(store):
     assert seen[-1] == (29, 29) and len(seen) == 5
 
 
-def test_message_log_records_what_was_handled(store):
-    store.log_message("command", ThingHappened("1", 2), handler="h", message_id="m1",
-                      correlation="c9")
-    [entry] = store.messages("c9")
-    assert entry.kind == "command" and entry.type == "ThingHappened" and entry.message_id == "m1"
-
-
 def test_uuid7_sorts_in_creation_order_and_is_version_7():
     ids = [uuid7() for _ in range(2000)]
     assert ids == sorted(ids)

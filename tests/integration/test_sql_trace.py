@@ -1,7 +1,6 @@
 """The SQL trace the benchmarks count with: off by default, and its counting rules."""
 import os
 
-import peewee
 import pytest
 
 from event_store import sqltrace
@@ -35,7 +34,7 @@ def delta(db, folder, before) -> dict:
 def test_the_trace_is_off_unless_asked(tmp_path, monkeypatch):
     monkeypatch.delenv(sqltrace.ENV, raising=False)
     db = open_database(str(tmp_path / "plain.sqlite3"))
-    assert type(db) is peewee.SqliteDatabase
+    assert not isinstance(db, sqltrace.TracedConnections)
 
 
 def test_a_transaction_that_wrote_is_one_commit_written(traced):

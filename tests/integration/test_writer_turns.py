@@ -1,0 +1,100 @@
+"""Writers on one SQLite file wait in line (event_store/database.py WriterTurns) instead of
+polling in SQLite's busy handler: a thread or process that wants to write waits until the
+writer before it commits or rolls back, and a failed BEGIN or a rollback gives the turn back."""
+import fcntl
+import multiprocessing
+import os
+import threading
+
+import peewee
+import pytest
+
+from event_store.database import open_database
+
+
+@pytest.fixture
+def path(tmp_path):
+    db = open_database(str(tmp_path / "log.sqlite3"))
+    db.execute_sql("CREATE TABLE t (n INTEGER)")
+    db.close()
+    return str(tmp_path / "log.sqlite3")
+
+
+def test_a_second_thread_waits_for_the_first_writer_to_commit(path):
+    db = open_database(path)
+    order, started = [], threading.Event()
+
+    def second():
+        started.set()
+        with db.atomic():
+            order.append("second began")
+            db.execute_sql("INSERT INTO t VALUES (2)")
+
+    with db.atomic():
+        db.execute_sql("INSERT INTO t VALUES (1)")
+        thread = threading.Thread(target=second)
+        thread.start()
+        started.wait()
+        thread.join(0.3)
+        assert thread.is_alive() and order == []    # waiting for its turn, not in SQLite
+        order.append("first commits")
+    thread.join(5)
+    assert order == ["first commits", "second began"]
+    assert [n for n, in db.execute_sql("SELECT n FROM t ORDER BY rowid")] == [1, 2]
+
+
+def test_a_rollback_and_a_failed_begin_give_the_turn_back(path):
+    db = open_database(path)
+    with pytest.raises(ZeroDivisionError):
+        with db.atomic():
+            db.execute_sql("INSERT INTO t VALUES (1)")
+            1 / 0
+    with pytest.raises(peewee.OperationalError):
+        db.begin("NOT A LOCK TYPE")
+    done = []
+    thread = threading.Thread(target=lambda: (db.atomic().__enter__(), done.append(1),
+                                              db.commit()))
+    thread.start()
+    thread.join(5)
+    assert done == [1]
+    assert list(db.execute_sql("SELECT n FROM t")) == []
+
+
+def _hold_turn(path, held, release):
+    db = open_database(path)
+    with db.atomic():
+        db.execute_sql("INSERT INTO t VALUES (1)")
+        held.set()
+        release.wait(10)
+
+
+def test_a_writer_in_another_process_is_waited_for_in_line(path):
+    context = multiprocessing.get_context("spawn")
+    held, release = context.Event(), context.Event()
+    child = context.Process(target=_hold_turn, args=(path, held, release))
+    child.start()
+    try:
+        assert held.wait(20)
+        db = open_database(path)
+        wrote = threading.Event()
+
+        def write():
+            with db.atomic():
+                db.execute_sql("INSERT INTO t VALUES (2)")
+            wrote.set()
+
+        # The other process holds the turn's file lock (what this one waits on).
+        probe = os.open(path + "-writer", os.O_RDWR)
+        with pytest.raises(BlockingIOError):
+            fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        os.close(probe)
+        thread = threading.Thread(target=write)
+        thread.start()
+        assert not wrote.wait(0.3)
+        release.set()
+        assert wrote.wait(10)
+        thread.join(5)
+    finally:
+        release.set()
+        child.join(10)
+    assert sorted(n for n, in db.execute_sql("SELECT n FROM t")) == [1, 2]
