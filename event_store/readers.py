@@ -91,7 +91,8 @@ def wanted_types(reader) -> frozenset[str] | None:
     return frozenset(t if isinstance(t, str) else t.__name__ for t in handles)
 
 
-def feed(store: EventStore, readers: list, *, batch: int = 500, skip_locked: bool = False) -> int:
+def feed(store: EventStore, readers: list, *, batch: int = 500, skip_locked: bool = False,
+         careful: bool = True) -> int:
     """Feed every reader the events after its own position, reading the log once; inside the
     caller's transaction. Return how many (reader, event) steps were taken.
 
@@ -100,6 +101,9 @@ def feed(store: EventStore, readers: list, *, batch: int = 500, skip_locked: boo
     rolled back alone and fed again one event per savepoint, so the event it fails on is set
     aside as a dead letter and the rest still apply. Every reader fed ends at the batch's end,
     written in one statement.
+
+    `careful=False` applies the slices with no savepoint and lets a reader's failure out:
+    for a caller that rolls its whole transaction back then and feeds again with care.
     """
     positions = ReaderPositions(store)
     names = [reader.name for reader in readers]
@@ -125,7 +129,7 @@ def feed(store: EventStore, readers: list, *, batch: int = 500, skip_locked: boo
                 and (wanted is None or e.type in wanted)]
         steps += sum(1 for e in events if e.position > held[reader.name])
         if mine:
-            _apply_slice(store, reader, mine, decoded_events)
+            (_apply_slice if careful else _apply_straight)(store, reader, mine, decoded_events)
     positions.advance([name for name in held if held[name] < end], end)
     return steps
 
@@ -176,6 +180,16 @@ def _apply_slice(store: EventStore, reader, events: list[StoredEvent], cache: di
             failed[current] = error
     for index, error in failed.items():
         set_aside(store, reader.name, events[index], error)
+
+
+def _apply_straight(store: EventStore, reader, events: list[StoredEvent], cache: dict) -> None:
+    """A reader's slice with no savepoint: a failure goes to the caller, who undoes it all."""
+    many = getattr(reader, "apply_many", None)
+    if many is not None:
+        many([_decoded_once(store, event, cache) for event in events])
+    else:
+        for event in events:
+            reader.apply(_decoded_once(store, event, cache))
 
 
 def _decoded_once(store: EventStore, event: StoredEvent, cache: dict) -> StoredEvent:

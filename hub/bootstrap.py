@@ -96,10 +96,15 @@ class Hub:
         events, queue, positions = (q(m._meta.table_name) for m in (
             self.store.models.EventRecord, self.models.QueuedCommand,
             self.store.models.ReaderPosition))
+        # One statement: the log's end, whether a command is due, and the readers' lowest
+        # position and how many of them have a row.
+        names = ", ".join([p] * len(self.readers))
         self._idle_check = (
             f"SELECT (SELECT MAX({q('position')}) FROM {events}), EXISTS(SELECT 1 FROM {queue} "
-            f"WHERE {q('status')} = {p} AND {q('deliver_at')} <= {p})")
-        self._positions = f"SELECT {q('name')}, {q('position')} FROM {positions}"
+            f"WHERE {q('status')} = {p} AND {q('deliver_at')} <= {p}), "
+            f"(SELECT MIN({q('position')}) FROM {positions} WHERE {q('name')} IN ({names})), "
+            f"(SELECT COUNT(*) FROM {positions} WHERE {q('name')} IN ({names}))")
+        self._reader_names = tuple(reader.name for reader in self.readers)
 
     @property
     def hub_id(self) -> str:
@@ -153,26 +158,35 @@ class Hub:
         """One unit of work: read the log once, feed every reader the events after its own
         position, handle the due commands, and commit once; return the work done.
 
-        A reader's or command's failure is rolled back alone in its savepoint (a reader sets
-        the event aside, event_store/readers.py; a command is marked failed, hub/platform/bus.py).
+        The round is first tried straight, with no savepoint: every reader's slice and every
+        command in the one transaction. Should anything in it fail, be refused or clash, the
+        whole transaction is rolled back and the round run again with care: each reader's
+        slice and each command in a savepoint of its own, so a failure is rolled back alone
+        (a reader sets the event aside, event_store/readers.py; a command is marked refused
+        or failed, hub/platform/bus.py). Refusals and failures are rare in a round, and
+        savepoints were a seventh of the statements of an order.
         When everything is caught up the round is one read and no write transaction.
         """
         if not self.has_work():
             return 0
+        skip_locked = is_postgres(self.db)
+        try:
+            with self.db.atomic():
+                return (feed(self.store, self.readers, batch=PUMP_BATCH,
+                             skip_locked=skip_locked, careful=False)
+                        + self.bus.dispatch_due(careful=False))
+        except Exception as failed:   # all of it undone: again, each part on its own
+            log.debug("hub pump: a round went wrong straight (%r); run again with care", failed)
         with self.db.atomic():
-            work = feed(self.store, self.readers, batch=PUMP_BATCH,
-                        skip_locked=is_postgres(self.db))
-            work += self.bus.dispatch_due()
-        return work
+            return (feed(self.store, self.readers, batch=PUMP_BATCH, skip_locked=skip_locked)
+                    + self.bus.dispatch_due())
 
     def has_work(self) -> bool:
-        """Whether a reader is behind the log or a command is due: two reads, no lock."""
-        last, any_due = self._sql.run(self._idle_check,
-                                      ("pending", self.clock().isoformat())).fetchone()
-        if any_due:
-            return True
-        held = dict(self._sql.run(self._positions).fetchall())
-        return any(held.get(reader.name, -1) < (last or 0) for reader in self.readers)
+        """Whether a reader is behind the log or a command is due: one read, no lock."""
+        last, any_due, lowest, rows = self._sql.run(
+            self._idle_check, ("pending", self.clock().isoformat(), *self._reader_names,
+                               *self._reader_names)).fetchone()
+        return bool(any_due) or rows < len(self._reader_names) or (lowest or 0) < (last or 0)
 
     @staticmethod
     def _isolated(step: Callable[[], int]) -> int:

@@ -55,14 +55,26 @@ class CommandBus:
                                      "", "", correlation, now, None))
         return command_id
 
-    def dispatch_due(self, limit: int = 100) -> int:
+    def dispatch_due(self, limit: int = 100, *, careful: bool = True) -> int:
         """Handle the commands that are due, each in a savepoint of one transaction (the
         caller's, when there is one: the pump's round); return how many were handled.
 
         On PostgreSQL the due rows are claimed with FOR UPDATE SKIP LOCKED, so several
         workers share the queue and each command is handled by exactly one of them.
+
+        `careful=False` (inside a caller's transaction only) handles them with no savepoint
+        and lets any refusal, clash or failure out, for a caller that then rolls everything
+        back and dispatches again with care.
         """
         db = self.hub.db
+        if not careful:
+            assert db.in_transaction(), "straight dispatch needs the caller's transaction"
+            rows = self._claim_due(limit)
+            for row in rows:
+                command = self.hub.registry.decode(row.type, 1, json.loads(row.body))
+                self.handlers[type(command)](command, row.id, row.correlation)
+                self._finish(row.id, DONE)
+            return len(rows)
         with nullcontext() if db.in_transaction() else db.atomic():
             rows = self._claim_due(limit)
             for row in rows:
