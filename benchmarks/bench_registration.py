@@ -184,15 +184,18 @@ def on_sqlite(orders: int, work: str) -> None:
     try:
         note(f"SQLite: {orders} orders, {CLIENTS} concurrent clients, capacity below demand")
         before = settled_totals(trace)
+        cpu_before = server.cpu_seconds()
         run = register_all(server.url, seat_types, orders, CLIENTS)
         wait_for_assignments(query, conference_id, run.confirmed)
+        cpu = server.cpu_seconds() - cpu_before
         after = settled_totals(trace)
     finally:
         server.stop()
     log = sold_per_seat_type(query, conference_id)
     note("baseline: the same events as raw appends")
     figure("registration", run, raw_appends(database, start, work), log, seat_types,
-           **per_order(before, after, run.confirmed))
+           **per_order(before, after, run.confirmed),
+           hub_cpu_ms_per_order=round(1000 * cpu / run.confirmed, 1))
 
 
 def scale_out() -> tuple[tuple[str, ...], bool]:
@@ -239,7 +242,8 @@ def on_postgres(orders: int, work: str) -> None:
         figure("registration_postgres", run, postgres.raw_appends(url, start, by_transaction),
                log, seat_types, web_processes=web, workers=workers,
                **{f"{k}_per_order": round((after[k] - before[k]) / run.confirmed, 1)
-                  for k in ("statements", "transactions", "fsyncs")})
+                  for k in ("statements", "transactions", "fsyncs")},
+               hub_cpu_ms_per_order=round(1000 * run.hub_cpu_seconds / run.confirmed, 1))
     finally:
         cluster.stop()
 
@@ -254,8 +258,10 @@ def serve_on_postgres(url: str, hub_dir: str, work: str, seat_types: dict, order
     try:
         note(f"PostgreSQL: {orders} orders, {CLIENTS} clients, hub run {' '.join(options)}"
              f"{f' + {len(pumps)} workers' if pumps else ''}")
+        cpu_before = sum(p.cpu_seconds() for p in (server, *pumps))
         run = register_all(server.url, seat_types, orders, CLIENTS)
         settle(run.confirmed)
+        run.hub_cpu_seconds = sum(p.cpu_seconds() for p in (server, *pumps)) - cpu_before
     finally:
         server.stop()
         for pump in pumps:

@@ -59,6 +59,11 @@ class Process:
                 time.sleep(0.05)
         raise TimeoutError(f"{self.url}{path} not ready; see {self.log.name}")
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) of this process and every descendant alive now, from
+        /proc: what the hub spent, whatever else the machine was doing meanwhile."""
+        return tree_cpu_seconds(self.pid)
+
     def memory_kb(self) -> dict[str, int]:
         """VmRSS (resident now) and VmHWM (peak resident) from /proc."""
         out = {}
@@ -234,3 +239,21 @@ def read_db(path: str, query: str, params=()) -> list[tuple]:
 
 def node_database(data_dir: str) -> str:
     return os.path.join(data_dir, "node.sqlite3")
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """utime + stime of a process and its live descendants (Linux /proc), in seconds."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            with open(f"/proc/{current}/stat") as f:
+                fields = f.read().rpartition(")")[2].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as f:
+                    todo.extend(int(child) for child in f.read().split())
+        except (FileNotFoundError, ProcessLookupError):
+            continue   # it ended meanwhile
+    return total

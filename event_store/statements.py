@@ -54,5 +54,27 @@ class Sql:
         return _insert(self.db, table, columns) + (" ON CONFLICT DO NOTHING" if ignore_taken
                                                     else "")
 
+    def update(self, table: str, columns: tuple[str, ...], where: tuple[str, ...]) -> str:
+        """UPDATE setting these columns, for the rows whose `where` columns equal the
+        parameters after theirs."""
+        q, p = self.q, self.p
+        return (f"UPDATE {q(table)} SET {', '.join(f'{q(c)} = {p}' for c in columns)} "
+                f"WHERE {' AND '.join(f'{q(c)} = {p}' for c in where)}")
+
+    def upsert(self, table: str, columns: tuple[str, ...], key: tuple[str, ...],
+               update: tuple[str, ...]) -> str:
+        """INSERT of these columns; a row whose `key` is taken gets the `update` columns
+        from the values offered (ON CONFLICT ... DO UPDATE, SQLite 3.24 and PostgreSQL)."""
+        q = self.q
+        return (_insert(self.db, table, columns)
+                + f" ON CONFLICT ({', '.join(q(c) for c in key)}) DO UPDATE SET "
+                + ", ".join(f"{q(c)} = excluded.{q(c)}" for c in update))
+
     def run(self, sql: str, params: tuple = ()):
         return self.db.execute_sql(sql, params)
+
+    def run_many(self, sql: str, rows: list[tuple]) -> None:
+        """One statement for many rows (sqlite3's and psycopg2's executemany)."""
+        if rows:
+            cursor = self.db.cursor()
+            cursor.executemany(sql, rows)
