@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hub.platform.errors import Refused
 from shared_domain import edge_facts
 from shared_domain.conferences import ACCESS_CODE_ALPHABET
+from shared_domain.errors import DomainError
 from shared_domain.kept_from_doors import for_doors
 from sync_protocol import origin_signatures
 from event_store.ids import uuid7
