@@ -32,8 +32,8 @@ def locate():
             conference = management.locate(current_hub(), form["owner_email"],
                                            form["access_code"], client=client_address())
         except DomainError as refusal:     # too many wrong codes: wait
-            return (_index_page(form=form, errors={FORM_ERROR: refusal.message}), status_of(refusal),
-                    retry_headers(refusal))
+            return (_index_page(form=form, errors={FORM_ERROR: refusal.message}),
+                    status_of(refusal), retry_headers(refusal))
         if conference is not None:
             owner_session.remember(conference)
             return redirect(url_for("conference_admin.dashboard", slug=conference.slug))
