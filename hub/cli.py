@@ -225,7 +225,7 @@ def create_admin(args) -> int:
     import getpass
 
     from hub.accounts import admins
-    from hub.http.errors import ApiError
+    from shared_domain.errors import DomainError
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
@@ -236,8 +236,9 @@ def create_admin(args) -> int:
     hub = bootstrap(config_from(args))
     try:
         admin = admins.create_admin(hub, args.email, password)
-    except ApiError as refusal:
-        details = "; ".join(f"{k}: {v}" for k, v in refusal.fields.items())
+    except DomainError as refusal:
+        fields = getattr(refusal, "fields", {})
+        details = "; ".join(f"{k}: {v}" for k, v in fields.items())
         print(f"{refusal.message} {details}".strip(), file=sys.stderr)
         return 2
     finally:

@@ -7,7 +7,8 @@ import logging
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from hub.accounts import guesses
-from hub.http.errors import ApiError
+from hub.platform.errors import Refused
+from shared_domain.errors import DomainError
 from event_store.ids import uuid7
 
 log = logging.getLogger("hub.admin")
@@ -32,11 +33,11 @@ def create_admin(hub, email: str, password: str):
     if len(password or "") < MIN_PASSWORD_LENGTH:
         errors["password"] = f"Use at least {MIN_PASSWORD_LENGTH} characters."
     if errors:
-        raise ApiError(400, "invalid_fields", "Some fields are not valid.", errors)
+        raise Refused("invalid_fields", "Some fields are not valid.", errors)
     A = hub.models.AdminUser
     with hub.db.atomic():
         if A.get_or_none(A.email == email) is not None:
-            raise ApiError(409, "admin_exists", f"There is already an admin {email}.")
+            raise DomainError("admin_exists", f"There is already an admin {email}.")
         return A.create(id=uuid7(), email=email, password_hash=generate_password_hash(password),
                         created_at=hub.clock().isoformat())
 
@@ -51,7 +52,7 @@ def sign_in(hub, email: str, password: str, client: str):
     key = f"admin:{email}"
     try:
         guesses.refuse_if_guessing(hub, key, client, "sign-ins")
-    except ApiError:
+    except guesses.TooManyGuesses:
         log.warning("admin sign-in refused (rate limit) for %r from %s", email, client)
         raise
     A = hub.models.AdminUser
@@ -60,7 +61,7 @@ def sign_in(hub, email: str, password: str, client: str):
                                password or ""):
         guesses.remember(hub, key, client, succeeded=False)
         log.warning("admin sign-in failed for %r from %s", email, client)
-        raise ApiError(401, "unauthorized", "The email or password is wrong.")
+        raise DomainError("unauthorized", "The email or password is wrong.")
     guesses.remember(hub, key, client, succeeded=True)
     A.update(last_sign_in=hub.clock().isoformat()).where(A.id == admin.id).execute()
     log.info("admin %s signed in from %s", email, client)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from hub.http.errors import ApiError
+from hub.platform.errors import Refused
 
 MAX_FAILURES = 5                     # per (account, address) since its last success
 ADDRESS_CEILING = 20                 # per address, for one kind of secret
@@ -29,20 +29,13 @@ KNOWN_FOR = dt.timedelta(days=30)    # a success makes the pair known this long
 KEY_LENGTH, CLIENT_LENGTH = 254, 64
 
 
-class TooManyGuesses(ApiError):
-    """429 with the seconds to wait; the web layer sends them as `Retry-After`."""
+class TooManyGuesses(Refused):
+    """Too many failed tries, with the seconds to wait (hub/http sends them as `Retry-After`)."""
 
     def __init__(self, what: str, retry_after: int):
-        super().__init__(429, "too_many_attempts",
+        super().__init__("too_many_attempts",
                          f"Too many failed {what}. Wait {wait_words(retry_after)}, "
-                         "then try again.")
-        self.retry_after = retry_after
-
-
-def retry_headers(refusal: Exception) -> dict:
-    """The Retry-After header a page answering this refusal sends (none for other errors)."""
-    wait = getattr(refusal, "retry_after", None)
-    return {"Retry-After": str(wait)} if wait else {}
+                         "then try again.", retry_after=retry_after)
 
 
 def wait_words(seconds: int) -> str:
@@ -57,7 +50,7 @@ def kind_of(key: str) -> str:
 
 
 def refuse_if_guessing(hub, key: str, client: str, what: str = "attempts") -> None:
-    """Raise TooManyGuesses (429, retry_after) if any rule stops this try; record nothing."""
+    """Raise TooManyGuesses (with retry_after) if any rule stops this try; record nothing."""
     key, client = _bounded(key, client)
     wait = seconds_to_wait(hub, key, client)
     if wait > 0:

@@ -8,7 +8,7 @@ import os
 import peewee
 
 from hub.accounts import guesses
-from hub.http.errors import ApiError
+from hub.platform.errors import Refused
 from shared_domain import conferences as rules
 from shared_domain.conferences import (
     ConferenceCreated, ConferencePublished, ConferenceUnpublished, ConferenceUpdated,
@@ -58,8 +58,8 @@ def update_conference(hub, conference, fields: dict, wrong_types: dict | None = 
         conference = _reload(hub, conference)
         if values["slug"] != conference.slug:
             if conference.was_ever_published:
-                raise ApiError(409, "slug_locked",
-                               "The slug cannot change once the conference has been published.")
+                raise DomainError("slug_locked",
+                                  "The slug cannot change once the conference has been published.")
             _require_free_slug(hub, values["slug"])
         _save(conference, values)
         publish_event(hub, conference.id, ConferenceUpdated(**_event_fields(conference)))
@@ -95,8 +95,8 @@ def _require_seat_types(hub, conference) -> None:
     """A conference opens for registration only with something to register for."""
     S = hub.models.SeatType
     if not S.select().where(S.conference == conference.id).exists():
-        raise ApiError(409, "no_seat_types", "Add at least one seat type before publishing: "
-                       "registrants need something to buy.")
+        raise DomainError("no_seat_types", "Add at least one seat type before publishing: "
+                          "registrants need something to buy.")
 
 
 def locate(hub, owner_email: str, access_code: str, *, client: str = ""):
@@ -133,16 +133,16 @@ def _clean_conference(hub, fields: dict, wrong_types: dict | None = None) -> dic
     errors = rules.validate_conference(values) or _too_long(hub.models.Conference, values)
     errors = {**errors, **(wrong_types or {})}
     if errors:
-        raise ApiError(400, "invalid_fields", "Some conference fields are not valid.",
-                       fields=errors)
+        raise Refused("invalid_fields", "Some conference fields are not valid.",
+                      fields=errors)
     return values
 
 
 def _require_free_slug(hub, slug: str) -> None:
     C = hub.models.Conference
     if C.select().where(peewee.fn.LOWER(C.slug) == slug.lower()).exists():
-        raise ApiError(409, "slug_taken", f"The slug {slug!r} is already taken.",
-                       fields={"slug": "Another conference uses this slug."})
+        raise Refused("slug_taken", f"The slug {slug!r} is already taken.",
+                      fields={"slug": "Another conference uses this slug."})
 
 
 def _event_fields(conference) -> dict:
@@ -185,8 +185,8 @@ def delete_seat_type(hub, conference, seat_type_id: str) -> None:
         conference = _reload(hub, conference)
         seat_type = find_seat_type(hub, conference, seat_type_id)
         if not rules.can_delete_seat_type(conference.was_ever_published):
-            raise ApiError(409, "seat_type_in_use", "Seat types cannot be deleted once the "
-                           "conference has been published; set the quantity to 0 instead.")
+            raise DomainError("seat_type_in_use", "Seat types cannot be deleted once the "
+                              "conference has been published; set the quantity to 0 instead.")
         _set_quantity(hub, seat_type, 0)
         seat_type.delete_instance()
         publish_event(hub, conference.id, SeatDeleted(conference.id, seat_type.id))
@@ -197,7 +197,7 @@ def find_seat_type(hub, conference, seat_type_id: str):
     S = hub.models.SeatType
     seat_type = S.get_or_none((S.id == seat_type_id) & (S.conference == conference.id))
     if seat_type is None:
-        raise ApiError(404, "seat_type_not_found", "This conference has no such seat type.")
+        raise DomainError("seat_type_not_found", "This conference has no such seat type.")
     return seat_type
 
 
@@ -210,8 +210,8 @@ def _clean_seat_type(hub, fields: dict, wrong_types: dict | None = None) -> dict
         values["price_cents"] = rules.price_cents_from(raw["price"])
         errors = _too_long(hub.models.SeatType, values)
     if errors:
-        raise ApiError(400, "invalid_fields", "Some seat type fields are not valid.",
-                       fields=errors)
+        raise Refused("invalid_fields", "Some seat type fields are not valid.",
+                      fields=errors)
     return values
 
 
@@ -226,8 +226,8 @@ def _set_quantity(hub, seat_type, quantity: int) -> None:
                        correlation=seat_type.conference_id)
     except DomainError as refusal:
         if refusal.code in ("quantity_below_sold", "quantity_below_held"):
-            raise ApiError(409, refusal.code, refusal.message,
-                           fields={"quantity": refusal.message}) from None
+            raise Refused(refusal.code, refusal.message,
+                          fields={"quantity": refusal.message}) from None
         raise
 
 

@@ -8,10 +8,10 @@ from hub.conferences import management
 from hub.conferences import management_queries as queries
 from hub.http.admin_auth import client_address
 from hub.http.context import current_hub, wake_worker
-from hub.http.errors import ApiError
 from hub.http.bodies import basic_auth, basic_auth_challenge, json_body, query_text, \
     require_object_fields, typed_fields, unauthorized
 from hub.http.openapi_management import OPENAPI_COMPONENTS, OPENAPI_PATHS  # noqa: F401  (hub.openapi)
+from shared_domain.errors import DomainError
 
 bp = Blueprint("api_management", __name__, url_prefix="/api")
 bp.after_request(basic_auth_challenge("Contoso conference management"))
@@ -33,8 +33,8 @@ def owned_conference(slug: str):
     return conference
 
 
-def not_found() -> ApiError:
-    return ApiError(404, "conference_not_found", "There is no published conference here.")
+def not_found() -> DomainError:
+    return DomainError("conference_not_found", "There is no published conference here.")
 
 
 # --- public -----------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Errors the API turns into 4xx responses with a stable code."""
+"""Refusals as HTTP responses: one table from a refusal's code to its status, and the
+handlers that answer with JSON (machines) or an error page (people)."""
 from __future__ import annotations
 
 import json
@@ -9,23 +10,63 @@ from werkzeug.exceptions import HTTPException
 
 from shared_domain.errors import DomainError
 
-# The HTTP status for each domain refusal code that is not a plain 400.
+# The one place a refusal's code becomes an HTTP status. Services (everything under hub/ but
+# hub/http) and the domain raise DomainError (hub/platform/errors.py's Refused when it names
+# fields or a wait) and never a status; each code they raise is listed here on purpose
+# (tests/unit/test_import_rules.py checks it).
 STATUS_BY_CODE = {
-    "not_found": 404, "order_not_found": 404, "conference_not_found": 404,
-    "seat_type_not_found": 404, "payment_not_found": 404,
-    "unauthorized": 401, "order_expired": 409, "order_confirmed": 409,
-    "conflict": 409, "slug_taken": 409, "seat_type_in_use": 409,
-    "already_resolved": 409, "conflict_not_found": 404,
-    "quantity_below_sold": 409, "quantity_below_held": 409, "no_seat_types": 409,
+    # 400: the request itself is wrong, or asks what the rules never allow.
+    **dict.fromkeys((
+        "invalid_fields", "invalid_quantity", "invalid_price", "invalid_email", "invalid_name",
+        "invalid_company", "invalid_payment_method", "invalid_invoice_reference",
+        "invalid_amount", "invalid_direction", "invalid_handoff", "invalid_pin",
+        "unknown_seat_type", "unknown_seat_position", "unknown_order", "unknown_payment",
+        "empty_order", "empty_sale", "comment_required", "comment_too_long",
+        "resolution_not_allowed", "not_info_kind", "conference_mismatch",
+        "not_enough_free_seats", "more_than_held", "allocation_exhausted",
+        "order_not_expired", "order_not_reserved", "payment_exists", "payment_rejected",
+        "payment_completed", "payment_not_completed", "payment_reference_required",
+        "sale_cancelled", "staff_only", "unpaid", "already_checked_in", "not_checked_in",
+        "malformed", "altered", "forged", "unknown_key", "bad_ticket_key", "bad_ticket_nonce",
+        "ticket_too_large",
+        "busy", "refused",  # a command that kept clashing; a stored refusal without its code
+    ), 400),
+    **dict.fromkeys(("unauthorized", "order_auth_required"), 401),
+    **dict.fromkeys((
+        "not_found", "order_not_found", "conference_not_found", "seat_type_not_found",
+        "payment_not_found", "ticket_not_found", "conflict_not_found", "node_not_found",
+        "dead_letter_not_found",
+    ), 404),
+    **dict.fromkeys((
+        "order_expired", "order_confirmed", "reservation_pending", "nothing_reserved",
+        "registrant_missing", "slug_taken", "slug_locked", "seat_type_in_use", "no_seat_types",
+        "quantity_below_sold", "quantity_below_held", "already_resolved", "admin_exists",
+        "node_not_active", "node_revoked", "reader_unknown",
+    ), 409),
+    "too_many_attempts": 429,
 }
 
 
 class ApiError(Exception):
-    """A refusal the API reports as it is: status, code, message and per-field errors."""
+    """A refusal of the HTTP layer itself (a body that is not JSON, a missing CSRF header):
+    status, code, message and per-field errors. Services raise DomainError instead."""
 
     def __init__(self, status: int, code: str, message: str, fields: dict | None = None):
         super().__init__(message)
         self.status, self.code, self.message, self.fields = status, code, message, fields or {}
+
+
+def status_of(refusal: ApiError | DomainError) -> int:
+    """The HTTP status of a refusal: its own for an ApiError, else its code's."""
+    if isinstance(refusal, ApiError):
+        return refusal.status
+    return STATUS_BY_CODE.get(refusal.code, 400)
+
+
+def retry_headers(refusal: Exception) -> dict:
+    """Retry-After for a refusal that says how long to wait (too many guesses); else none."""
+    wait = getattr(refusal, "retry_after", None)
+    return {"Retry-After": str(wait)} if wait else {}
 
 
 def error_body(code: str, message: str, fields: dict | None = None) -> dict:
@@ -60,10 +101,16 @@ def register_error_handlers(app: Flask, page_error: PageError | None = None) -> 
 
     @app.errorhandler(DomainError)
     def domain_error(e: DomainError):
-        status = STATUS_BY_CODE.get(e.code, 400)
+        status, headers = status_of(e), retry_headers(e)
         if as_page():
-            return page_error(status, e.code, e.message)
-        return jsonify(error_body(e.code, e.message)), status
+            response = current_app.make_response(page_error(status, e.code, e.message))
+        else:
+            body = error_body(e.code, e.message, getattr(e, "fields", None))
+            if headers:
+                body["error"]["retry_after"] = e.retry_after
+            response = current_app.make_response((jsonify(body), status))
+        response.headers.update(headers)
+        return response
 
     @app.errorhandler(HTTPException)
     def http_error(e: HTTPException):

@@ -10,7 +10,7 @@ import secrets
 from dataclasses import dataclass
 
 from hub.accounts import guesses
-from hub.http.errors import ApiError
+from shared_domain.errors import DomainError
 
 TOKEN_BYTES = 32
 TOKEN_MAX_LENGTH = 100       # a token is 43 characters; anything much longer is not one
@@ -28,15 +28,15 @@ class Proof:
     session_orders: tuple[str, ...] = ()
 
 
-def auth_required() -> ApiError:
-    return ApiError(401, "order_auth_required",
-                    "Show that the order is yours: send 'Authorization: Bearer <order_token>' "
-                    "(the token given when the order was placed or found), or the registrant's "
-                    "email and the order's access code as HTTP Basic credentials.")
+def auth_required() -> DomainError:
+    return DomainError("order_auth_required",
+                       "Show that the order is yours: send 'Authorization: Bearer <order_token>' "
+                       "(the token given when the order was placed or found), or the registrant's "
+                       "email and the order's access code as HTTP Basic credentials.")
 
 
-def not_opened() -> ApiError:
-    return ApiError(404, "order_not_found", NOT_OPENED)
+def not_opened() -> DomainError:
+    return DomainError("order_not_found", NOT_OPENED)
 
 
 def issue_token(hub, order_id: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from hub.http.errors import ApiError
+from hub.platform.errors import Refused
 from shared_domain import limits
 from shared_domain.errors import DomainError
 from shared_domain.people import require_email, require_name
@@ -65,4 +65,4 @@ def _text_problem(value, longest: int) -> str | None:
 def require_valid_person(errors: dict[str, str]) -> None:
     """Refuse once, naming every bad field (400 invalid_fields)."""
     if errors:
-        raise ApiError(400, "invalid_fields", "Please correct: " + ", ".join(errors) + ".", errors)
+        raise Refused("invalid_fields", "Please correct: " + ", ".join(errors) + ".", errors)

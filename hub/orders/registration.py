@@ -11,7 +11,8 @@ from shared_domain.seats import SeatQuantity
 from event_store.ids import uuid7
 from event_store.readers import catch_up
 from hub.orders import order_access
-from hub.http.errors import ApiError
+from hub.platform.errors import Refused
+from shared_domain.errors import DomainError
 from hub.orders.order_progress import NOT_PROJECTED, version_tag
 from hub.orders.registrant_fields import (attendee_field_errors, registrant_field_errors,
                                    require_valid_person)
@@ -27,15 +28,15 @@ def published_conference(hub, slug: str):
     C = hub.models.Conference
     conference = C.get_or_none((C.slug == slug) & (C.is_published == True))  # noqa: E712
     if conference is None:
-        raise ApiError(404, "conference_not_found", f"No published conference '{slug}'.")
+        raise DomainError("conference_not_found", f"No published conference '{slug}'.")
     return conference
 
 
 def parse_seats(hub, conference_id: str, raw) -> tuple[SeatQuantity, ...]:
     """Seats asked for: known seat types of this conference, whole quantities 0..20, at least one."""
     if not isinstance(raw, list) or not raw:
-        raise ApiError(400, "invalid_fields", "Say which seats you want.",
-                       {"seats": "a list of {seat_type, quantity}"})
+        raise Refused("invalid_fields", "Say which seats you want.",
+                      {"seats": "a list of {seat_type, quantity}"})
     S = hub.models.SeatType
     known = {row.id for row in S.select(S.id).where(S.conference == conference_id)}
     seats = {}
@@ -43,16 +44,16 @@ def parse_seats(hub, conference_id: str, raw) -> tuple[SeatQuantity, ...]:
         seat_type = item.get("seat_type") if isinstance(item, dict) else None
         quantity = item.get("quantity") if isinstance(item, dict) else None
         if seat_type not in known:
-            raise ApiError(400, "unknown_seat_type", f"Unknown seat type {seat_type!r}.")
+            raise DomainError("unknown_seat_type", f"Unknown seat type {seat_type!r}.")
         if type(quantity) is not int or not 0 <= quantity <= MAX_SEATS_PER_TYPE:
-            raise ApiError(400, "invalid_quantity",
-                           f"Quantity must be a whole number from 0 to {MAX_SEATS_PER_TYPE}.",
-                           {"quantity": f"0 to {MAX_SEATS_PER_TYPE}"})
+            raise Refused("invalid_quantity",
+                          f"Quantity must be a whole number from 0 to {MAX_SEATS_PER_TYPE}.",
+                          {"quantity": f"0 to {MAX_SEATS_PER_TYPE}"})
         if seat_type in seats:
-            raise ApiError(400, "invalid_fields", "Each seat type may appear once.")
+            raise DomainError("invalid_fields", "Each seat type may appear once.")
         seats[seat_type] = quantity
     if not any(seats.values()):
-        raise ApiError(400, "empty_order", "Choose at least one seat.")
+        raise DomainError("empty_order", "Choose at least one seat.")
     return tuple(SeatQuantity(t, q) for t, q in seats.items() if q)
 
 
@@ -78,7 +79,7 @@ def order_state(hub, order_id: str) -> orders.OrderState:
     """The order's write model: the source of truth for what may happen next."""
     state = orders.fold(e.message for e in hub.store.load(orders.stream_id(order_id)))
     if state is None:
-        raise ApiError(404, "order_not_found", "There is no such order.")
+        raise DomainError("order_not_found", "There is no such order.")
     return state
 
 
@@ -101,7 +102,7 @@ def assign_registrant(hub, order_id: str, body: dict) -> None:
 def start_payment(hub, order_id: str, method: str) -> dict:
     """Only reserved seats are paid for, by a named registrant, before the reservation ends."""
     if method not in PAYMENT_METHODS:
-        raise ApiError(400, "invalid_payment_method", f"Pay by one of {', '.join(PAYMENT_METHODS)}.")
+        raise DomainError("invalid_payment_method", f"Pay by one of {', '.join(PAYMENT_METHODS)}.")
     order = order_state(hub, order_id)
     _require_payable(hub, order)
     if order.total_cents == 0:
@@ -131,17 +132,17 @@ def _payment_description(hub, order: orders.OrderState) -> str:
 
 def _require_payable(hub, order: orders.OrderState) -> None:
     if order.status == "confirmed":
-        raise ApiError(409, "order_confirmed", "This order is already confirmed.")
+        raise DomainError("order_confirmed", "This order is already confirmed.")
     if order.status == "expired" or (order.reservation_expiration is not None
                                      and order.reservation_expiration <= hub.clock()):
-        raise ApiError(409, "order_expired", "The reservation has expired; please start again.")
+        raise DomainError("order_expired", "The reservation has expired; please start again.")
     if order.status != "reserved":
-        raise ApiError(409, "reservation_pending",
-                       "Your seats are still being reserved; try again in a moment.")
+        raise DomainError("reservation_pending",
+                          "Your seats are still being reserved; try again in a moment.")
     if not any(s.quantity for s in order.reserved_seats):
-        raise ApiError(409, "nothing_reserved", "None of the requested seats could be reserved.")
+        raise DomainError("nothing_reserved", "None of the requested seats could be reserved.")
     if not order.registrant_email:
-        raise ApiError(409, "registrant_missing", "Tell us who the registrant is first.")
+        raise DomainError("registrant_missing", "Tell us who the registrant is first.")
 
 
 def complete_payment(hub, payment_id: str, *, accepted: bool) -> None:
@@ -155,7 +156,7 @@ def complete_payment(hub, payment_id: str, *, accepted: bool) -> None:
 def payment_state(hub, payment_id: str) -> payments.PaymentState:
     state = payments.fold(e.message for e in hub.store.load(payments.stream_id(payment_id)))
     if state is None:
-        raise ApiError(404, "payment_not_found", "There is no such payment.")
+        raise DomainError("payment_not_found", "There is no such payment.")
     return state
 
 
@@ -170,10 +171,10 @@ def find_order(hub, email, access_code, *, client: str = "") -> str:
     errors = {field: "Give it as text." for field, value in
               (("email", email), ("access_code", access_code)) if not isinstance(value, str)}
     if errors:
-        raise ApiError(400, "invalid_fields", "Give the email and the access code.", errors)
+        raise Refused("invalid_fields", "Give the email and the access code.", errors)
     order_id = order_access.code_opens(hub, email, access_code, client=client)
     if order_id is None:
-        raise ApiError(404, "order_not_found", "No order matches that email and access code.")
+        raise DomainError("order_not_found", "No order matches that email and access code.")
     return order_id
 
 
@@ -233,8 +234,8 @@ def ticket_png(hub, order_id: str, position: int) -> bytes:
     K = hub.models.TicketView
     ticket = K.get_or_none((K.order_id == order_id) & (K.position == position))
     if ticket is None:
-        raise ApiError(404, "ticket_not_found",
-                       "This seat has no ticket yet: assign an attendee to it first.")
+        raise DomainError("ticket_not_found",
+                          "This seat has no ticket yet: assign an attendee to it first.")
     image = qrcode.make(ticket.code, error_correction=qrcode.constants.ERROR_CORRECT_M,
                         box_size=6, border=3)
     out = io.BytesIO()

@@ -6,7 +6,7 @@ A dead letter is one reader's failure on one event; the reader went on past it
 from __future__ import annotations
 
 from hub.venue.conflict_queries import conference_slugs
-from hub.http.errors import ApiError
+from hub.platform.errors import Refused
 from shared_domain.errors import DomainError
 from event_store import dead_letters
 from event_store.dead_letters import DISMISSED, OPEN, RESOLVED, STATUSES  # noqa: F401
@@ -23,8 +23,8 @@ def open_count(hub) -> int:
 def find(hub, status: str = OPEN) -> list:
     """Dead letters of one status ("" for every one), newest failure first."""
     if status and status not in STATUSES:
-        raise ApiError(400, "invalid_fields", "Unknown status.",
-                       fields={"status": f"One of {', '.join(STATUSES)}."})
+        raise Refused("invalid_fields", "Unknown status.",
+                      fields={"status": f"One of {', '.join(STATUSES)}."})
     D = hub.store.models.DeadLetter
     query = D.select().order_by(D.last_failed_at.desc(), D.id.desc()).limit(LIST_LIMIT)
     if status:
@@ -36,7 +36,7 @@ def letter_or_404(hub, letter_id: int):
     D = hub.store.models.DeadLetter
     row = D.get_or_none(D.id == letter_id) if 0 < letter_id <= _BIGINT_MAX else None
     if row is None:
-        raise ApiError(404, "dead_letter_not_found", "There is no set-aside event with this id.")
+        raise DomainError("dead_letter_not_found", "There is no set-aside event with this id.")
     return row
 
 
@@ -79,4 +79,4 @@ def _reader_named(hub, name: str):
     for reader in hub.readers:
         if reader.name == name:
             return reader
-    raise ApiError(409, "reader_unknown", f"This hub has no reader named {name!r} any more.")
+    raise DomainError("reader_unknown", f"This hub has no reader named {name!r} any more.")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from hub.venue import allocations
-from hub.http.errors import ApiError
+from hub.platform.errors import Refused
 from shared_domain import seats_availability
 from shared_domain.seats import MAX_SEAT_QUANTITY
 
@@ -89,5 +89,5 @@ def _seat_type(hub, node, seat_type_id: str):
     return seat_type
 
 
-def _refusal(code: str, message: str, field: str = "quantity") -> ApiError:
-    return ApiError(400, code, message, fields={field: message})
+def _refusal(code: str, message: str, field: str = "quantity") -> Refused:
+    return Refused(code, message, fields={field: message})

@@ -1,7 +1,7 @@
 """Hub admin actions on node allocations: grant, ask back, and what each node holds."""
 from __future__ import annotations
 
-from hub.http.errors import ApiError
+from shared_domain.errors import DomainError
 from shared_domain import allocations, seats_availability
 from event_store.ids import uuid7
 
@@ -10,7 +10,7 @@ def allocate(hub, node, seat_type_id: str, quantity: int) -> int:
     """Move up to `quantity` free seats to a node's current epoch; return how many it got."""
     _require_seat_type(hub, node, seat_type_id)
     if node.epoch < 1 or node.revoked_at:
-        raise ApiError(409, "node_not_active", "Only an enrolled, unrevoked node gets seats.")
+        raise DomainError("node_not_active", "Only an enrolled, unrevoked node gets seats.")
     allocation_id = uuid7()
     stream = seats_availability.stream_id(node.conference_id)
     before = hub.store.stream_version(stream)
@@ -31,7 +31,7 @@ def change(hub, node, seat_type_id: str, quantity: int) -> str:
         request_reduction(hub, node, seat_type_id, -quantity)
         return (f"{node.name} is asked to give back up to {-quantity} unsold seat(s); "
                 "it does at its next sync.")
-    raise ApiError(400, "invalid_quantity", "Give a number of seats other than 0.")
+    raise DomainError("invalid_quantity", "Give a number of seats other than 0.")
 
 
 def request_reduction(hub, node, seat_type_id: str, quantity: int) -> None:
@@ -78,4 +78,4 @@ def node_key_id(node_id: str) -> str:
 def _require_seat_type(hub, node, seat_type_id: str) -> None:
     T = hub.models.SeatType
     if T.get_or_none((T.id == seat_type_id) & (T.conference == node.conference_id)) is None:
-        raise ApiError(400, "unknown_seat_type", f"Unknown seat type {seat_type_id!r}.")
+        raise DomainError("unknown_seat_type", f"Unknown seat type {seat_type_id!r}.")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from hub.venue import conflict_queries
-from hub.http.errors import ApiError
 from hub.orders.tickets import STREAM_PREFIX as TICKETS, current_tickets
 from shared_domain import checkin, conflicts
 from shared_domain.errors import DomainError
@@ -21,7 +20,7 @@ def resolve(hub, conflict_id: str, resolution: str, comment: str, by: str) -> di
     with hub.db.atomic():
         conflict = conflict_queries.conflict_by_id(hub, conflict_id)
         if conflict is None:
-            raise ApiError(404, "conflict_not_found", "There is no conflict with this id.")
+            raise DomainError("conflict_not_found", "There is no conflict with this id.")
         sides = json.loads(conflict.sides)
         other = sides[1].get("event_id", "") if len(sides) > 1 else ""
         now = hub.clock().isoformat()

@@ -12,9 +12,10 @@ from typing import Callable
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from hub.http.errors import ApiError
+from hub.platform.errors import Refused
 from shared_domain import edge_facts
 from shared_domain.conferences import ACCESS_CODE_ALPHABET
+from shared_domain.errors import DomainError
 from shared_domain.kept_from_doors import for_doors
 from sync_protocol import origin_signatures
 from event_store.ids import uuid7
@@ -48,8 +49,8 @@ def create_node(hub, conference, name: str) -> tuple:
     """Create a node for a conference and its one-time enrollment code (valid 24 h)."""
     name = (name or "").strip()
     if not 1 <= len(name) <= 100:
-        raise ApiError(400, "invalid_fields", "Give the node a name (up to 100 characters).",
-                       {"name": "1 to 100 characters"})
+        raise Refused("invalid_fields", "Give the node a name (up to 100 characters).",
+                      {"name": "1 to 100 characters"})
     now = hub.clock()
     with hub.db.atomic():
         node = hub.models.Node.create(id=uuid7(), conference_id=conference.id, name=name,
@@ -278,7 +279,7 @@ def rotate_secret(hub, node, *, retire_now: bool = False) -> str:
     """A new one-time code for the node, voiding any unused one; enrolling with it gives the
     node a new secret and epoch. With retire_now the current secret stops working at once."""
     if node.revoked_at:
-        raise ApiError(409, "node_revoked", "A revoked node cannot be given a new secret.")
+        raise DomainError("node_revoked", "A revoked node cannot be given a new secret.")
     E, N = hub.models.EnrollmentCode, hub.models.Node
     now = hub.clock()
     with hub.db.atomic():

@@ -118,3 +118,58 @@ def test_stream_names_are_built_only_by_the_domain_modules_that_own_them():
              for path in modules(package)
              for line in path.read_text().splitlines() if by_hand.search(line)}
     assert not wrong
+
+
+def test_on_the_hub_only_http_and_the_command_line_import_hub_http():
+    """Services raise DomainError and never reach for hub.http (nor Flask through it); the
+    command line starts the web server, so it may."""
+    wrong = {(str(path.relative_to(ROOT)), name) for path in modules("hub")
+             if path.relative_to(ROOT / "hub").parts[0] != "http" and path.name != "cli.py"
+             for name in imports_of(path) if name == "hub.http" or name.startswith("hub.http.")}
+    assert not wrong
+
+
+REFUSALS = {"DomainError", "Refused"}
+
+
+def refusal_codes(paths) -> dict[str, str]:
+    """code -> where, for the first string argument of every refusal built: DomainError(...),
+    Refused(...), a function annotated to return one (`_refusal("code", ...)`), and
+    super().__init__("code", ...) in a subclass of one."""
+    trees = {path: ast.parse(path.read_text(), str(path)) for path in paths}
+    builders = REFUSALS | {node.name for tree in trees.values() for node in ast.walk(tree)
+                           if isinstance(node, ast.FunctionDef) and node.returns is not None
+                           and ast.unparse(node.returns) in REFUSALS}
+    codes = {}
+    for path, tree in trees.items():
+        subclasses = [node for node in ast.walk(tree) if isinstance(node, ast.ClassDef)
+                      and {ast.unparse(base).split(".")[-1] for base in node.bases} & REFUSALS]
+        calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call)
+                 and ast.unparse(node.func).split(".")[-1] in builders]
+        calls += [node for cls in subclasses for node in ast.walk(cls)
+                  if isinstance(node, ast.Call) and ast.unparse(node.func) == "super().__init__"]
+        for call in calls:
+            if call.args and isinstance(call.args[0], ast.Constant) \
+                    and isinstance(call.args[0].value, str):
+                codes.setdefault(call.args[0].value, f"{path.name}:{call.lineno}")
+    return codes
+
+
+def test_every_refusal_code_of_the_hub_and_the_domain_has_a_status_decided_on_purpose():
+    """hub/http/errors.py's one table names each code's status; none falls to a default."""
+    from hub.http.errors import STATUS_BY_CODE
+    codes = refusal_codes(modules("hub") + modules("shared_domain"))
+    assert {"invalid_fields", "order_not_found", "too_many_attempts"} <= set(codes)
+    assert not {code: where for code, where in codes.items() if code not in STATUS_BY_CODE}
+
+
+def test_the_code_rule_reads_every_way_a_refusal_is_built(tmp_path):
+    source = tmp_path / "m.py"
+    source.write_text(
+        "def f():\n    raise DomainError('a', 'message')\n"
+        "def g(code) -> Refused:\n    return Refused(code, 'message', {'quantity': 'x'})\n"
+        "def h():\n    raise g('b')\n"
+        "class Wait(errors.Refused):\n    def __init__(self):\n        super().__init__('c', 'm')\n"
+        "def i():\n    raise errors.DomainError('d', 'message')\n"
+        "def j():\n    raise ValueError('not_a_refusal')\n")
+    assert set(refusal_codes([source])) == {"a", "b", "c", "d"}

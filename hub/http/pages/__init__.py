@@ -1,10 +1,8 @@
 """The hub's web pages: the registrant's site, the business customers' area, the admin console."""
 from __future__ import annotations
 
-from flask import Flask, jsonify
+from flask import Flask
 
-from hub.http.errors import error_body, is_machine_request
-from hub.accounts.guesses import TooManyGuesses
 from hub.http.pages import csrf, filters
 
 
@@ -24,7 +22,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["csrf_field"] = csrf.csrf_field
     app.jinja_env.filters.update(filters.FILTERS)
     app.context_processor(_reservation_window)
-    app.register_error_handler(TooManyGuesses, too_many_guesses)
     for bp in page_blueprints():
         app.register_blueprint(bp)
 
@@ -37,27 +34,6 @@ def configure_session_cookie(app: Flask) -> None:
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SECURE"] = bool(getattr(hub.config, "secure_cookies", False))
-
-
-def too_many_guesses(e: TooManyGuesses):
-    """429 with Retry-After (seconds), in the JSON error too, or on the error page."""
-    if is_machine_request():
-        body = error_body(e.code, e.message)
-        body["error"]["retry_after"] = e.retry_after
-        response = jsonify(body)
-    else:
-        from hub.http.pages.errors import error_page
-        response, _ = error_page(e.status, e.code, e.message)
-    return retry_later(response, e)
-
-
-def retry_later(response, e: TooManyGuesses):
-    """Give a 429 response the Retry-After header of the refusal."""
-    from flask import make_response
-    response = make_response(response)
-    response.status_code = 429
-    response.headers["Retry-After"] = str(e.retry_after)
-    return response
 
 
 def _reservation_window() -> dict:

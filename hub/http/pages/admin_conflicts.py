@@ -9,6 +9,7 @@ from hub.venue import node_admin
 from hub.accounts.admin_lookups import conference_or_404, conflict_or_404
 from hub.http.context import current_hub, wake_worker
 from hub.http.bodies import query_text
+from hub.http.errors import status_of
 from hub.http.pages.admin_session import admin_blueprint
 from shared_domain import conflicts
 from shared_domain.errors import DomainError
@@ -84,6 +85,8 @@ def resolve(conflict_id: str):
         conflict_resolutions.resolve(hub, conflict_id, form["resolution"], form["comment"],
                                      g.admin.email)
     except DomainError as refusal:
+        if status_of(refusal) == 404:    # no such conflict: the 404 page
+            raise
         return _conflict_page(conflict_id, errors={refusal.code: refusal.message}, form=form), 400
     wake_worker()
     flash("The conflict is resolved. The resolution reaches the nodes at their next sync.",

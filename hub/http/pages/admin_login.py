@@ -4,12 +4,12 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 
 from hub.accounts import admins
-from hub.accounts import guesses
 from hub.http.admin_auth import client_address, end_session, session_admin, start_session
 from hub.http.context import current_hub
-from hub.http.errors import ApiError
+from hub.http.errors import retry_headers, status_of
 from hub.http.pages.admin_session import not_cached, safe_next
 from hub.http.pages.csrf import page_blueprint
+from shared_domain.errors import DomainError
 
 bp = page_blueprint("admin_login", __name__, url_prefix="/admin")
 bp.after_request(not_cached)
@@ -28,9 +28,9 @@ def sign_in():
     try:
         admin = admins.sign_in(current_hub(), email, request.form.get("password", ""),
                                client_address())
-    except ApiError as refusal:
-        return (_login_page(email=email, error=refusal.message), refusal.status,
-                guesses.retry_headers(refusal))
+    except DomainError as refusal:
+        return (_login_page(email=email, error=refusal.message), status_of(refusal),
+                retry_headers(refusal))
     start_session(admin)
     return redirect(safe_next(request.args.get("next")) or url_for("admin_home.index"))
 

@@ -8,7 +8,6 @@ from hub.venue import node_admin
 from hub.venue import nodes
 from hub.accounts.admin_lookups import conference_or_404, node_or_404
 from hub.http.context import current_hub
-from hub.http.errors import ApiError
 from shared_domain.errors import DomainError
 from hub.http.pages.admin_session import admin_blueprint
 
@@ -36,7 +35,7 @@ def create():
     name = request.form.get("name", "").strip()
     try:
         node, code = nodes.create_node(current_hub(), g.conference, name)
-    except ApiError as refusal:
+    except DomainError as refusal:
         return _list_page(name=name, error=refusal.message), 400
     return _enrollment_page(node, code, created=True)
 
@@ -80,7 +79,7 @@ def change_allocation():
         message = allocation_requests.change(
             hub, node, form.get("seat_type", ""), form.get("direction", ""),
             allocation_requests.parse_amount(form.get("quantity", "")))
-    except (ApiError, DomainError) as refusal:
+    except DomainError as refusal:
         return _list_page(name="", error="", allocation_error=refusal.message,
                           allocation_form=form), 400
     flash(message, "success")

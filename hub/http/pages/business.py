@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 
-from hub.accounts import guesses
 from hub.conferences import management
 from hub.http.admin_auth import client_address
 from hub.http.context import current_hub
-from hub.http.errors import ApiError
+from hub.http.errors import retry_headers, status_of
 from hub.http.pages import owner_session
 from hub.http.pages.csrf import page_blueprint
 from hub.http.pages.forms import FORM_ERROR, form_fields, refusal_errors
+from shared_domain.errors import DomainError
 
 bp = page_blueprint("business", __name__, url_prefix="/manage")
 
@@ -31,9 +31,9 @@ def locate():
         try:
             conference = management.locate(current_hub(), form["owner_email"],
                                            form["access_code"], client=client_address())
-        except ApiError as refusal:     # too many wrong codes: wait
-            return (_index_page(form=form, errors={FORM_ERROR: refusal.message}), refusal.status,
-                    guesses.retry_headers(refusal))
+        except DomainError as refusal:     # too many wrong codes: wait
+            return (_index_page(form=form, errors={FORM_ERROR: refusal.message}),
+                    status_of(refusal), retry_headers(refusal))
         if conference is not None:
             owner_session.remember(conference)
             return redirect(url_for("conference_admin.dashboard", slug=conference.slug))
@@ -52,7 +52,7 @@ def create():
     form = form_fields(management.CONFERENCE_FIELDS)
     try:
         conference, _ = management.create_conference(current_hub(), form)
-    except ApiError as refusal:
+    except DomainError as refusal:
         return render_template("business/conference_form.html", form=form,
                                errors=refusal_errors(refusal), creating=True), 400
     owner_session.remember(conference)

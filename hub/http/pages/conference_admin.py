@@ -6,11 +6,12 @@ from flask import flash, g, redirect, render_template, url_for
 from hub.conferences import management
 from hub.conferences import management_queries as queries
 from hub.http.context import current_hub
-from hub.http.errors import ApiError
+from hub.http.errors import status_of
 from hub.http.pages.csrf import page_blueprint
 from hub.http.pages.forms import form_fields, refusal_errors
 from hub.http.pages.owner_session import owner_pages
 from shared_domain import limits
+from shared_domain.errors import DomainError
 
 bp = owner_pages(page_blueprint("conference_admin", __name__, url_prefix="/manage/<slug>"))
 
@@ -38,7 +39,7 @@ def update():
     form = form_fields(management.CONFERENCE_FIELDS)
     try:
         conference = management.update_conference(current_hub(), g.conference, form)
-    except ApiError as refusal:
+    except DomainError as refusal:
         return _form_page(form, refusal_errors(refusal, {"slug_locked": "slug"})), 400
     flash("The conference details are saved.", "success")
     return redirect(url_for(".dashboard", slug=conference.slug))
@@ -48,8 +49,8 @@ def update():
 def publish():
     try:
         management.publish(current_hub(), g.conference)
-    except ApiError as refusal:
-        if refusal.status == 404:
+    except DomainError as refusal:
+        if status_of(refusal) == 404:
             raise
         flash(refusal.message, "error")
     else:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from flask import request
 
-from hub.http.errors import ApiError
 from shared_domain.errors import DomainError
 
 FORM_ERROR = "_form"  # the key of a message that belongs to no single field
@@ -14,7 +13,7 @@ def form_fields(names) -> dict[str, str]:
     return {name: request.form[name].strip() for name in names if name in request.form}
 
 
-def refusal_errors(refusal: ApiError | DomainError, field_of_code: dict | None = None) -> dict:
+def refusal_errors(refusal: DomainError, field_of_code: dict | None = None) -> dict:
     """A service refusal as field -> message, with a form-level message when needed."""
     fields = dict(getattr(refusal, "fields", None) or {})
     field = (field_of_code or {}).get(refusal.code)

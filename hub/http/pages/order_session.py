@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, request, session
 
-from hub.http.errors import ApiError
+from shared_domain.errors import DomainError
 
 SESSION_KEY = "registrant_orders"
 MAX_REMEMBERED = 20
@@ -29,6 +29,6 @@ def order_pages(bp: Blueprint) -> Blueprint:
         order_id = (request.view_args or {}).get("order_id")
         # The same page for an unknown id and for someone else's order: ids cannot be probed.
         if order_id is not None and order_id not in held():
-            raise ApiError(404, "order_not_found", NOT_OPENED)
+            raise DomainError("order_not_found", NOT_OPENED)
 
     return bp

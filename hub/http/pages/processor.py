@@ -6,6 +6,7 @@ from flask import flash, redirect, render_template, url_for
 
 from hub.orders import registration
 from hub.http.context import current_hub, wake_worker
+from hub.http.errors import status_of
 from hub.http.pages.csrf import page_blueprint
 from hub.http.pages.order_waiting import confirmed_or_refunded, wait_for_order
 from shared_domain.errors import DomainError
@@ -25,6 +26,8 @@ def accept(payment_id: str):
     try:
         registration.complete_payment(hub, payment_id, accepted=True)
     except DomainError as refusal:
+        if status_of(refusal) == 404:    # no such payment: the 404 page
+            raise
         flash(refusal.message, "error")
         return redirect(url_for(".payment", payment_id=payment_id))
     wake_worker()
@@ -43,6 +46,8 @@ def reject(payment_id: str):
     try:
         registration.complete_payment(hub, payment_id, accepted=False)
     except DomainError as refusal:
+        if status_of(refusal) == 404:    # no such payment: the 404 page
+            raise
         flash(refusal.message, "error")
         return redirect(url_for(".payment", payment_id=payment_id))
     wake_worker()

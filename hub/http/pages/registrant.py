@@ -10,7 +10,6 @@ from hub.conferences import management_queries as queries
 from hub.orders import registrant_fields
 from hub.orders import registration
 from hub.http.context import current_hub, wake_worker
-from hub.http.errors import ApiError
 from hub.http.pages.csrf import page_blueprint
 from hub.http.pages.forms import FORM_ERROR, form_fields, refusal_errors
 from hub.http.pages.order_context import expired, form_limits, order_context
@@ -47,7 +46,7 @@ def place_order(slug: str):
     hub = current_hub()
     try:
         order_id = registration.place_order(hub, slug, wanted)
-    except (ApiError, DomainError) as refusal:
+    except DomainError as refusal:
         return _conference_page(shown, chosen, {FORM_ERROR: refusal.message}), 400
     remember(order_id)
     wake_worker()
@@ -80,7 +79,7 @@ def save_details(order_id: str):
         try:
             registration.assign_registrant(current_hub(), order_id, form)
             return redirect(url_for(".checkout", order_id=order_id))
-        except (ApiError, DomainError) as refusal:
+        except DomainError as refusal:
             errors = refusal_errors(refusal, {"invalid_email": "email"})
     return render_template("details.html", **context, form=form, errors=errors), 400
 
@@ -103,7 +102,7 @@ def pay(order_id: str):
     hub = current_hub()
     try:
         outcome = registration.start_payment(hub, order_id, "card")
-    except (ApiError, DomainError) as refusal:
+    except DomainError as refusal:
         flash(refusal.message, "error")
         return redirect(url_for(".checkout", order_id=order_id))
     wake_worker()

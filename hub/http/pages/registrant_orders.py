@@ -7,7 +7,6 @@ from hub.orders import registrant_fields
 from hub.orders import registration
 from hub.http.admin_auth import client_address
 from hub.http.context import current_hub
-from hub.http.errors import ApiError
 from hub.http.pages.csrf import page_blueprint
 from hub.http.pages.forms import form_fields, refusal_errors
 from hub.http.pages.order_context import form_limits, order_context
@@ -36,7 +35,7 @@ def locate():
                                                client=client_address())
             remember(order_id)
             return redirect(url_for(".order", order_id=order_id))
-        except ApiError as refusal:
+        except DomainError as refusal:
             errors = refusal_errors(refusal)
     return render_template("find_order.html", form=form, errors=errors), 400
 
@@ -62,7 +61,7 @@ def assign_seat(order_id: str, position: int):
             registration.assign_seat(current_hub(), order_id, position, form)
             flash(f"Seat {position + 1} is assigned to {form['email']}.", "success")
             return redirect(url_for(".seats", order_id=order_id) + f"#seat-{position}")
-        except (ApiError, DomainError) as refusal:
+        except DomainError as refusal:
             errors = refusal_errors(refusal, {"invalid_email": "email"})
     return _seats_page(order_id, position, form, errors), 400
 

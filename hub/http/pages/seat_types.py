@@ -6,11 +6,12 @@ from flask import flash, g, redirect, render_template, url_for
 from hub.conferences import management
 from hub.conferences import management_queries as queries
 from hub.http.context import current_hub, wake_worker
-from hub.http.errors import ApiError
+from hub.http.errors import status_of
 from hub.http.pages.csrf import page_blueprint
 from hub.http.pages.filters import dollars
 from hub.http.pages.forms import form_fields, refusal_errors
 from hub.http.pages.owner_session import owner_pages
+from shared_domain.errors import DomainError
 
 bp = owner_pages(page_blueprint("seat_types", __name__, url_prefix="/manage/<slug>/seat-types"))
 
@@ -25,7 +26,7 @@ def create():
     form = form_fields(management.SEAT_TYPE_FIELDS)
     try:
         seat_type = management.create_seat_type(current_hub(), g.conference, form)
-    except ApiError as refusal:
+    except DomainError as refusal:
         return _form_page(None, form, refusal_errors(refusal)), 400
     wake_worker()
     flash(f"Seat type “{seat_type.name}” added: its seats go on sale in a moment.", "success")
@@ -47,7 +48,7 @@ def update(seat_type_id: str):
     form = form_fields(management.SEAT_TYPE_FIELDS)
     try:
         management.update_seat_type(hub, g.conference, seat_type_id, form)
-    except ApiError as refusal:
+    except DomainError as refusal:
         return _form_page(seat_type, form, refusal_errors(refusal)), 400
     wake_worker()
     flash(f"Seat type “{form.get('name') or seat_type.name}” saved.", "success")
@@ -58,8 +59,8 @@ def update(seat_type_id: str):
 def delete(seat_type_id: str):
     try:
         management.delete_seat_type(current_hub(), g.conference, seat_type_id)
-    except ApiError as refusal:
-        if refusal.status == 404:
+    except DomainError as refusal:
+        if status_of(refusal) == 404:
             raise
         flash(refusal.message, "error")
     else:
