@@ -3,6 +3,8 @@ on every command and every pump round, and building their SQL with peewee
 each time cost more than running it (docs/performance.md)."""
 from __future__ import annotations
 
+from typing import Callable
+
 import peewee
 
 # The envelope's columns, in the order rows are read back (StoredEvent's fields).
@@ -78,3 +80,13 @@ class Sql:
         if rows:
             cursor = self.db.cursor()
             cursor.executemany(sql, rows)
+
+
+def prepared(db: peewee.Database, key: str, build: Callable[[Sql], str]) -> str:
+    """A statement written once per database and kept on it: `build` is called the first
+    time `key` is asked for (for the request path's reads, which peewee built anew each time)."""
+    cache = db.__dict__.setdefault("_prepared_sql", {})
+    sql = cache.get(key)
+    if sql is None:
+        sql = cache[key] = build(Sql(db))
+    return sql

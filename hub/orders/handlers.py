@@ -8,6 +8,7 @@ from shared_domain import seats_availability
 from shared_domain.conferences import access_code_from
 from shared_domain.errors import DomainError
 from shared_domain.pricing import SeatTypePrice
+from event_store.statements import prepared
 
 # Save a SeatsAvailability snapshot every this many events: one conference's
 # stream takes an event per reservation.
@@ -133,6 +134,9 @@ class Handlers:
                          causation=command_id, correlation=correlation or command_id)
 
     def prices(self, conference_id: str) -> dict[str, SeatTypePrice]:
-        S = self.hub.models.SeatType
-        rows = S.select().where(S.conference == conference_id)
-        return {row.id: SeatTypePrice(row.id, row.name, row.price_cents) for row in rows}
+        table = self.hub.models.SeatType._meta.table_name
+        sql = prepared(self.hub.db, "handlers.prices", lambda sql: (
+            f"SELECT {sql.q('id')}, {sql.q('name')}, {sql.q('price_cents')} FROM "
+            f"{sql.q(table)} WHERE {sql.q('conference_id')} = {sql.p}"))
+        return {id_: SeatTypePrice(id_, name, cents)
+                for id_, name, cents in self.hub.db.execute_sql(sql, (conference_id,))}

@@ -9,6 +9,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
+from event_store.statements import prepared
 from hub.accounts import guesses
 from shared_domain.errors import DomainError
 
@@ -42,12 +43,17 @@ def not_opened() -> DomainError:
 def issue_token(hub, order_id: str) -> str:
     """A new token that opens this order; only its hash is stored."""
     token = secrets.token_urlsafe(TOKEN_BYTES)
-    T = hub.models.OrderAccessToken
+    table = hub.models.OrderAccessToken._meta.table_name
+    insert = prepared(hub.db, "token.insert", lambda sql: sql.insert(
+        table, ("token_hash", "order_id", "created_at")))
+    prune = prepared(hub.db, "token.prune", lambda sql: (
+        f"DELETE FROM {sql.q(table)} WHERE {sql.q('order_id')} = {sql.p} AND "
+        f"{sql.q('token_hash')} NOT IN (SELECT {sql.q('token_hash')} FROM {sql.q(table)} "
+        f"WHERE {sql.q('order_id')} = {sql.p} ORDER BY {sql.q('created_at')} DESC "
+        f"LIMIT {TOKENS_KEPT_PER_ORDER})"))
     with hub.db.atomic():
-        T.create(token_hash=_digest(token), order_id=order_id, created_at=hub.clock().isoformat())
-        kept = (T.select(T.token_hash).where(T.order_id == order_id)
-                .order_by(T.created_at.desc()).limit(TOKENS_KEPT_PER_ORDER))
-        T.delete().where((T.order_id == order_id) & T.token_hash.not_in(kept)).execute()
+        hub.db.execute_sql(insert, (_digest(token), order_id, hub.clock().isoformat()))
+        hub.db.execute_sql(prune, (order_id, order_id))
     return token
 
 
@@ -79,9 +85,11 @@ def code_opens(hub, email: str, access_code: str, *, client: str = "") -> str | 
 def _token_opens(hub, order_id: str, token: str) -> bool:
     if not token or len(token) > TOKEN_MAX_LENGTH:
         return False
-    T = hub.models.OrderAccessToken
-    row = T.get_or_none(T.token_hash == _digest(token))
-    return row is not None and row.order_id == order_id
+    table = hub.models.OrderAccessToken._meta.table_name
+    opens = prepared(hub.db, "token.opens", lambda sql: (
+        f"SELECT {sql.q('order_id')} FROM {sql.q(table)} WHERE {sql.q('token_hash')} = {sql.p}"))
+    row = hub.db.execute_sql(opens, (_digest(token),)).fetchone()
+    return row is not None and row[0] == order_id
 
 
 def _digest(token: str) -> str:

@@ -4,12 +4,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
+from collections import namedtuple
 
 from shared_domain import orders, payments, seat_assignments
 from shared_domain.people import PersonalInfo
 from shared_domain.seats import SeatQuantity
 from event_store.ids import uuid7
 from event_store.readers import catch_up
+from event_store.statements import prepared
 from hub.orders import order_access
 from hub.platform.errors import Refused
 from shared_domain.errors import DomainError
@@ -178,23 +180,48 @@ def find_order(hub, email, access_code, *, client: str = "") -> str:
     return order_id
 
 
+ORDER_COLUMNS = ("order_id", "conference_id", "status", "access_code", "total_cents",
+                 "is_free_of_charge", "payment_status", "registrant_first_name",
+                 "registrant_last_name", "registrant_email", "reservation_expiration", "version")
+OrderRow = namedtuple("OrderRow", ORDER_COLUMNS)
+
+
+def _order_reads(hub) -> tuple[str, str, str]:
+    """The three reads of order_json, written once per database."""
+    tables = [m._meta.table_name for m in (hub.models.OrderView, hub.models.OrderItemView,
+                                          hub.models.OrderLineView)]
+
+    def select(columns, table, order_by):
+        return lambda sql: (f"SELECT {', '.join(sql.q(c) for c in columns)} FROM "
+                            f"{sql.q(table)} WHERE {sql.q('order_id')} = {sql.p}"
+                            + (f" ORDER BY {sql.q(order_by)}" if order_by else ""))
+    return (prepared(hub.db, "order_json.order", select(ORDER_COLUMNS, tables[0], None)),
+            prepared(hub.db, "order_json.items", select(
+                ("seat_type", "requested", "reserved"), tables[1], "id")),
+            prepared(hub.db, "order_json.lines", select(
+                ("seat_type", "name", "quantity", "unit_price_cents", "line_total_cents"),
+                tables[2], "id")))
+
+
 def order_json(hub, order_id: str) -> dict:
     """The draft and priced order as the registrant sees it (read model)."""
-    O, I, L = hub.models.OrderView, hub.models.OrderItemView, hub.models.OrderLineView
-    row = O.get_or_none(O.order_id == order_id)
+    read_order, read_items, read_lines = _order_reads(hub)
+    found = hub.db.execute_sql(read_order, (order_id,)).fetchone()
+    row = OrderRow(*found) if found else None
     if row is None:
         order = order_state(hub, order_id)  # placed, not yet projected
         return {"order_id": order_id, "conference_id": order.conference_id,
                 "status": "pending_reservation", "items": [], "lines": [], "total_cents": 0,
                 "version": version_tag(*NOT_PROJECTED)}
-    items = [{"seat_type": i.seat_type, "requested": i.requested, "reserved": i.reserved}
-             for i in I.select().where(I.order_id == order_id).order_by(I.id)]
-    lines = [{"seat_type": l.seat_type, "name": l.name, "quantity": l.quantity,
-              "unit_price_cents": l.unit_price_cents, "line_total_cents": l.line_total_cents}
-             for l in L.select().where(L.order_id == order_id).order_by(L.id)]
+    items = [{"seat_type": seat_type, "requested": requested, "reserved": reserved}
+             for seat_type, requested, reserved in hub.db.execute_sql(read_items, (order_id,))]
+    lines = [{"seat_type": seat_type, "name": name, "quantity": quantity,
+              "unit_price_cents": unit, "line_total_cents": total}
+             for seat_type, name, quantity, unit, total in hub.db.execute_sql(read_lines,
+                                                                              (order_id,))]
     body = {"order_id": row.order_id, "conference_id": row.conference_id, "status": row.status,
             "access_code": row.access_code, "items": items, "lines": lines,
-            "total_cents": row.total_cents, "is_free_of_charge": row.is_free_of_charge,
+            "total_cents": row.total_cents, "is_free_of_charge": bool(row.is_free_of_charge),
             "payment_status": row.payment_status,
             "registrant": {"first_name": row.registrant_first_name,
                            "last_name": row.registrant_last_name,
