@@ -131,9 +131,9 @@ def outcome(hub) -> dict:
 
 
 @contextlib.contextmanager
-def fresh_hub():
+def fresh_hub(db_url=None):
     with tempfile.TemporaryDirectory() as folder:
-        hub = bootstrap(HubConfig(data_dir=folder), lambda: NOON)
+        hub = bootstrap(HubConfig(data_dir=folder, db_url=db_url), lambda: NOON)
         try:
             yield hub
         finally:
@@ -171,6 +171,17 @@ def test_a_slice_at_once_ends_where_one_event_at_a_time_ends(steps, last_batch):
 def test_five_hundred_sales_in_one_slice_end_as_one_by_one():
     """One pump round's slice: 500 sales of two doors, some waiting for the other door's
     hand-over, some over the allocation, some with a reused receipt, some cancelled."""
+    with fresh_hub() as one_hub, fresh_hub() as many_hub:
+        five_hundred_sales_both_ways(one_hub, many_hub)
+
+
+def test_five_hundred_sales_in_one_slice_end_as_one_by_one_on_postgres(postgres_cluster):
+    with fresh_hub(postgres_cluster.new_database()) as one_hub, \
+            fresh_hub(postgres_cluster.new_database()) as many_hub:
+        five_hundred_sales_both_ways(one_hub, many_hub)
+
+
+def five_hundred_sales_both_ways(one_hub, many_hub) -> None:
     log = SaleLog()
     log.grant(A, "ga", 300)
     for i in range(500):
@@ -181,13 +192,12 @@ def test_five_hundred_sales_in_one_slice_end_as_one_by_one():
         if i % 50 == 49:
             log.hand_over(A, B, "ga", 5)
             log.cancel(origin, f"sale-{i - 2}")
-    with fresh_hub() as one_hub, fresh_hub() as many_hub:
-        watched = Watched(OnSiteSales(many_hub))
-        for hub, reader in ((one_hub, OriginGuard(OneByOne(OnSiteSales(one_hub)))),
-                            (many_hub, OriginGuard(watched))):
-            log.write_into(hub)
-            caught_up(hub, reader, 600)
-        found = outcome(many_hub)
-        assert found == outcome(one_hub) and watched.gave_up == []
-        assert {dict(c)["kind"] for c in found["conflicts"]} == {
-            "sale_beyond_allocation", "payment_reference_reused"}
+    watched = Watched(OnSiteSales(many_hub))
+    for hub, reader in ((one_hub, OriginGuard(OneByOne(OnSiteSales(one_hub)))),
+                        (many_hub, OriginGuard(watched))):
+        log.write_into(hub)
+        caught_up(hub, reader, 600)
+    found = outcome(many_hub)
+    assert found == outcome(one_hub) and watched.gave_up == []
+    assert {dict(c)["kind"] for c in found["conflicts"]} == {
+        "sale_beyond_allocation", "payment_reference_reused"}
