@@ -157,34 +157,64 @@ def top_up_needed(holding: Holding, *, low_water: int, ceiling: int) -> int:
 def holdings_from(events: Iterable, node_id: str, epoch: int) -> dict[str, Holding]:
     """Fold allocation and sale facts into one node's holdings per seat type (for tests and
     the hub's ledger; the node keeps the same sums in its tables)."""
-    from shared_domain.sales import OnSiteSaleCancelled, OnSiteSaleMade
-    from shared_domain.seats_availability import NodeSeatsReturned, SeatsAllocatedToNode
-    sums: dict[str, dict[str, int]] = {}
-    cancelled: set[str] = set()
-    sales: dict[str, OnSiteSaleMade] = {}
-
-    def add(seat_type, field, quantity):
-        sums.setdefault(seat_type, {}).setdefault(field, 0)
-        sums[seat_type][field] += quantity
-
-    me = (node_id, epoch)
+    fold = HoldingsFold(node_id, epoch)
     for e in events:
-        if isinstance(e, SeatsAllocatedToNode) and (e.node_id, e.epoch) == me:
-            add(e.seat_type, "granted", e.quantity)
+        fold.add(e)
+    return fold.holdings()
+
+
+class HoldingsFold:
+    """One node's (and epoch's) holdings, one fact at a time: after any facts, `holdings()`
+    is what `holdings_from` makes of them. A sale counts once per sale id (the last fact of
+    that id wins), and not at all once a cancellation of that id is among the facts."""
+
+    def __init__(self, node_id: str, epoch: int):
+        from shared_domain.sales import OnSiteSaleCancelled, OnSiteSaleMade
+        from shared_domain.seats_availability import SeatsAllocatedToNode
+        self._made, self._cancel, self._granted = (OnSiteSaleMade, OnSiteSaleCancelled,
+                                                   SeatsAllocatedToNode)
+        self.me = (node_id, epoch)
+        self._sums: dict[str, dict[str, int]] = {}    # every field but sold
+        self._sales: dict = {}                        # sale id -> its last OnSiteSaleMade
+        self._cancelled: set[str] = set()
+        self._sold: dict[str, list[int]] = {}         # seat type -> [sold, lines counted]
+
+    def add(self, e) -> None:
+        me = self.me
+        if isinstance(e, self._granted) and (e.node_id, e.epoch) == me:
+            self._add(e.seat_type, "granted", e.quantity)
         elif isinstance(e, AllocationHandedOver) and (e.to_node_id, e.to_epoch) == me:
-            add(e.seat_type, "handed_in", e.quantity)
+            self._add(e.seat_type, "handed_in", e.quantity)
         elif isinstance(e, AllocationHandedOver) and (e.from_node_id, e.from_epoch) == me:
-            add(e.seat_type, "handed_out", e.quantity)
+            self._add(e.seat_type, "handed_out", e.quantity)
         elif isinstance(e, AllocationReturned) and (e.node_id, e.epoch) == me:
-            add(e.seat_type, "returned", e.quantity)
-        elif isinstance(e, OnSiteSaleMade) and (e.node_id, e.epoch) == me:
-            sales[e.sale_id] = e
-        elif isinstance(e, OnSiteSaleCancelled):
-            cancelled.add(e.sale_id)
-        elif isinstance(e, NodeSeatsReturned):
-            pass  # the hub's echo of a return: the node's fact already counted it
-    for sale_id, sale in sales.items():
-        if sale_id not in cancelled:
-            for line in sale.lines:
-                add(line.seat_type, "sold", line.quantity)
-    return {t: Holding(**fields) for t, fields in sums.items()}
+            self._add(e.seat_type, "returned", e.quantity)
+        elif isinstance(e, self._made) and (e.node_id, e.epoch) == me:
+            self._count(self._sales.get(e.sale_id), -1)
+            self._sales[e.sale_id] = e
+            self._count(e, 1)
+        elif isinstance(e, self._cancel) and e.sale_id not in self._cancelled:
+            self._count(self._sales.get(e.sale_id), -1)
+            self._cancelled.add(e.sale_id)
+        # NodeSeatsReturned, the hub's echo of a return: the node's fact already counted it
+
+    def holding(self, seat_type: str) -> Holding:
+        sold, lines = self._sold.get(seat_type, (0, 0))
+        return Holding(**self._sums.get(seat_type, {}), **({"sold": sold} if lines else {}))
+
+    def holdings(self) -> dict[str, Holding]:
+        types = [*self._sums, *(t for t, (_, lines) in self._sold.items()
+                                if lines and t not in self._sums)]
+        return {t: self.holding(t) for t in types}
+
+    def _add(self, seat_type: str, field: str, quantity: int) -> None:
+        fields = self._sums.setdefault(seat_type, {})
+        fields[field] = fields.get(field, 0) + quantity
+
+    def _count(self, sale, sign: int) -> None:
+        if sale is None or sale.sale_id in self._cancelled:
+            return
+        for line in sale.lines:
+            counted = self._sold.setdefault(line.seat_type, [0, 0])
+            counted[0] += sign * line.quantity
+            counted[1] += sign

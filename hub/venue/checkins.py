@@ -15,12 +15,18 @@ INSERT_ROWS = 70    # 13 columns a row: under the 999 parameters of the oldest S
 def record_conflict(hub, kind, severity, conference_id, subject, event_ids, sides, outcome,
                     node_ids) -> None:
     """Store a conflict with both sides; detecting it again records nothing more."""
-    hub.models.Conflict.insert(
-        id=conflict_id(kind, event_ids), kind=kind, severity=severity,
-        conference_id=conference_id, subject=subject[:100],
-        nodes=",".join(sorted(set(node_ids))), sides=json.dumps(sides),
-        automatic_outcome=outcome, detected_at=hub.clock().isoformat(),
-    ).on_conflict_ignore().execute()
+    hub.models.Conflict.insert(conflict_row(
+        hub, kind, severity, conference_id, subject, event_ids, sides, outcome, node_ids,
+    )).on_conflict_ignore().execute()
+
+
+def conflict_row(hub, kind, severity, conference_id, subject, event_ids, sides, outcome,
+                 node_ids) -> dict:
+    """A conflict's row as `record_conflict` stores it (for readers that insert many)."""
+    return dict(id=conflict_id(kind, event_ids), kind=kind, severity=severity,
+                conference_id=conference_id, subject=subject[:100],
+                nodes=",".join(sorted(set(node_ids))), sides=json.dumps(sides),
+                automatic_outcome=outcome, detected_at=hub.clock().isoformat())
 
 
 class CheckInRules:

@@ -3,21 +3,15 @@ per node is kept, and a sale beyond a node's allocation or a reused payment numb
 conflict (DESIGN.md sections 6 and 7)."""
 from __future__ import annotations
 
-import logging
-
 import peewee
 
 from hub.venue.checkins import record_conflict
-from shared_domain import (allocations, conflict_rules, orders, payments, sales, seat_assignments,
-                           seats_availability)
+from hub.venue.sale_rules import (LEDGER_FIELDS, OWN_LEDGER_TYPES, RECEIVED_LEDGER_TYPES, Found,
+                                  allocation_command, allocation_moves, beyond_allocation,
+                                  reference_reused, refund, sale_consequences, seller_cancels)
+from hub.venue.sales_slice import SalesSlice
+from shared_domain import allocations, orders, sales, seats_availability
 from event_store.store import StoredEvent
-
-LEDGER_FIELDS = {"granted", "handed_in", "handed_out", "returned", "sold"}
-OWN_LEDGER_TYPES = ["AllocationHandedOver", "AllocationReturned", "OnSiteSaleMade",
-                    "OnSiteSaleCancelled"]
-RECEIVED_LEDGER_TYPES = ["SeatsAllocatedToNode", "AllocationHandedOver"]
-
-log = logging.getLogger(__name__)
 
 
 def cancelled_by_seller(models, m: sales.OnSiteSaleCancelled, event: StoredEvent) -> bool:
@@ -25,11 +19,7 @@ def cancelled_by_seller(models, m: sales.OnSiteSaleCancelled, event: StoredEvent
     origin); a cancellation from another door is ignored and logged."""
     S = models.SaleRecord
     sale = S.get_or_none(S.sale_id == m.sale_id)
-    if sale is None or sale.node_id == m.node_id:
-        return sale is not None
-    log.warning("ignored %s: sale %s was made by node %s, not %s", event.id, m.sale_id,
-                sale.node_id, m.node_id)
-    return False
+    return sale is not None and seller_cancels(sale, m, event)
 
 
 class OnSiteSales:
@@ -46,24 +36,23 @@ class OnSiteSales:
 
     def apply(self, event: StoredEvent) -> None:
         m = event.message
-        if isinstance(m, seats_availability.SeatsAllocatedToNode):
-            self._ledger(event.conference, m.node_id, m.epoch, m.seat_type, "granted", m.quantity)
-        elif isinstance(m, allocations.AllocationHandedOver):
-            self._ledger(event.conference, m.to_node_id, m.to_epoch, m.seat_type, "handed_in", m.quantity)
-            self._ledger(event.conference, m.from_node_id, m.from_epoch, m.seat_type, "handed_out", m.quantity)
-        elif isinstance(m, allocations.AllocationReturned):
-            self._ledger(event.conference, m.node_id, m.epoch, m.seat_type, "returned", m.quantity)
-            self.hub.bus.send(seats_availability.TakeBackNodeSeats(
-                m.conference_id, m.node_id, m.epoch, m.seat_type, m.quantity, m.return_id))
-        elif isinstance(m, allocations.AllocationTopUpRequested):
-            self.hub.bus.send(seats_availability.AllocateSeatsToNode(
-                m.conference_id, m.node_id, m.epoch, m.seat_type, m.quantity, m.request_id))
-        elif isinstance(m, sales.OnSiteSaleMade):
+        for move in allocation_moves(event):
+            self._ledger(*move)
+        if (command := allocation_command(m)) is not None:
+            self.hub.bus.send(command)
+        if isinstance(m, sales.OnSiteSaleMade):
             self._sale_made(m, event)
         elif isinstance(m, sales.OnSiteSaleCancelled):
             self._sale_cancelled(m, event)
         if not event.origin.startswith("hub/") and self.m.PendingSaleCheck.select().exists():
             self._judge_pending(event.position)
+
+    def apply_many(self, events: list[StoredEvent]) -> None:
+        """A slice of the log at once, with the outcome of `apply` one event at a time: what
+        the slice needs is read in a few queries, decided in memory in log order and written
+        in a few statements (hub/venue/sales_slice.py). What it cannot decide so raises, and
+        the feed applies the slice one event at a time."""
+        SalesSlice(self.hub, events).apply()
 
     # --- the ledger --------------------------------------------------------------------
 
@@ -92,18 +81,8 @@ class OnSiteSales:
         self._record_order(m, event)
 
     def _record_order(self, m: sales.OnSiteSaleMade, event: StoredEvent) -> None:
-        """The sale becomes an order with its seats assigned to the buyer and a payment record."""
-        order = sales.OnSiteOrderRecorded(m.sale_id, m.conference_id, m.node_id, m.lines,
-                                          m.total_cents, m.buyer, m.payment_method,
-                                          m.payment_reference, m.sold_at)
-        self._append(orders.stream_id(m.sale_id), [order], event)
-        slots = tuple(seat_assignments.SeatSlot(s.position, s.seat_type) for s in m.seats)
-        assigned = [seat_assignments.SeatAssigned(m.sale_id, s.position, s.seat_type, m.buyer)
-                    for s in m.seats]
-        self._append(seat_assignments.stream_id(m.sale_id),
-                     [seat_assignments.SeatAssignmentsCreated(m.sale_id, slots), *assigned], event)
-        self._append(payments.stream_id(m.sale_id), [payments.PaymentCompleted(
-            m.sale_id, m.sale_id, m.conference_id, m.total_cents, m.payment_method)], event)
+        for stream, events in sale_consequences(m):
+            self._append(stream, events, event)
 
     def _sale_cancelled(self, m: sales.OnSiteSaleCancelled, event: StoredEvent) -> None:
         S = self.m.SaleRecord
@@ -117,8 +96,7 @@ class OnSiteSales:
         for line in made.lines:
             self._ledger(sale.conference_id, sale.node_id, sale.epoch, line.seat_type, "sold",
                          -line.quantity)
-        self._append(payments.stream_id(m.sale_id), [payments.PaymentRefunded(
-            m.sale_id, m.sale_id, m.refund_cents, "on_site_sale_cancelled")], event)
+        self._append(*refund(m), event)
 
     def _append(self, stream: str, events: list, cause: StoredEvent) -> None:
         self.hub.append_consequences(stream, events, cause)
@@ -147,9 +125,8 @@ class OnSiteSales:
                    for origin, seq in context.items())
 
     def _judge(self, m: sales.OnSiteSaleMade, event: StoredEvent, position: int) -> None:
-        """Only a faulty node sells beyond its allocation: the sale stands, the seats are flagged.
-        Judged at the sale's causal cut: the seller's own facts up to the sale, and every grant
-        and hand-over the hub has received, so the order of arrival changes nothing."""
+        """Judged at the sale's causal cut: the seller's own facts up to the sale, and every
+        grant and hand-over the hub has received, so the order of arrival changes nothing."""
         E = self.hub.store.models.EventRecord
         own = E.select().where((E.origin == event.origin) & (E.seq <= event.seq)
                                & E.type.in_(OWN_LEDGER_TYPES))
@@ -159,16 +136,9 @@ class OnSiteSales:
         messages = [e.message for e in [*self.hub.store.events(own),
                                         *self.hub.store.events(received)]]
         holdings = allocations.holdings_from(messages, m.node_id, m.epoch)
-        for line in m.lines:
-            held = holdings.get(line.seat_type, allocations.Holding())
-            if over := conflict_rules.seats_over_allocation(held):
-                self._conflict("sale_beyond_allocation", m.conference_id, m.sale_id, [event.id],
-                               [{"sale_id": m.sale_id, "node_id": m.node_id,
-                                 "seat_type": line.seat_type, "sold": held.sold,
-                                 "allocated": held.limit, "sold_at": m.sold_at}],
-                               f"The sale stands; {over} seat(s) over the node's "
-                               f"allocation are flagged. Review: refund, or raise the capacity.",
-                               [m.node_id])
+        for found in beyond_allocation(m, event,
+                                       lambda t: holdings.get(t, allocations.Holding())):
+            self._conflict(found)
 
     def _check_payment_reference(self, m: sales.OnSiteSaleMade, event) -> None:
         reference = m.payment_reference.strip()
@@ -178,16 +148,8 @@ class OnSiteSales:
         for other in S.select().where((S.payment_reference == reference)
                                       & (S.payment_method == m.payment_method)
                                       & (S.sale_id != m.sale_id)):
-            self._conflict("payment_reference_reused", m.conference_id, reference,
-                           [event.id, other.event_id],
-                           [{"sale_id": m.sale_id, "node_id": m.node_id, "sold_at": m.sold_at},
-                            {"sale_id": other.sale_id, "node_id": other.node_id,
-                             "sold_at": other.sold_at}],
-                           "Both sales are kept. Review: the same payment or receipt number was "
-                           "used twice.", [m.node_id, other.node_id])
+            self._conflict(reference_reused(m, event, reference, other))
 
-    def _conflict(self, kind, conference_id, subject, event_ids, sides, outcome, node_ids):
-        record_conflict(self.hub, kind, "review", conference_id, subject, event_ids, sides,
-                        outcome, node_ids)
-
-
+    def _conflict(self, found: Found) -> None:
+        record_conflict(self.hub, found.kind, "review", found.conference_id, found.subject,
+                        found.event_ids, found.sides, found.outcome, found.node_ids)

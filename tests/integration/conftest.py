@@ -1,7 +1,19 @@
-"""Fixtures for tests with a hub served over real HTTP and nodes in this process."""
+"""Fixtures for tests with a hub served over real HTTP and nodes in this process, and for
+tests of a hub in this process (Flask's test client) on a fake clock."""
 import pytest
 
+from tests.support.clock import FakeClock
+from tests.support.hub_api import HubClient, make_app
 from tests.support.venue import WallClock, enroll, node_service, venue_hub
+
+
+@pytest.fixture
+def api(tmp_path):
+    """A hub in this process on a fake clock, with its test client (a module that needs
+    another clock or database defines its own `api`)."""
+    client = HubClient(make_app(tmp_path, FakeClock()))
+    yield client
+    client.hub.close()
 
 
 @pytest.fixture

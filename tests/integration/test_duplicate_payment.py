@@ -5,17 +5,9 @@ import pytest
 from shared_domain import payments, seat_assignments
 from event_store.readers import rebuild
 from shared_domain.people import PersonalInfo
-from tests.support.clock import FakeClock
-from tests.support.hub_api import SEAT_TYPES, HubClient, make_app
+from tests.support.hub_api import SEAT_TYPES
 
 GA = SEAT_TYPES[0]["name"]
-
-
-@pytest.fixture
-def api(tmp_path):
-    client = HubClient(make_app(tmp_path, FakeClock()))
-    yield client
-    client.hub.close()
 
 
 def pay(hub, payment_id, order_id, conference_id, total_cents):

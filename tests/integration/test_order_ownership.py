@@ -7,20 +7,12 @@ import secrets
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from tests.support.clock import FakeClock
-from tests.support.hub_api import HubClient, basic, bearer, make_app
+from tests.support.hub_api import HubClient, basic, bearer
 
 GA_NAME = "General admission"
 UNKNOWN = "01900000-0000-7000-8000-000000000000"
 EVE = {"first_name": "Eve", "last_name": "Mallory", "email": "eve@example.org",
        "method": "card", "seats": []}
-
-
-@pytest.fixture
-def api(tmp_path):
-    client = HubClient(make_app(tmp_path, FakeClock()))
-    yield client
-    client.hub.close()
 
 
 @pytest.fixture

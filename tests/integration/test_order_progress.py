@@ -17,13 +17,6 @@ LONG = 25        # the longest wait: answering before it elapses is what is show
 
 
 @pytest.fixture
-def api(tmp_path):
-    client = HubClient(make_app(tmp_path, FakeClock()))
-    yield client
-    client.hub.close()
-
-
-@pytest.fixture
 def placed(api):
     """An order placed and not yet reserved (nothing has pumped): (order id, owner headers)."""
     slug, ids, _ = api.create_conference()

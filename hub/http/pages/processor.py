@@ -22,17 +22,9 @@ def payment(payment_id: str):
 
 @bp.post("/payments/<payment_id>/accept")
 def accept(payment_id: str):
-    hub = current_hub()
-    try:
-        registration.complete_payment(hub, payment_id, accepted=True)
-    except DomainError as refusal:
-        if status_of(refusal) == 404:    # no such payment: the 404 page
-            raise
-        flash(refusal.message, "error")
+    order_id = _answered(payment_id, accepted=True)
+    if order_id is None:
         return redirect(url_for(".payment", payment_id=payment_id))
-    wake_worker()
-    hub.refresh_read_models()
-    order_id = registration.payment_json(hub, payment_id)["order_id"]
     # The order is confirmed a moment later by the pump: wait for it here, so the thank-you
     # page already says so.
     wait_for_order(order_id, confirmed_or_refunded)
@@ -42,16 +34,24 @@ def accept(payment_id: str):
 @bp.post("/payments/<payment_id>/reject")
 def reject(payment_id: str):
     """Back to checkout: the reservation stays while it lasts."""
+    order_id = _answered(payment_id, accepted=False)
+    if order_id is None:
+        return redirect(url_for(".payment", payment_id=payment_id))
+    flash("The payment was rejected. Your seats are still reserved; you can try again.", "error")
+    return redirect(url_for("registrant.checkout", order_id=order_id))
+
+
+def _answered(payment_id: str, *, accepted: bool) -> str | None:
+    """Give the hub the processor's answer; the payment's order id, or None when the hub
+    refused it (the refusal is flashed)."""
     hub = current_hub()
     try:
-        registration.complete_payment(hub, payment_id, accepted=False)
+        registration.complete_payment(hub, payment_id, accepted=accepted)
     except DomainError as refusal:
         if status_of(refusal) == 404:    # no such payment: the 404 page
             raise
         flash(refusal.message, "error")
-        return redirect(url_for(".payment", payment_id=payment_id))
+        return None
     wake_worker()
     hub.refresh_read_models()
-    flash("The payment was rejected. Your seats are still reserved; you can try again.", "error")
-    order_id = registration.payment_json(hub, payment_id)["order_id"]
-    return redirect(url_for("registrant.checkout", order_id=order_id))
+    return registration.payment_json(hub, payment_id)["order_id"]
