@@ -45,9 +45,11 @@ def request_proof() -> order_access.Proof:
     return order_access.Proof()
 
 
-def with_token(body: dict, order_id: str):
-    """An answer carrying a new order token: shown once, never cached."""
-    response = jsonify(**body, order_token=order_access.issue_token(current_hub(), order_id))
+def with_token(body: dict, order_id: str, token: str | None = None):
+    """An answer carrying a new order token (issued now unless given): shown once, never
+    cached."""
+    token = token or order_access.issue_token(current_hub(), order_id)
+    response = jsonify(**body, order_token=token)
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -58,11 +60,12 @@ def place_order(slug):
     is then the reserved order), else in the background (the answer says pending)."""
     body = json_body()
     hub = current_hub()
-    order_id = registration.place_order(hub, slug, body.get("seats"))
+    token = order_access.new_token()    # stored with the order, in its transaction
+    order_id = registration.place_order(hub, slug, body.get("seats"), token=token)
     wake_worker()
     order = registration.order_json(hub, order_id)
     return with_token({**order, "order_url": url_for(".get_order", order_id=order_id)},
-                      order_id), 202
+                      order_id, token), 202
 
 
 @bp.get("/orders/<order_id>")

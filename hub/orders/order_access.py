@@ -40,9 +40,22 @@ def not_opened() -> DomainError:
     return DomainError("order_not_found", NOT_OPENED)
 
 
+def new_token() -> str:
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def store_token(hub, order_id: str, token: str) -> None:
+    """Store the hash of a token of a new order, inside the caller's transaction (the one
+    that places the order: a new order has no older tokens to forget)."""
+    table = hub.models.OrderAccessToken._meta.table_name
+    insert = prepared(hub.db, "token.insert", lambda sql: sql.insert(
+        table, ("token_hash", "order_id", "created_at")))
+    hub.db.execute_sql(insert, (_digest(token), order_id, hub.clock().isoformat()))
+
+
 def issue_token(hub, order_id: str) -> str:
     """A new token that opens this order; only its hash is stored."""
-    token = secrets.token_urlsafe(TOKEN_BYTES)
+    token = new_token()
     table = hub.models.OrderAccessToken._meta.table_name
     insert = prepared(hub.db, "token.insert", lambda sql: sql.insert(
         table, ("token_hash", "order_id", "created_at")))

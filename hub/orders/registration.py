@@ -59,12 +59,14 @@ def parse_seats(hub, conference_id: str, raw) -> tuple[SeatQuantity, ...]:
     return tuple(SeatQuantity(t, q) for t, q in seats.items() if q)
 
 
-def place_order(hub, slug: str, raw_seats) -> str:
+def place_order(hub, slug: str, raw_seats, *, token: str | None = None) -> str:
+    """Place an order; with `token`, the token that will open it is stored with it."""
     conference = published_conference(hub, slug)
     seats = parse_seats(hub, conference.id, raw_seats)
     order_id = uuid7()
     hub.bus.handle(orders.RegisterToConference(order_id, conference.id, seats),
-                   correlation=order_id)
+                   correlation=order_id, and_then=None if token is None else
+                   lambda: order_access.store_token(hub, order_id, token))
     hub.settle()    # seats reserved in the request when they can be: no pump hop to wait for
     return order_id
 

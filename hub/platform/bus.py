@@ -121,10 +121,13 @@ class CommandBus:
         self._sql.run(self._finished,
                       (status, error, code, self.hub.clock().isoformat(), command_id))
 
-    def handle(self, command, *, correlation: str | None = None) -> str:
+    def handle(self, command, *, correlation: str | None = None,
+               and_then: Callable[[], None] | None = None) -> str:
         """Handle a command now and store it with its outcome, in one transaction; a refusal
         is raised as the DomainError it was, and a handler's bug as itself (the command is
-        stored as failed). A command sent before under the same id is not handled again."""
+        stored as failed). A command sent before under the same id is not handled again.
+        `and_then` runs in the same transaction once the command is handled (not when it is
+        refused): what the request writes beside it commits with it, at one fsync."""
         command_id = getattr(command, "command_id", None) or uuid7()
         if getattr(command, "command_id", None) and self.outcome(command_id) is not None:
             return self._outcome_of(self._settled(command_id))
@@ -136,6 +139,8 @@ class CommandBus:
                     handler(command, command_id, correlation)
                     if not self._store_handled(command_id, type_, body, correlation, DONE):
                         raise _SentMeanwhile()
+                    if and_then is not None:
+                        and_then()
                 return command_id
             except ConcurrencyError:
                 log.info("retrying %s %s after a concurrency clash", type_, command_id)

@@ -83,3 +83,21 @@ def test_a_round_with_a_broken_command_is_undone_and_run_again_with_care(hub, ca
     assert any(s.upper().startswith("SAVEPOINT") for s in statements)
     Q = hub.models.QueuedCommand
     assert Q.get_by_id(good).attempts == 1
+
+
+def test_what_an_inline_command_writes_beside_it_commits_with_it_and_not_on_refusal(hub):
+    from shared_domain.errors import DomainError
+
+    def refused(command, command_id, correlation):
+        raise DomainError("order_not_found", "There is no such order.")
+    hub.bus.handlers = {UnassignSeat: lambda cmd, cid, corr: None,
+                        CreateSeatAssignments: refused}
+    beside = []
+    statements = traced(hub)
+    hub.bus.handle(UnassignSeat("o1", 0), and_then=lambda: beside.append(hub.db.in_transaction()))
+    assert beside == [True]
+    assert [s for s in statements if s.startswith(("BEGIN", "COMMIT"))] == ["BEGIN IMMEDIATE",
+                                                                              "COMMIT"]
+    with pytest.raises(DomainError):
+        hub.bus.handle(CreateSeatAssignments("o1", ()), and_then=lambda: beside.append("no"))
+    assert beside == [True]
