@@ -32,6 +32,8 @@ class Statements:
         self.next_seq = (f"UPDATE {q(seq_table)} SET {q('seq')} = {q('seq')} + {p} "
                          f"WHERE {q('origin')} = {p} RETURNING {q('seq')}")
         self.insert_log = _insert(db, log_table, LOGGED_COLUMNS)
+        self.keep_signature = (f"UPDATE {q(event_table)} SET {q('signature')} = {p} "
+                               f"WHERE {q('position')} = {p} AND {q('signature')} IS NULL")
 
 
 def _quoted(db: peewee.Database):
