@@ -11,6 +11,7 @@ from onsite_node.own_facts import peer_admission
 from onsite_node.replica import Replica
 from sync_protocol.client import SyncClient
 from sync_protocol.ingest import events_missing_from, events_of, ingest, rows_of
+from sync_protocol.resendable import resendable
 from sync_protocol.wire import DEFAULT_BATCH, ProtocolError, check_envelope, to_wire
 
 log = logging.getLogger(__name__)
@@ -158,9 +159,9 @@ class HubSync:
         """Ingest a page and move the cursor to its end (to the last event stored before a
         gap); False when the pull stops here (a gap, or the feed's end)."""
         store = self.replica.store
-        # The page, the cursor and the projections of the page commit together: one
-        # durable commit per page.
-        with store.atomic():
+        # The page, the cursor and the projections of the page commit together, without an
+        # fsync of their own: lost to a power cut, the page is pulled again (`resendable`).
+        with resendable(store.db):
             result = ingest(store, envelopes, source="hub", rows=rows) if envelopes else None
             if result is not None and result.gap:
                 if result.processed:

@@ -42,20 +42,23 @@ def enroll():
 
 @bp.post("/push")
 def push():
-    hub, node = current_hub(), _authenticated()
+    hub, (caller, nonce) = current_hub(), _verified()
+    node = hub.models.Node.get_by_id(caller.key_id)
     body = server.parse_json(_raw_body())
-    reply = server.push(hub.store, body, _caller(node),
+    # The nonce, the batch and the node's contact: one write transaction.
+    reply = server.push(hub.store, body, caller, nonce=nonce,
+                        also=lambda: _record_contact(node, body),
                         hlc_ceiling_ms=int(hub.clock().timestamp() * 1000) + HLC_OBSERVE_AHEAD_MS)
-    _record_contact(node, body)
     wake_worker()  # the hub's readers validate edge facts and project them
     return _reply(reply)
 
 
 @bp.post("/pull")
 def pull_by_vector():
-    node = _authenticated()
-    hub = current_hub()
-    reply = server.pull_by_vector(hub.store, server.parse_json(_raw_body()), _caller(node))
+    hub, (caller, nonce) = current_hub(), _verified()
+    server.remember_nonce(hub.store, nonce)
+    node = hub.models.Node.get_by_id(caller.key_id)
+    reply = server.pull_by_vector(hub.store, server.parse_json(_raw_body()), caller)
     return _reply({**reply,
                    "events": nodes.signed_for_doors(hub, node.conference_id, reply["events"]),
                    "event_public_key": hub.event_signers.public_key(node.conference_id)})
@@ -114,15 +117,18 @@ def _raw_body() -> bytes:
 
 
 def _authenticated():
-    hub = current_hub()
-    caller = server.authenticate(hub.store, request.headers, request.method, request.full_path.rstrip("?"),
-                                 request.get_data(cache=True), hub.clock().timestamp(),
-                                 lambda key_id: nodes.caller_for(hub, key_id))
+    """The node that signed the request, its nonce remembered."""
+    hub, (caller, nonce) = current_hub(), _verified()
+    server.remember_nonce(hub.store, nonce)
     return hub.models.Node.get_by_id(caller.key_id)
 
 
-def _caller(node):
-    return nodes.caller_for(current_hub(), node.id)
+def _verified() -> tuple:
+    """(Caller, Nonce) of a signed request whose nonce the handler remembers."""
+    hub = current_hub()
+    return server.verified(request.headers, request.method, request.full_path.rstrip("?"),
+                           request.get_data(cache=True), hub.clock().timestamp(),
+                           lambda key_id: nodes.caller_for(hub, key_id))
 
 
 def _record_contact(node, body) -> None:
