@@ -14,9 +14,13 @@ from tests.support.door_venue import enroll_node, hub_with_conference
 from tests.support.servers import ThreadedServer
 
 
-@pytest.fixture
-def venue(tmp_path):
-    api = hub_with_conference(tmp_path)
+@pytest.fixture(params=["sqlite", "postgres"])
+def venue(request, tmp_path):
+    if request.param == "postgres":
+        url = request.getfixturevalue("postgres_cluster").new_database()
+        api = hub_with_conference(tmp_path, db_url=url)
+    else:
+        api = hub_with_conference(tmp_path)
     order = api.order(api.slug, {next(iter(api.seat_types.values())): 2})
     api.registrant(order)              # personal details the doors get blank
     api.pump()
