@@ -130,12 +130,14 @@ def order_events(conference_id: str, seat_type: SeatTypeInfo, attendees: int, ke
         n += 1
 
 
-def bulk_append(store: EventStore, events, *, origin: str, conference: str) -> int:
+def bulk_append(store: EventStore, events, *, origin: str, conference: str,
+                sign_row=None) -> int:
     """Append (stream, event) pairs after what the origin and the streams hold, in one
     transaction with one `executemany`; return how many were written.
 
-    Each row is built by the store's own `_record` (envelope and payload hash), exactly as
-    `EventStore.append` builds it; only peewee's per-row INSERT and version query are skipped.
+    Each row is built by the store's own `_record` (envelope and payload hash) and signed
+    by `sign_row` (the hub's `event_signers.sign_row`), exactly as `EventStore.append` builds
+    it for `Hub.publish`; only peewee's per-row INSERT and version query are skipped.
     """
     E, O = store.models.EventRecord, store.models.OriginSeq
     versions: dict[str, int] = {}
@@ -154,6 +156,7 @@ def bulk_append(store: EventStore, events, *, origin: str, conference: str) -> i
             row = store._record(uuid7(), origin, seq, stream, versions[stream], type_, schema,
                                 conference, body, now, store.hlc.now(), None, None)
             row["stored_at"] = now
+            row["signature"] = sign_row(row) if sign_row else None
             columns = columns or list(row)
             rows.append(tuple(row[c] for c in columns))
         if rows:

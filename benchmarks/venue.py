@@ -150,7 +150,8 @@ def seed_hub(data_dir: str, attendees: int, *, capacity: int | None = None) -> S
     made = Attendees()
     seat_type = SeatTypeInfo(row.id, row.name, row.price_cents)
     events = order_events(conference.id, seat_type, attendees, ticket_key, hub.clock(), made)
-    bulk_append(hub.store, events, origin=f"hub/{conference.id}", conference=conference.id)
+    bulk_append(hub.store, events, origin=f"hub/{conference.id}", conference=conference.id,
+                sign_row=hub.event_signers.sign_row(conference.id))
     # The hub's own readers (process manager, ticket issuer, read models) would otherwise
     # replay the orders at start; the events already are what they would have produced.
     last = hub.store.last_position()

@@ -30,8 +30,10 @@ def log_models(db: peewee.Database) -> SimpleNamespace:
         causation = peewee.CharField(max_length=120, null=True)
         correlation = peewee.CharField(max_length=120, null=True)
         payload_hash = peewee.CharField(max_length=64)
-        # The origin's Ed25519 signature of payload_hash (sync_protocol/origin_signatures.py);
-        # blank for the hub's own events (signed as they are sent) and older events.
+        # The origin's Ed25519 signature (sync_protocol/origin_signatures.py): a door's of
+        # payload_hash; the hub's of the copy doors receive (its kept-back fields blank),
+        # made at append. Blank for events stored before; the hub signs its own when it
+        # first sends them and keeps the signature.
         signature = peewee.CharField(max_length=100, null=True)
         stored_at = peewee.CharField(max_length=40)
 

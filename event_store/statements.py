@@ -30,6 +30,8 @@ class Statements:
         self.insert_event = _insert(db, event_table, INSERTED_COLUMNS)
         self.next_seq = (f"UPDATE {q(seq_table)} SET {q('seq')} = {q('seq')} + {p} "
                          f"WHERE {q('origin')} = {p} RETURNING {q('seq')}")
+        self.keep_signature = (f"UPDATE {q(event_table)} SET {q('signature')} = {p} "
+                               f"WHERE {q('position')} = {p} AND {q('signature')} IS NULL")
 
 
 def _quoted(db: peewee.Database):

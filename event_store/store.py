@@ -95,12 +95,14 @@ class EventStore:
     def append(self, stream: str, expected_version: int | None, messages: Sequence, *,
                origin: str, conference: str, causation: str | None = None,
                correlation: str | None = None,
-               sign: Callable[[str], str] | None = None) -> list[StoredEvent]:
+               sign: Callable[[str], str] | None = None,
+               sign_row: Callable[[dict], str] | None = None) -> list[StoredEvent]:
         """Append messages to a stream in one transaction; a version clash raises ConcurrencyError.
 
         `expected_version` None appends after whatever the stream holds (for
         streams with a single writer, such as a node's own facts). `sign` (a door's key)
-        signs each event's payload hash (sync_protocol/origin_signatures.py).
+        signs each event's payload hash (sync_protocol/origin_signatures.py); `sign_row` (the
+        hub's) signs from the whole row, for a signature over the copy a door receives.
         """
         if not messages:
             return []
@@ -121,7 +123,8 @@ class EventStore:
                                           current + offset + 1, type_, schema, conference, body,
                                           now, self.hlc.now(), causation, correlation)
                     record["stored_at"] = now
-                    record["signature"] = sign(record["payload_hash"]) if sign else None
+                    record["signature"] = (sign(record["payload_hash"]) if sign else
+                                           sign_row(record) if sign_row else None)
                     position = self._insert(record)
                     stored.append(StoredEvent(
                         id=record["id"], origin=origin, seq=record["seq"], stream=stream,
@@ -194,6 +197,20 @@ class EventStore:
             rows = self.db.execute_sql(self.sql.conference_feed,
                                        (conference, after_position, limit))
         return [self._from_row(row, decode=decode) for row in rows.fetchall()]
+
+    def feed_rows(self, after_position: int, limit: int, conference: str) -> list[tuple]:
+        """A conference's feed as stored rows (EVENT_COLUMNS order, `data` its JSON text), for
+        a server that sends the bodies as they are stored instead of parsing each one."""
+        return self.db.execute_sql(self.sql.conference_feed,
+                                   (conference, after_position, limit)).fetchall()
+
+    def keep_signatures(self, signatures: dict[int, str]) -> None:
+        """Store signatures made later for events stored without one (position -> signature);
+        a signature already held is left as it is."""
+        if signatures:
+            with self.db.atomic():
+                self.db.cursor().executemany(self.sql.keep_signature,
+                                             [(s, p) for p, s in signatures.items()])
 
     def event(self, event_id: str) -> StoredEvent | None:
         """One event by its id, decoded; None if the log does not hold it."""

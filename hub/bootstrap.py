@@ -11,6 +11,7 @@ from typing import Callable
 
 from hub.platform.bus import CommandBus
 from hub.venue.checkins import CheckInRules
+from hub.venue.nodes import EventSigners
 from hub.orders.handlers import Handlers
 from hub.models import hub_models
 from hub.venue.onsite_sales import OnSiteSales
@@ -85,6 +86,7 @@ class Hub:
         self.registry = message_registry()
         self.store = EventStore(self.db, self.registry, clock)
         self.models = hub_models(self.db)
+        self.event_signers = EventSigners(self)    # the hub's events signed at append
         self.processes = RegistrationProcesses(self)
         self.read_models = ReadModels(self)
         self.bus = CommandBus(self, Handlers(self).table())
@@ -205,7 +207,8 @@ class Hub:
         the hub writes its log (command handlers, readers, management, admins)."""
         return self.store.append(stream, expected_version, events,
                                  origin=edge_facts.hub_origin(conference), conference=conference,
-                                 causation=causation, correlation=correlation)
+                                 causation=causation, correlation=correlation,
+                                 sign_row=self.event_signers.sign_row(conference))
 
     def append_consequences(self, stream: str, events: list, cause,
                             correlation: str | None = None) -> None:

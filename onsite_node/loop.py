@@ -14,9 +14,14 @@ log = logging.getLogger(__name__)
 
 
 def next_delay(failures: int, interval: float, max_backoff: float,
-               rand: random.Random = random.Random()) -> float:
+               rand: random.Random = random.Random(), *, unreached: bool = False) -> float:
     """Seconds to the next attempt: the interval when all is well; exponential with jitter after
-    failures, so a venue full of nodes does not hammer a hub that just came back."""
+    failures of a hub that answered, so a venue full of nodes does not hammer a hub that is
+    struggling. A hub that could not be reached at all (the link is down) is tried again
+    within the interval, with jitter: a try costs one refused connection and reaches nobody,
+    and the first that gets through tells the link came back."""
+    if unreached:
+        return rand.uniform(interval / 2, interval)
     if failures == 0:
         return interval
     ceiling = min(max_backoff, interval * 2 ** failures)
@@ -28,7 +33,9 @@ class SyncLoop:
 
     def __init__(self, service):
         self.service = service
-        self.failures = 0
+        self.failures = 0          # of a hub that answered (errors, refusals), in a row
+        self.unreached = False     # the last try reached no hub at all
+        self.followed_up = False   # the last round came at once after one that moved events
         # In-memory job store: the SQLite one writes on every run (SD-card wear).
         self.scheduler = BackgroundScheduler(job_defaults={"coalesce": True, "max_instances": 1,
                                                            "misfire_grace_time": 60})
@@ -44,19 +51,34 @@ class SyncLoop:
     def run_once(self) -> float:
         """One round: the hub, then the peers; return the delay before the next round."""
         config = self.service.config
+        moved = False
         try:
-            self.service.sync_hub()
-            self.failures = 0
+            report = self.service.sync_hub()
+            self.failures, self.unreached = 0, False
+            moved = bool(report.pushed or report.pulled)
         except Unreachable as e:
-            self.failures += 1
-            log.info("hub unreachable (%s); retrying with backoff", e)
+            if e.reached:
+                self.failures += 1
+                log.info("hub failed (%s); retrying with backoff", e)
+            else:
+                # Said once per outage: a try follows every interval until one gets through.
+                (log.debug if self.unreached else log.info)(
+                    "hub unreachable (%s); trying again every %.3g s", e, config.sync_interval)
+            self.unreached = not e.reached
         except ProtocolError as e:
-            self.failures += 1
+            self.failures, self.unreached = self.failures + 1, False
             log.warning("hub refused the sync: %s %s", e.code, e.message)
         if self.service.credentials.get("revoked"):
             return -1
         self.service.sync_peers()
-        delay = next_delay(self.failures, config.sync_interval, config.max_backoff)
+        delay = next_delay(self.failures, config.sync_interval, config.max_backoff,
+                           unreached=self.unreached)
+        # A round that moved events is followed by another at once (not twice in a row, so at
+        # most two rounds per interval): what other doors delivered meanwhile, after an outage
+        # when all of them push their backlog, comes down without an interval's wait.
+        self.followed_up = moved and not self.followed_up
+        if self.followed_up:
+            return 0.0
         # Peers matter most when the hub is away: keep gossiping at the normal pace.
         return min(delay, config.sync_interval) if self.service.peers else delay
 

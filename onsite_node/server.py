@@ -5,7 +5,7 @@ import dataclasses
 import json
 
 from flask import Blueprint, Flask, abort, current_app, jsonify, make_response, redirect, request
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.exceptions import HTTPException
 
 import kiosk_ui
 from kiosk_ui import error_pages, pin_guard
@@ -15,12 +15,13 @@ from onsite_node.staff_sessions import TableStaffSessions
 from shared_domain.errors import DomainError
 from shared_domain.limits import STAFF_NAME_MAX
 from sync_protocol import server
+from sync_protocol.blueprint import serve_sync_calls
 from sync_protocol.wire import PROTOCOL_VERSION, ProtocolError
 
 # Paths that programs call: their errors stay JSON.
 MACHINE_PATHS = ("/api/", "/sync/", "/status.json/")
 
-bp = Blueprint("node_sync_v1", __name__, url_prefix="/sync/v1")
+bp = serve_sync_calls(Blueprint("node_sync_v1", __name__, url_prefix="/sync/v1"))
 api = Blueprint("node_api", __name__, url_prefix="/api")
 
 
@@ -149,24 +150,9 @@ def _service():
     return current_app.extensions["contoso_node"]
 
 
-@bp.errorhandler(ProtocolError)
-def refused(e: ProtocolError):
-    return jsonify(e.body()), e.status
-
-
 @bp.get("/time")
 def time_now():
     return jsonify(protocol=PROTOCOL_VERSION, server_time=_service().hub_time())
-
-
-@bp.before_request
-def allow_a_whole_batch():
-    request.max_content_length = server.MAX_BODY_BYTES
-
-
-@bp.errorhandler(RequestEntityTooLarge)
-def too_large(_):
-    return refused(server.body_too_large())
 
 
 @bp.post("/push")

@@ -10,7 +10,8 @@ from onsite_node import credentials as creds_file
 from onsite_node.own_facts import peer_admission
 from onsite_node.replica import Replica
 from sync_protocol.client import SyncClient
-from sync_protocol.ingest import events_missing_from, events_of, ingest
+from sync_protocol.ingest import events_missing_from, events_of, ingest, rows_of
+from sync_protocol.resendable import resendable
 from sync_protocol.wire import DEFAULT_BATCH, ProtocolError, check_envelope, to_wire
 
 log = logging.getLogger(__name__)
@@ -47,7 +48,7 @@ class HubSync:
         report.new_epoch = self._check_epoch(hub_vector)
         self._push(hub_vector, report)
         self.replica.set_state("hub_acked", hub_vector)
-        self._pull(report)
+        self._pull(report, self._lacking(hub_vector))
         self.replica.set_state("last_sync", self.replica.clock().isoformat())
         return report
 
@@ -115,44 +116,53 @@ class HubSync:
             self.replica.set_state("refused_origins",
                                    {o: r for o, r in refused.items() if o != origin})
 
-    def _pull(self, report: SyncReport) -> None:
+    def _lacking(self, hub_vector: dict[str, int]) -> int:
+        """How many of the hub's events this replica lacks, by the vectors: what a pull is
+        expected to bring (the progress display's total)."""
+        mine = self.replica.store.version_vector(self.replica.conference_id)
+        return sum(max(0, seq - mine.get(origin, 0)) for origin, seq in hub_vector.items())
+
+    def _pull(self, report: SyncReport, lacking: int | None = None) -> None:
         """The feed after our cursor, page by page. The next page is asked for while this one
         is stored (one request in flight, on its own thread): the hub prepares it meanwhile
         instead of waiting for us, and we for it."""
         after = self.replica.get_state("hub_cursor", 0)
         self._pulled = 0      # envelopes looked at by this pull (for `progress`)
+        self._lacking_at_start = lacking
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="feed") as prefetch:
-            coming = prefetch.submit(self.client.feed, after, self.batch)
+            coming = prefetch.submit(self._fetch, after)
             while coming is not None:
-                page, coming = coming.result(), None
-                envelopes = self._checked_page(page)
+                (page, envelopes, rows), coming = coming.result(), None
+                self._learn_event_key(page.get("event_public_key"))
                 # The hub leaves out this node's own events and says where the page ended.
                 page_end = _position(page.get("next_after"), envelopes)
                 if page_end <= after:
                     break
                 if page["remaining"] > 0:
-                    coming = prefetch.submit(self.client.feed, page_end, self.batch)
-                if not self._store_page(page, envelopes, page_end, report):
+                    coming = prefetch.submit(self._fetch, page_end)
+                if not self._store_page(page, envelopes, rows, page_end, report):
                     break
                 after = page_end
         self.replica.project()
 
-    def _checked_page(self, page: dict) -> list[dict]:
-        self._learn_event_key(page.get("event_public_key"))
+    def _fetch(self, after: int) -> tuple[dict, list[dict], list[dict]]:
+        """A feed page, its envelopes checked and their rows made (`rows_of`: canonical bodies
+        and payload hashes), on the prefetch thread while the page before is stored."""
+        page = self.client.feed(after, self.batch)
         envelopes = [check_envelope(e, i) for i, e in enumerate(page["events"])]
         if any(e["conference"] != self.replica.conference_id for e in envelopes):
             raise ProtocolError(502, "wrong_conference", "The hub sent another conference's events.")
-        return envelopes
+        return page, envelopes, rows_of(self.replica.store, envelopes)
 
-    def _store_page(self, page: dict, envelopes: list[dict], page_end: int,
+    def _store_page(self, page: dict, envelopes: list[dict], rows: list[dict], page_end: int,
                     report: SyncReport) -> bool:
         """Ingest a page and move the cursor to its end (to the last event stored before a
         gap); False when the pull stops here (a gap, or the feed's end)."""
         store = self.replica.store
-        # The page, the cursor and the projections of the page commit together: one
-        # durable commit per page.
-        with store.atomic():
-            result = ingest(store, envelopes, source="hub") if envelopes else None
+        # The page, the cursor and the projections of the page commit together, without an
+        # fsync of their own: lost to a power cut, the page is pulled again (`resendable`).
+        with resendable(store.db):
+            result = ingest(store, envelopes, source="hub", rows=rows) if envelopes else None
             if result is not None and result.gap:
                 if result.processed:
                     self.replica.set_state("hub_cursor",
@@ -167,11 +177,22 @@ class HubSync:
         report.duplicates += result.duplicates
         self._pulled += result.processed
         if self.progress:
-            self.progress(self._pulled, self._pulled + page["remaining"])
+            self.progress(self._pulled, self._expected_total(page["remaining"]))
         if result.gap:
             report.notes.append(f"gap in the hub feed: {result.gap}")
             return False
         return page["remaining"] > 0
+
+    def _expected_total(self, remaining: int) -> int:
+        """The pull's expected size: `remaining` is exact from an older hub, an upper bound
+        from a newer one (positions, not events: docs/sync-protocol.md section 5), so the
+        events the vectors said we lacked bound it too."""
+        if remaining <= 0:
+            return self._pulled
+        bound = self._pulled + remaining
+        if self._lacking_at_start is not None:
+            bound = min(bound, self._lacking_at_start)
+        return max(self._pulled, bound)
 
     def _learn_event_key(self, key) -> None:
         """The key the hub signs its events with (a node enrolled before it had one learns it

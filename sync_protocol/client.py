@@ -15,7 +15,13 @@ GZIP_ABOVE_BYTES = 1024
 
 
 class Unreachable(Exception):
-    """The other side could not be reached or failed (5xx): try again later."""
+    """The other side could not be reached or failed (5xx): try again later. `reached`: it
+    was there, and failed or was too slow to answer; not when no connection could be made or
+    it was lost (the link or the other side is down)."""
+
+    def __init__(self, message: str, *, reached: bool = False):
+        super().__init__(message)
+        self.reached = reached
 
 
 class SyncClient:
@@ -59,13 +65,16 @@ class SyncClient:
             response = self.session.request(method, self.base_url + path, data=raw or None,
                                             headers=headers, timeout=self.timeout)
         except requests.RequestException as e:
-            raise Unreachable(f"{self.base_url}: {e.__class__.__name__}") from e
+            # A read timeout reached it (too slow); a connection refused, reset or timed out did not.
+            raise Unreachable(f"{self.base_url}: {e.__class__.__name__}",
+                              reached=not isinstance(e, requests.ConnectionError)) from e
         if response.status_code >= 500:
-            raise Unreachable(f"{self.base_url}{path}: HTTP {response.status_code}")
+            raise Unreachable(f"{self.base_url}{path}: HTTP {response.status_code}",
+                              reached=True)
         try:
             reply = response.json()
         except ValueError:
-            raise Unreachable(f"{self.base_url}{path}: not a JSON reply") from None
+            raise Unreachable(f"{self.base_url}{path}: not a JSON reply", reached=True) from None
         if response.status_code >= 400:
             error = reply.get("error", {}) if isinstance(reply, dict) else {}
             extra = {k: v for k, v in error.items() if k not in ("code", "message")}

@@ -33,28 +33,36 @@ class IngestResult:
         return body
 
 
+def rows_of(store: EventStore, envelopes: list[dict]) -> list[dict]:
+    """Each envelope's row as the log would hold it (its body as canonical JSON, its payload
+    hash, its signature): the part of ingest that needs no transaction, so a receiver may
+    prepare a batch while it stores the one before."""
+    return [_record_of(store, envelope) for envelope in envelopes]
+
+
 def ingest(store: EventStore, envelopes: list[dict], *, source: str,
-           hlc_ceiling_ms: int | None = None) -> IngestResult:
+           hlc_ceiling_ms: int | None = None, rows: list[dict] | None = None) -> IngestResult:
     """Store a batch in one transaction by (origin, seq): next seq appends, a held seq is a
     duplicate (same hash) or an integrity conflict (different hash), a gap stops the batch.
 
     `hlc_ceiling_ms`: the receiver's clock observes no stamp beyond it (a push from a node
     whose clock runs ahead must not move the hub's clock; a pull from the hub must move a
-    node's, which has no real-time clock)."""
+    node's, which has no real-time clock). `rows`: the batch's `rows_of`, made beforehand."""
+    rows = rows if rows is not None else rows_of(store, envelopes)
     result = IngestResult()
     with store.atomic():
         store._lock_feed()
         vector = _vector_for(store, {e["origin"] for e in envelopes})
         stored_at = store.clock().isoformat()
         appended: list[dict] = []      # records not yet written: they go in a few INSERTs
-        for envelope in envelopes:
+        for envelope, row in zip(envelopes, rows):
             origin, seq = envelope["origin"], envelope["seq"]
             held = vector.get(origin, 0)
             if seq <= held:
                 _write(store, appended)   # it may repeat an event appended just before
-                _check_duplicate(store, envelope, source, result)
+                _check_duplicate(store, envelope, row["payload_hash"], source, result)
             elif seq == held + 1:
-                appended.append(_record_to_append(store, envelope, stored_at, hlc_ceiling_ms))
+                appended.append(_to_append(store, row, stored_at, hlc_ceiling_ms))
                 result.stored.append(envelope)
                 vector[origin] = seq
             else:
@@ -83,17 +91,17 @@ def _save_vector(store: EventStore, vector: dict[str, int], envelopes: list[dict
 
 
 def _record_of(store: EventStore, e: dict) -> dict:
-    return store._record(e["id"], e["origin"], e["seq"], e["stream"], e["version"], e["type"],
-                         e["schema"], e["conference"], e["data"], e["occurred_at"], e["hlc"],
-                         e.get("causation"), e.get("correlation"))
+    record = store._record(e["id"], e["origin"], e["seq"], e["stream"], e["version"],
+                           e["type"], e["schema"], e["conference"], e["data"], e["occurred_at"],
+                           e["hlc"], e.get("causation"), e.get("correlation"))
+    record["signature"] = e.get("sig")
+    return record
 
 
-def _record_to_append(store: EventStore, envelope: dict, stored_at: str,
-                      hlc_ceiling_ms: int | None) -> dict:
-    record = _record_of(store, envelope)
-    record["stored_at"] = stored_at
-    record["signature"] = envelope.get("sig")
-    stamp = envelope["hlc"]
+def _to_append(store: EventStore, row: dict, stored_at: str,
+               hlc_ceiling_ms: int | None) -> dict:
+    record = {**row, "stored_at": stored_at}
+    stamp = row["hlc"]
     if hlc_ceiling_ms is not None:
         stamp = bounded_stamp(stamp, hlc_ceiling_ms, OBSERVED_COUNTER_MAX)
     store.hlc.observe(stamp)
@@ -144,11 +152,10 @@ def _insert_sql(store: EventStore, columns: tuple[str, ...]) -> str:
     return _sql_for(store.db.param, columns)
 
 
-def _check_duplicate(store: EventStore, envelope: dict, source: str,
+def _check_duplicate(store: EventStore, envelope: dict, offered: str, source: str,
                      result: IngestResult) -> None:
     E, C = store.models.EventRecord, store.models.IntegrityConflict
     held = E.get_or_none((E.origin == envelope["origin"]) & (E.seq == envelope["seq"]))
-    offered = _record_of(store, envelope)["payload_hash"]
     if held is not None and held.payload_hash == offered:
         result.duplicates += 1
         return

@@ -10,6 +10,7 @@ from typing import Callable
 import peewee
 
 from sync_protocol.ingest import events_missing_from, ingest
+from sync_protocol.resendable import resendable
 from sync_protocol.signing import MAX_SKEW_SECONDS, SignedRequest, read_headers, verify
 from event_store.store import EventStore
 from sync_protocol.validation import (EventSchemas, FieldRules, HlcWindow, InvalidField,
@@ -102,31 +103,54 @@ def parse_json(body: bytes):
         raise ProtocolError(400, "malformed_json", "The request body is not valid JSON.") from None
 
 
+@dataclass(frozen=True)
+class Nonce:
+    """A verified request's nonce, to be remembered (`remember_nonce`) by what acts on it."""
+    signed: SignedRequest
+    now_seconds: float
+
+
 def authenticate(store: EventStore, headers, method: str, path: str, raw_body: bytes,
                  now_seconds: float, lookup: Callable[[str], Caller]) -> Caller:
     """Check the signature, the timestamp and the nonce; `lookup` refuses unknown or revoked keys."""
-    signed = read_headers(headers)
-    caller = lookup(signed.key_id)
-    verify(signed, caller.secret, method, path, raw_body, now_seconds)
-    remember_nonce(store, signed, now_seconds)
+    caller, nonce = verified(headers, method, path, raw_body, now_seconds, lookup)
+    remember_nonce(store, nonce)
     return caller
 
 
-def remember_nonce(store: EventStore, signed: SignedRequest, now_seconds: float) -> None:
-    """A nonce is accepted once; old ones are forgotten once their timestamp is stale anyway."""
-    N = store.models.SeenNonce
-    with store.atomic():
-        N.delete().where(N.seen_at < int(now_seconds) - 2 * MAX_SKEW_SECONDS).execute()
+def verified(headers, method: str, path: str, raw_body: bytes, now_seconds: float,
+             lookup: Callable[[str], Caller]) -> tuple[Caller, Nonce]:
+    """Check the signature and the timestamp, not yet the nonce: the caller remembers it in
+    the transaction that acts on the request (a push: with the batch), so a replay of a
+    request that took effect is refused as `authenticate` refuses it."""
+    signed = read_headers(headers)
+    caller = lookup(signed.key_id)
+    verify(signed, caller.secret, method, path, raw_body, now_seconds)
+    return caller, Nonce(signed, now_seconds)
+
+
+def remember_nonce(store: EventStore, nonce: Nonce) -> None:
+    """A nonce is accepted once; old ones are forgotten once their timestamp is stale anyway.
+    Alone, it is committed without an fsync (`resendable`): one per signed request was a
+    good part of serving a feed page."""
+    N, signed, now = store.models.SeenNonce, nonce.signed, int(nonce.now_seconds)
+    with resendable(store.db), store.atomic():
+        N.delete().where(N.seen_at < now - 2 * MAX_SKEW_SECONDS).execute()
         try:
-            N.create(key_id=signed.key_id, nonce=signed.nonce, seen_at=int(now_seconds))
+            N.create(key_id=signed.key_id, nonce=signed.nonce, seen_at=now)
         except peewee.IntegrityError:
             raise ProtocolError(401, "replayed_nonce",
                                 "This request was already received (nonce reused).") from None
 
 
-def push(store: EventStore, body, caller: Caller, *, hlc_ceiling_ms: int | None = None) -> dict:
+def push(store: EventStore, body, caller: Caller, *, hlc_ceiling_ms: int | None = None,
+         nonce: Nonce | None = None, also: Callable[[], None] | None = None) -> dict:
     """Store the caller's batch in one transaction if every event passes; reply acked_through
-    per origin. With `hlc_ceiling_ms` the receiver's clock observes no stamp beyond it."""
+    per origin. With `hlc_ceiling_ms` the receiver's clock observes no stamp beyond it.
+
+    The request's `nonce` (from `verified`) and what the receiver records `also` (the node's
+    contact) go in the batch's transaction: one write, where three each waited for the
+    database's write lock while the hub's readers held it."""
     check_version(body)
     envelopes = check_batch(body)
     for i, envelope in enumerate(envelopes):
@@ -138,7 +162,12 @@ def push(store: EventStore, body, caller: Caller, *, hlc_ceiling_ms: int | None 
                                 f"Event {i}: {caller.name or caller.key_id} may not send events "
                                 f"of origin {envelope['origin']}.", index=i)
         caller.admit(i, envelope)
-    result = ingest(store, envelopes, source=caller.key_id, hlc_ceiling_ms=hlc_ceiling_ms)
+    with store.atomic():
+        if nonce is not None:
+            remember_nonce(store, nonce)
+        result = ingest(store, envelopes, source=caller.key_id, hlc_ceiling_ms=hlc_ceiling_ms)
+        if also is not None:
+            also()
     return {"protocol": PROTOCOL_VERSION, **result.reply()}
 
 

@@ -1,8 +1,10 @@
 """The event envelope on the wire: JSON objects, checked field by field before anything is stored."""
 from __future__ import annotations
 
+import json
 import re
 
+from event_store.statements import EVENT_COLUMNS
 from event_store.store import StoredEvent
 from sync_protocol.validation import InvalidField, check_json_text, json_text_fine
 
@@ -46,6 +48,45 @@ def to_wire(event: StoredEvent) -> dict:
     if event.signature:
         body["sig"] = event.signature
     return body
+
+
+# Where a stored row (EventStore.feed_rows, EVENT_COLUMNS order) holds what a server looks at.
+ROW_POSITION, ROW_ORIGIN, ROW_TYPE, ROW_DATA, ROW_SIG = (
+    EVENT_COLUMNS.index(name) for name in ("position", "origin", "type", "data", "signature"))
+
+
+def row_envelope(row: tuple) -> dict:
+    """The envelope of a stored row, its body parsed, as `to_wire` sends it."""
+    (position, id_, origin, seq, stream, version, type_, schema, conference, data,
+     occurred_at, hlc, causation, correlation, signature) = row
+    body = {"id": id_, "origin": origin, "seq": seq, "stream": stream, "version": version,
+            "type": type_, "schema": schema, "conference": conference, "data": json.loads(data),
+            "occurred_at": occurred_at, "hlc": hlc, "causation": causation,
+            "correlation": correlation, "position": position}
+    if signature:
+        body["sig"] = signature
+    return body
+
+
+def row_text(row: tuple, *, data: str | None = None, sig: str | None = None) -> str:
+    """A stored row's envelope as JSON text, the same object as `row_envelope`'s, with the
+    body spliced in as the log holds it (canonical JSON) or as `data`: parsing every body of
+    a feed page only to write it out again was a good part of serving it."""
+    (position, id_, origin, seq, stream, version, type_, schema, conference, stored,
+     occurred_at, hlc, causation, correlation, signature) = row
+    head = {"id": id_, "origin": origin, "seq": seq, "stream": stream, "version": version,
+            "type": type_, "schema": schema, "conference": conference,
+            "occurred_at": occurred_at, "hlc": hlc, "causation": causation,
+            "correlation": correlation, "position": position}
+    if sig or signature:
+        head["sig"] = sig or signature
+    return f'{json.dumps(head, separators=(",", ":"))[:-1]},"data":{data or stored}}}'
+
+
+def page_text(envelope_texts: list[str], **fields) -> str:
+    """A page's JSON text: its envelopes (JSON texts) under "events", and `fields`."""
+    rest = json.dumps(fields, separators=(",", ":"))
+    return '{"events":[' + ",".join(envelope_texts) + "]" + ("," + rest[1:] if fields else "}")
 
 
 def check_envelope(raw, index: int) -> dict:

@@ -5,6 +5,7 @@ import base64
 import datetime as dt
 import functools
 import hashlib
+import json
 import logging
 import os
 from typing import Callable
@@ -16,9 +17,10 @@ from hub.platform.errors import Refused
 from shared_domain import edge_facts
 from shared_domain.conferences import ACCESS_CODE_ALPHABET
 from shared_domain.errors import DomainError
-from shared_domain.kept_from_doors import for_doors
-from sync_protocol import origin_signatures
+from shared_domain.kept_from_doors import KEPT_BACK, for_doors
+from sync_protocol import origin_signatures, wire
 from event_store.ids import uuid7
+from event_store.store import canonical_json
 from sync_protocol.server import Caller
 from sync_protocol.signing import new_secret
 from sync_protocol.validation import InvalidField, ed25519_public_key, padded_base64
@@ -190,14 +192,19 @@ def ticket_public_keys(hub, conference_id: str) -> dict[str, str]:
 
 def event_signer(hub, conference_id: str) -> Callable[[str], str]:
     """sign(digest) with the conference's event key (made on first use)."""
+    return _signer(_event_key(hub, conference_id)[0].private_key)
+
+
+def _event_key(hub, conference_id: str) -> tuple:
+    """The conference's event key row, made on first use; and whether it was there already."""
     E = hub.models.EventKey
     row = E.get_or_none(E.conference_id == conference_id)
-    if row is None:
-        private, public = _new_key_pair()
-        E.insert(conference_id=conference_id, private_key=private,
-                 public_key=public).on_conflict_ignore().execute()
-        row = E.get_by_id(conference_id)
-    return _signer(row.private_key)
+    if row is not None:
+        return row, True
+    private, public = _new_key_pair()
+    E.insert(conference_id=conference_id, private_key=private,
+             public_key=public).on_conflict_ignore().execute()
+    return E.get_by_id(conference_id), False
 
 
 @functools.lru_cache(maxsize=256)
@@ -206,20 +213,87 @@ def _signer(private_key: str) -> Callable[[str], str]:
 
 
 def event_public_key(hub, conference_id: str) -> str:
-    event_signer(hub, conference_id)
-    return hub.models.EventKey.get_by_id(conference_id).public_key
+    return _event_key(hub, conference_id)[0].public_key
+
+
+class EventSigners:
+    """The hub's events signed once, as they are appended (`Hub.publish`), over the copy a door
+    receives (docs/sync-protocol.md sections 10 and 11): the feed sends the stored signature.
+    Signing each event again for every page sent was half the feed's time. A conference's key
+    is kept in memory once read from the database, not when made here: the transaction that
+    made it may still roll back."""
+
+    def __init__(self, hub):
+        self.hub = hub
+        self._known: dict[str, tuple[Callable[[str], str], str]] = {}
+
+    def _key(self, conference_id: str) -> tuple[Callable[[str], str], str]:
+        known = self._known.get(conference_id)
+        if known is None:
+            row, existed = _event_key(self.hub, conference_id)
+            known = _signer(row.private_key), row.public_key
+            if existed:
+                self._known[conference_id] = known
+        return known
+
+    def sign_row(self, conference_id: str) -> Callable[[dict], str]:
+        """For EventStore.append: a row as the store writes it -> its door copy's signature."""
+        return functools.partial(door_signature, self._key(conference_id)[0])
+
+    def public_key(self, conference_id: str) -> str:
+        return self._key(conference_id)[1]
+
+    def sign(self, conference_id: str) -> Callable[[str], str]:
+        return self._key(conference_id)[0]
+
+
+def door_signature(sign: Callable[[str], str], row: dict) -> str:
+    """The hub's signature of an event as doors receive it; `row` as the store writes it
+    (`data` its JSON text, `payload_hash` its hash). An event with nothing kept back reaches
+    doors as stored, so its payload hash is what is signed."""
+    if row["type"] not in KEPT_BACK:
+        return sign(row["payload_hash"])
+    return sign(origin_signatures.envelope_digest(
+        for_doors({**row, "data": json.loads(row["data"])})))
 
 
 def signed_for_doors(hub, conference_id: str, envelopes: list[dict]) -> list[dict]:
-    """The hub's events as a door receives them (kept-back fields blank), each signed with the
-    conference's event key; a door's events keep the signature of the door that made them."""
-    sign = event_signer(hub, conference_id)
+    """The events as a door receives them (kept-back fields blank). The hub's carry the
+    signature made when they were appended; one stored before that is signed now, over the
+    door's copy, and the signature kept. A door's events keep the signature of the door that
+    made them."""
+    sign, made = None, {}
     out = []
     for envelope in envelopes:
         envelope = for_doors(envelope)
-        if envelope["origin"].startswith("hub/"):
+        if not envelope.get("sig") and envelope["origin"].startswith("hub/"):
+            sign = sign or hub.event_signers.sign(conference_id)
             envelope = origin_signatures.signed(envelope, sign)
+            made[envelope["position"]] = envelope["sig"]
         out.append(envelope)
+    hub.store.keep_signatures(made)
+    return out
+
+
+def door_feed(hub, conference_id: str, rows: list[tuple]) -> list[str]:
+    """A feed page as doors receive it, each envelope's JSON text (sync_protocol.wire.row_text):
+    the body as stored, or with its kept-back fields blank; an unsigned event of the hub is
+    signed now and the signature kept, as in `signed_for_doors`."""
+    sign, made = None, {}
+    out = []
+    for row in rows:
+        origin, type_, signature = row[wire.ROW_ORIGIN], row[wire.ROW_TYPE], row[wire.ROW_SIG]
+        unsigned = not signature and origin.startswith("hub/")
+        if type_ not in KEPT_BACK and not unsigned:
+            out.append(wire.row_text(row))
+            continue
+        envelope = for_doors(wire.row_envelope(row))
+        if unsigned:
+            sign = sign or hub.event_signers.sign(conference_id)
+            signature = made[row[wire.ROW_POSITION]] = sign(
+                origin_signatures.envelope_digest(envelope))
+        out.append(wire.row_text(row, data=canonical_json(envelope["data"]), sig=signature))
+    hub.store.keep_signatures(made)
     return out
 
 

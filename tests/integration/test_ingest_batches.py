@@ -4,7 +4,7 @@ end of the log, and events read for the wire are sent as stored without being de
 import pytest
 
 from event_store.database import open_database
-from sync_protocol.ingest import events_of, ingest
+from sync_protocol.ingest import events_of, ingest, rows_of
 from event_store.readers import catch_up
 from event_store.registry import EventRegistry, UnknownEvent
 from event_store.store import EventStore
@@ -73,6 +73,30 @@ class Counter:
 
     def apply(self, event):
         self.seen.append(event.seq)
+
+
+def test_a_batch_prepared_beforehand_is_stored_as_it_would_be_at_once(tmp_path, store):
+    batch = [envelope(1), envelope(2, sig="s" * 88), envelope(1), envelope(2, data={"n": 9})]
+    rows = rows_of(store, batch)          # e.g. on another thread, before the transaction
+    assert rows[0]["payload_hash"] == rows[2]["payload_hash"] != rows[1]["payload_hash"]
+    assert rows[1]["payload_hash"] != rows[3]["payload_hash"]
+    prepared = ingest(store, batch, source="test", rows=rows)
+    other = EventStore(open_database(str(tmp_path / "other.sqlite3")), EventRegistry())
+    other.create_tables()
+    at_once = ingest(other, batch, source="test")
+    assert prepared.reply() == at_once.reply() == {
+        "acked_through": {ORIGIN: 2}, "stored": 2, "duplicates": 1, "conflicts": 1}
+    columns = lambda s: [(r.seq, r.data, r.payload_hash, r.signature) for r in
+                         s.models.EventRecord.select().order_by(s.models.EventRecord.seq)]
+    assert columns(store) == columns(other) and columns(store)[1][3] == "s" * 88
+
+
+def test_a_signature_made_later_is_kept_once_and_never_replaces_one(store):
+    ingest(store, [envelope(1), envelope(2, sig="held")], source="test")
+    first, second = store.read_all(0, 10)
+    store.keep_signatures({first.position: "later", second.position: "other"})
+    store.keep_signatures({first.position: "again"})
+    assert [e.signature for e in store.read_all(0, 10)] == ["later", "held"]
 
 
 def test_catch_up_reads_to_the_end_of_the_log_in_one_transaction_per_batch(store):

@@ -12,7 +12,7 @@ import contoso
 from hub.venue import nodes
 from onsite_node import credentials as creds_file
 from sync_protocol.client import SyncClient
-from sync_protocol.signing import signed_headers
+from sync_protocol.signing import HEADER_NONCE, signed_headers
 from sync_protocol.wire import ProtocolError
 from tests.support.door_facts import scan_envelope, scans
 from tests.support.servers import ThreadedServer
@@ -212,6 +212,28 @@ def test_a_replayed_request_is_refused(hub, tmp_path):
     again = requests.post(hub.url + "/sync/v1/push", data=raw, headers=headers)
     assert first.status_code == 200
     assert (again.status_code, again.json()["error"]["code"]) == (401, "replayed_nonce")
+
+
+def test_a_push_commits_its_nonce_batch_and_contact_together(hub, tmp_path):
+    enroll(hub, tmp_path / "a")
+    creds = creds_file.load(str(tmp_path / "a"))
+    N, Nonce = hub.hub.models.Node, hub.hub.store.models.SeenNonce
+
+    def pushed(events, status=None):
+        raw = json.dumps({"protocol": 1, "events": events, "status": status or {}}).encode()
+        headers = signed_headers(creds["node_id"], creds["secret"], "POST", "/sync/v1/push",
+                                 raw, time.time())
+        return headers[HEADER_NONCE], requests.post(hub.url + "/sync/v1/push", data=raw,
+                                                         headers=headers)
+    # refused as a whole: nothing of it is kept, its nonce and the node's status neither
+    nonce, refused = pushed([_envelope(creds, 1, type="NoSuchFact")], {"events_waiting": 7})
+    assert refused.status_code in (400, 403)
+    assert not Nonce.select().where(Nonce.nonce == nonce).exists()
+    assert N.get_by_id(creds["node_id"]).events_waiting != 7
+    nonce, taken = pushed([_envelope(creds, 1)], {"events_waiting": 3})
+    assert taken.status_code == 200 and Nonce.select().where(Nonce.nonce == nonce).exists()
+    assert N.get_by_id(creds["node_id"]).events_waiting == 3
+    assert len(hub_events_from(hub, creds["origin"])) == 1
 
 
 def test_a_gap_stops_the_batch_and_acks_what_came_before(hub, tmp_path):

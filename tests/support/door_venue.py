@@ -16,8 +16,8 @@ from tests.support.hub_api import HubClient, make_app
 AT = "2026-12-08T09:00:00+00:00"
 
 
-def hub_with_conference(tmp_path, clock=utc_now):
-    api = HubClient(make_app(tmp_path, clock))
+def hub_with_conference(tmp_path, clock=utc_now, **config):
+    api = HubClient(make_app(tmp_path, clock, **config))
     slug, ids, auth = api.create_conference()
     api.slug, api.seat_types, api.auth = slug, ids, auth
     api.conference = api.hub.models.Conference.get(api.hub.models.Conference.slug == slug)
