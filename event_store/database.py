@@ -43,30 +43,41 @@ class WriterTurns:
         self.path = path + "-writer"
         self._pid: int | None = None
         self._owner: int | None = None
+        self._held: tuple | None = None
 
-    def _for_this_process(self) -> None:
+    def _for_this_process(self) -> tuple:
+        """This process's (thread lock, file); made once, by one thread (two threads making
+        their own at first use would each take a different lock)."""
         if self._pid != os.getpid():
-            self._lock = threading.Lock()
-            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-            self._pid = os.getpid()
+            with _MAKING:
+                if self._pid != os.getpid():
+                    self._locks = (threading.Lock(),
+                                   os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
+                    self._pid = os.getpid()
+        return self._locks
 
     def take(self) -> None:
-        self._for_this_process()
-        self._lock.acquire()
+        lock, fd = held = self._for_this_process()
+        lock.acquire()
         try:
-            fcntl.flock(self._fd, fcntl.LOCK_EX)
+            fcntl.flock(fd, fcntl.LOCK_EX)
         except BaseException:
-            self._lock.release()
+            lock.release()
             raise
-        self._owner = threading.get_ident()
+        self._owner, self._held = threading.get_ident(), held
 
     def give_back(self) -> None:
         """Release the turn if this thread holds it (a rollback may follow a failed commit)."""
         if self._owner != threading.get_ident() or self._pid != os.getpid():
             return
-        self._owner = None
-        fcntl.flock(self._fd, fcntl.LOCK_UN)
-        self._lock.release()
+        (lock, fd), self._owner, self._held = self._held, None, None
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        lock.release()
+
+
+_MAKING = threading.Lock()
+# A child forked while another thread held it would wait for ever: a fresh one in the child.
+os.register_at_fork(after_in_child=lambda: globals().update(_MAKING=threading.Lock()))
 
 
 class SqliteLogDatabase(peewee.SqliteDatabase):

@@ -98,3 +98,24 @@ def test_a_writer_in_another_process_is_waited_for_in_line(path):
         release.set()
         child.join(10)
     assert sorted(n for n, in db.execute_sql("SELECT n FROM t")) == [1, 2]
+
+
+def test_writers_that_all_start_at_once_on_a_new_database_object_share_one_line(path):
+    """The turn's locks are made once even when the first writers arrive together (each
+    making its own would let one release a lock another holds, and leave a file locked)."""
+    for _ in range(20):
+        db = open_database(path)
+        barrier = threading.Barrier(6)
+
+        def write(n):
+            barrier.wait()
+            with db.atomic():
+                db.execute_sql("INSERT INTO t VALUES (?)", (n,))
+        threads = [threading.Thread(target=write, args=(n,)) for n in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(10)
+        assert not any(thread.is_alive() for thread in threads)
+        db.close()
+    assert len(list(open_database(path).execute_sql("SELECT n FROM t"))) == 120
