@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import select
+import selectors
 import socket
 import threading
 
@@ -84,11 +84,15 @@ class Alarm:
 
     def wait(self, timeout: float) -> bool:
         """Block up to timeout seconds; True if something rang (the rings are consumed)."""
-        sources = [self._read, *self._sources()]
-        try:
-            ready, _, _ = select.select(sources, [], [], timeout)
-        except (OSError, ValueError):   # a source went away: the caller pumps anyway
-            return True
+        # A selector, not select.select: that one refuses descriptors above 1023, and a
+        # process holding many files (a long test run, a busy hub) then never slept at all.
+        with selectors.DefaultSelector() as selector:
+            try:
+                for source in (self._read, *self._sources()):
+                    selector.register(source, selectors.EVENT_READ)
+                ready = [key.fileobj for key, _ in selector.select(timeout)]
+            except (OSError, ValueError):   # a source went away: the caller pumps anyway
+                return True
         for source in ready:
             self._drain(source)
         return bool(ready)
