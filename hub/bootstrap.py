@@ -5,10 +5,12 @@ import datetime as dt
 import logging
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 
+from hub.mail.outbox import MailOutbox
+from hub.mail.settings import DEFAULT_PUBLIC_URL, MailSettings, public_url
 from hub.platform.bus import CommandBus
 from hub.venue.checkins import CheckInRules
 from hub.venue.nodes import EventSigners
@@ -54,6 +56,13 @@ class HubConfig:
     order_wait_max_seconds: float = 25
     order_page_wait_seconds: float = 3
     order_waiters_max: int = 32
+    # The hub's address as registrants reach it (links in mails), and where mails go
+    # (hub/mail/settings.py, docs/mail.md); no SMTP host: mails wait in the outbox.
+    public_url: str = DEFAULT_PUBLIC_URL
+    mail: MailSettings = field(default_factory=MailSettings)
+
+    def __post_init__(self):
+        self.public_url = public_url(self.public_url)
 
     @property
     def database(self) -> str:
@@ -91,7 +100,8 @@ class Hub:
         self.read_models = ReadModels(self)
         self.bus = CommandBus(self, Handlers(self).table())
         self.readers = guarded([IntegrationRouter(self), self.processes, OnSiteSales(self),
-                                TicketIssuer(self), CheckInRules(self), self.read_models])
+                                TicketIssuer(self), CheckInRules(self), self.read_models,
+                                MailOutbox(self)])
         self._pump_lock = threading.Lock()
         self._sql = sql = Sql(self.db)      # the idle check, written once: it runs every tick
         q, p = sql.q, sql.p
@@ -123,7 +133,11 @@ class Hub:
         self.store.create_tables()
         self.db.create_tables(self.models.all, safe=True)
         add_missing_columns(self.db, self.models.QueuedCommand, ["refusal_code"])
-        ReaderPositions(self.store).ensure([reader.name for reader in self.readers])
+        positions = ReaderPositions(self.store)
+        for reader in self.readers:    # new to a log with a past: from its end (the mail)
+            if getattr(reader, "starts_at_log_end", False) and positions.peek(reader.name) is None:
+                positions.set(reader.name, self.store.last_position())
+        positions.ensure([reader.name for reader in self.readers])
 
     def run_until_idle(self, max_rounds: int = 10_000) -> int:
         """Run pump rounds until one finds nothing to do; return the work done."""

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import peewee
 
 from hub.accounts.admin_models import admin_models
+from hub.mail.models import mail_models
 from hub.venue.checkin_models import checkin_models
 from hub.venue.node_models import node_models
 from hub.orders.order_access_models import order_access_models
@@ -156,13 +157,14 @@ def hub_models(db: peewee.Database) -> SimpleNamespace:
     admins = admin_models(Base)
     sales = sales_models(Base)
     order_access = order_access_models(Base)
+    mail = mail_models(Base)
     read_models.append(checkins["TicketView"])
     return SimpleNamespace(
-        **nodes, **checkins, **sales, **admins, **order_access,
+        **nodes, **checkins, **sales, **admins, **order_access, **mail,
         Conference=Conference, SeatType=SeatType, QueuedCommand=QueuedCommand,
         ProcessState=ProcessState, SeatTypeView=SeatTypeView, OrderView=OrderView,
         OrderItemView=OrderItemView, OrderLineView=OrderLineView,
         SeatAssignmentView=SeatAssignmentView, read_models=read_models,
         all=[Conference, SeatType, QueuedCommand, ProcessState, *read_models, *nodes.values(),
              checkins["CheckInRecord"], checkins["Conflict"], checkins["RevokedTicket"],
-             *sales.values(), *admins.values(), *order_access.values()])
+             *sales.values(), *admins.values(), *order_access.values(), *mail.values()])

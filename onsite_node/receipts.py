@@ -10,13 +10,9 @@ from onsite_node.badges import BadgeMaker
 from printers.receipt import ReceiptContent, render_receipt
 from shared_domain.errors import DomainError
 from shared_domain.pricing import OrderLine
+from shared_domain.sales import receipt_number
 
 PAYMENT_WORDS = {"cash": "cash", "card_terminal": "card", "invoice": "invoice"}
-
-
-def receipt_number(sale_id: str) -> str:
-    """The short number a receipt carries: the random tail of the sale's id, upper case."""
-    return sale_id.replace("-", "")[-10:].upper()
 
 
 def paid_by(method: str, reference: str) -> str:

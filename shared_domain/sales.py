@@ -79,6 +79,12 @@ class OnSiteOrderRecorded:
 SALE_EVENTS = (OnSiteSaleMade, OnSiteSaleCancelled, OnSiteOrderRecorded)
 
 
+def receipt_number(sale_id: str) -> str:
+    """The short number a receipt carries (printed at the door, mailed by the hub): the
+    random tail of the sale's id, upper case."""
+    return sale_id.replace("-", "")[-10:].upper()
+
+
 def price_sale(wanted: Mapping[str, int], prices: Mapping[str, SeatTypePrice]) -> tuple[SaleLine, ...]:
     """Lines for the quantities wanted; an unknown seat type or a bad quantity is refused."""
     lines = []

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import threading
 
+from hub.mail.sender import mail_sender_for
 from hub.platform.wake import Alarm
 
 log = logging.getLogger(__name__)
@@ -19,8 +20,12 @@ class Worker:
     """Handles commands, feeds readers, and fires delayed commands such as reservation expiry
     when they fall due (within one interval)."""
 
-    def __init__(self, hub, interval: float = PUMP_INTERVAL_SECONDS, alarm: Alarm | None = None):
+    def __init__(self, hub, interval: float = PUMP_INTERVAL_SECONDS, alarm: Alarm | None = None,
+                 mail=None):
         self.hub = hub
+        # The mail sender's thread beside the pump (none without an SMTP server set):
+        # sending never holds up a round (hub/mail/sender.py).
+        self.mail = mail if mail is not None else mail_sender_for(hub)
         self.interval = interval
         self.alarm = alarm or Alarm()
         self._owns_alarm = alarm is None
@@ -33,21 +38,30 @@ class Worker:
 
     def run(self) -> None:
         """Pump until stop(): once at start, then whenever woken or the interval passes."""
-        while not self._stopping:
-            self.pump()
-            if self._stopping:
-                break
-            self.waiting.set()
-            self.alarm.wait(self.interval)
-            self.waiting.clear()
+        if self.mail is not None:
+            self.mail.start()
+        try:
+            while not self._stopping:
+                self.pump()
+                if self._stopping:
+                    break
+                self.waiting.set()
+                self.alarm.wait(self.interval)
+                self.waiting.clear()
+        finally:
+            if self.mail is not None:
+                self.mail.stop()
 
     def pump(self) -> int:
         self.rounds += 1
         try:
-            return self.hub.run_until_idle()
+            work = self.hub.run_until_idle()
         except Exception:
             log.exception("hub pump failed; it retries at the next tick")
             return 0
+        if work and self.mail is not None:
+            self.mail.wake()     # the round may have queued mails
+        return work
 
     def start(self) -> "Worker":
         """Run on a background thread of this process (tests, and the in-process app)."""

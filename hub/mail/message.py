@@ -1,0 +1,34 @@
+"""An outbox row as the e-mail that goes out: the same headers on every attempt."""
+from __future__ import annotations
+
+import datetime as dt
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+
+from hub.mail.attachments import Attachment
+from hub.mail.content import one_line
+from hub.mail.settings import MailSettings
+
+
+def email_message(row, settings: MailSettings, attachments: list[Attachment]) -> EmailMessage:
+    """multipart/alternative (text, then HTML), in multipart/mixed with any attachment; From
+    "<conference> via <sender name>"; Message-ID and Date from the row, never from the
+    attempt, so a mail sent again is byte for byte the same mail."""
+    message = EmailMessage()
+    display = one_line(f"{row.conference_name} via {settings.sender_name}"
+                       if row.conference_name else settings.sender_name)
+    message["From"] = Address(display_name=display, addr_spec=settings.sender_address)
+    message["To"] = Address(addr_spec=row.recipient)
+    message["Subject"] = one_line(row.subject)
+    message["Date"] = format_datetime(dt.datetime.fromisoformat(row.created_at)
+                                      .astimezone(dt.timezone.utc), usegmt=True)
+    message["Message-ID"] = row.message_id
+    message["Auto-Submitted"] = "auto-generated"     # RFC 3834: no vacation replies, please
+    message["X-Contoso-Mail"] = row.kind
+    message.set_content(row.text_body)
+    message.add_alternative(row.html_body, subtype="html")
+    for attachment in attachments:
+        message.add_attachment(attachment.data, maintype=attachment.maintype,
+                               subtype=attachment.subtype, filename=attachment.filename)
+    return message

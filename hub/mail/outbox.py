@@ -1,0 +1,89 @@
+"""The MailOutbox reader: events become rows of the mail outbox, never a mail sent.
+
+It runs in the pump's round like every reader, so a row is written in the same transaction
+as the reader's position: the same event never makes its mails twice, and a mail is queued
+exactly when its event is read. Sending is the worker's sender (hub/mail/sender.py), in
+transactions of its own."""
+from __future__ import annotations
+
+import ipaddress
+import json
+import logging
+from email.headerregistry import Address
+from urllib.parse import urlsplit
+
+from hub.mail import kinds
+from hub.mail.models import FAILED, QUEUED
+from event_store.ids import uuid7
+from event_store.store import StoredEvent
+
+log = logging.getLogger(__name__)
+
+UNUSABLE_ADDRESS = "This address cannot be written in a mail (it is not user@domain)."
+
+
+class MailOutbox:
+    """A reader of the log: each event of a mail kind (hub/mail/kinds.py) queues its mails."""
+
+    name = "mail_outbox"
+    # New to a hub that has a log already: start at its end, never mail its whole past.
+    starts_at_log_end = True
+
+    def __init__(self, hub):
+        self.hub = hub
+        self.handles = tuple({event for kind in kinds.KINDS for event in kind.events})
+
+    def apply(self, event: StoredEvent) -> None:
+        context = kinds.MailContext(self.hub, self.hub.config.public_url)
+        for kind in kinds.kinds_for(type(event.message)):
+            seen = set()
+            for draft in kind.drafts(context, event):
+                if draft.recipient.strip().casefold() not in seen:
+                    seen.add(draft.recipient.strip().casefold())
+                    queue(self.hub, event, kind.name, draft)
+
+
+def queue(hub, event: StoredEvent, kind: str, draft: kinds.Draft) -> None:
+    """One outbox row; a row already made for this event, kind and recipient stays as it is."""
+    M = hub.models.MailOutbox
+    now = hub.clock().isoformat()
+    recipient = draft.recipient.strip()
+    usable = usable_address(recipient)
+    row_id = uuid7()
+    M.insert(id=row_id, conference_id=event.conference, order_id=draft.order_id, kind=kind,
+             event_id=event.id, recipient=recipient[:254], conference_name=_conference_name(hub, event),
+             subject=draft.mail.subject, text_body=draft.mail.text, html_body=draft.mail.html,
+             attachment=json.dumps(draft.attachment) if draft.attachment else "",
+             message_id=message_id(row_id, hub.config.public_url),
+             status=QUEUED if usable else FAILED, attempts=0, next_attempt_at=now,
+             last_error="" if usable else UNUSABLE_ADDRESS, created_at=now,
+             ).on_conflict_ignore().execute()
+
+
+def usable_address(address: str) -> bool:
+    """One plain address (user@domain) an SMTP envelope and a To header can carry."""
+    if not address or len(address) > 254 or any(c.isspace() or ord(c) < 32 for c in address):
+        return False
+    try:
+        parsed = Address(addr_spec=address)
+    except (ValueError, IndexError, TypeError):
+        return False
+    return parsed.addr_spec == address and "." in parsed.domain
+
+
+def message_id(row_id: str, public_url: str) -> str:
+    """The Message-ID of a row: made once, sent on every attempt, so a mail sent twice after
+    a crash is recognisably the same mail (docs/mail.md)."""
+    host = urlsplit(public_url).hostname or "contoso.invalid"
+    try:
+        ip = ipaddress.ip_address(host)
+        host = f"[{ip}]" if ip.version == 6 else str(ip)
+    except ValueError:
+        pass
+    return f"<mail-{row_id}@{host}>"
+
+
+def _conference_name(hub, event: StoredEvent) -> str:
+    C = hub.models.Conference
+    row = C.get_or_none(C.id == event.conference)
+    return row.name[:300] if row else ""
