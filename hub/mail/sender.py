@@ -85,13 +85,19 @@ class MailSender:
             self._thread = None
         self.alarm.close()
 
+    def resume_interrupted(self) -> int:
+        """At start on SQLite (one worker per hub, so no other sender holds a claim): mails
+        left "sending" by a crash are due now. On PostgreSQL their claim runs out instead."""
+        if is_postgres(self.hub.db):
+            return 0
+        resumed = delivery.resume_interrupted(self.hub, self.hub.clock())
+        if resumed:
+            log.warning("mail: %d mail(s) were being sent when the hub stopped; they are sent "
+                        "again with the same Message-ID", resumed)
+        return resumed
+
     def run(self) -> None:
-        if not is_postgres(self.hub.db):
-            # One worker per SQLite hub: a row still "sending" was left by a crash of ours.
-            resumed = delivery.resume_interrupted(self.hub, self.hub.clock())
-            if resumed:
-                log.warning("mail: %d mail(s) were being sent when the hub stopped; they are "
-                            "sent again with the same Message-ID", resumed)
+        self.resume_interrupted()
         troubles = 0
         try:
             while not self._stopping:

@@ -1,7 +1,7 @@
 """The registrant's order after checkout: find it again, see it, name the attendees."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 
 from hub.orders import registrant_fields
 from hub.orders import registration
@@ -21,7 +21,9 @@ ATTENDEE_FIELDS = ("first_name", "last_name", "email", "company")
 
 @bp.get("/orders/find")
 def find():
-    return render_template("find_order.html", form={}, errors={})
+    # The confirmation mail's link fills in the registrant's address (never the code).
+    email = request.args.get("email", "").strip()[:254]
+    return render_template("find_order.html", form={"email": email} if email else {}, errors={})
 
 
 @bp.post("/orders/find")
