@@ -5,6 +5,7 @@ import argparse
 import sys
 
 from hub.bootstrap import HubConfig, bootstrap
+from hub.mail import settings as mail_settings
 
 
 def add_commands(parser: argparse.ArgumentParser) -> None:
@@ -26,6 +27,7 @@ def add_commands(parser: argparse.ArgumentParser) -> None:
                           "proxies in front (default 0: trust none)")
     run.add_argument("--access-log", action="store_true", help="log every request to stderr")
     _pump_options(run)
+    _mail_options(run)
     run.add_argument("--no-discovery", action="store_true",
                      help="do not announce the hub on the LAN with zeroconf")
     run.add_argument("--secure-cookies", action="store_true",
@@ -38,6 +40,7 @@ def add_commands(parser: argparse.ArgumentParser) -> None:
                                                 "expiry) in this process, with no HTTP")
     _database_options(worker)
     _pump_options(worker)
+    _mail_options(worker)
     worker.add_argument("--lock-wait", type=float, default=0, metavar="SECONDS",
                         help="on SQLite, wait this long for a stopping worker to let go")
     worker.add_argument("--ready-fd", type=int, default=None, help=argparse.SUPPRESS)
@@ -85,6 +88,54 @@ def _database_options(parser: argparse.ArgumentParser) -> None:
                         help="folder for the SQLite database (default: data/hub)")
     parser.add_argument("--db", default=None,
                         help="database URL for a large hub, e.g. postgresql://user:pw@host/db")
+    # Every command that opens the hub may run its pump, and the pump writes the links of
+    # the mails it queues.
+    parser.add_argument("--public-url", type=_checked(mail_settings.public_url), default=None,
+                        metavar="URL", help="the hub's address as registrants reach it, "
+                        "e.g. https://tickets.example.org: links in mails start with it "
+                        "(default http://127.0.0.1:<port>)")
+
+
+def _mail_options(parser: argparse.ArgumentParser) -> None:
+    mail = parser.add_argument_group("e-mail (docs/mail.md)")
+    mail.add_argument("--smtp-host", default="", metavar="HOST",
+                      help="the SMTP server mails go through (default none: mails wait "
+                           "queued in the outbox)")
+    mail.add_argument("--smtp-port", type=_checked(_port), default=None, metavar="PORT",
+                      help="default 25, 587 or 465 by --smtp-security")
+    mail.add_argument("--smtp-security", choices=mail_settings.SECURITIES, default="starttls",
+                      help="starttls (default), tls (implicit, SMTPS) or none")
+    mail.add_argument("--smtp-user", default="", metavar="USER")
+    mail.add_argument("--smtp-password-file", default=None, metavar="PATH",
+                      help="its first line is the SMTP password (else "
+                           f"${mail_settings.PASSWORD_ENV}); never given on the command line")
+    mail.add_argument("--smtp-ca-file", default="", metavar="PATH",
+                      help="trust this CA bundle for the server's certificate (default: "
+                           "the system's)")
+    mail.add_argument("--mail-from", default="", metavar="ADDRESS",
+                      help="the sender address, e.g. tickets@example.org (needed to send)")
+    mail.add_argument("--mail-from-name", default="Contoso", metavar="NAME",
+                      help='mails come from "<conference name> via NAME" (default Contoso)')
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise mail_settings.MailSettingsError(f"{text!r} is not a TCP port (1 to 65535).") \
+            from None
+    return mail_settings.smtp_port(value)
+
+
+def _checked(check):
+    """An argparse type from a settings check: its message is the error argparse prints."""
+    def parse(text: str):
+        try:
+            return check(text)
+        except mail_settings.MailSettingsError as refused:
+            raise argparse.ArgumentTypeError(str(refused)) from None
+    parse.__name__ = check.__name__
+    return parse
 
 
 def _pump_options(parser: argparse.ArgumentParser) -> None:
@@ -95,11 +146,36 @@ def _pump_options(parser: argparse.ArgumentParser) -> None:
 
 def config_from(args) -> HubConfig:
     config = HubConfig(data_dir=args.data_dir, db_url=args.db,
-                       secure_cookies=getattr(args, "secure_cookies", False))
+                       secure_cookies=getattr(args, "secure_cookies", False),
+                       public_url=public_url_of(args), mail=mail_settings_from(args))
     threads = getattr(args, "threads", None)
     if threads:     # half a web process's threads may wait on an order, never all of them
         config.order_waiters_max = max(1, threads // 2)
     return config
+
+
+def public_url_of(args) -> str:
+    if getattr(args, "public_url", None):
+        return args.public_url
+    return f"http://127.0.0.1:{args.port}" if getattr(args, "port", None) \
+        else mail_settings.DEFAULT_PUBLIC_URL
+
+
+def mail_settings_from(args) -> mail_settings.MailSettings:
+    """The SMTP settings of `hub run` and `hub worker` (none for the other commands); what
+    cannot work stops the command at once with what to change (exit status 2)."""
+    if not hasattr(args, "smtp_host"):
+        return mail_settings.MailSettings()
+    try:
+        return mail_settings.MailSettings(
+            smtp_host=args.smtp_host, smtp_port=args.smtp_port, smtp_security=args.smtp_security,
+            smtp_user=args.smtp_user,
+            smtp_password=mail_settings.password_from(args.smtp_password_file),
+            smtp_ca_file=args.smtp_ca_file, sender_address=args.mail_from,
+            sender_name=args.mail_from_name)
+    except mail_settings.MailSettingsError as refused:
+        print(f"contoso hub: {refused}", file=sys.stderr)
+        raise SystemExit(2) from None
 
 
 def run_hub(args) -> int:
@@ -139,7 +215,14 @@ def worker_args(args) -> list[str]:
     """The `contoso hub worker` options that `hub run` starts its worker with."""
     options = ["--data-dir", args.data_dir, "--pump-interval", str(args.pump_interval),
                # A worker of the hub just killed may still be finishing its round.
-               "--lock-wait", "10"]
+               "--lock-wait", "10", "--public-url", public_url_of(args),
+               # The password is not passed: the worker reads the same file or environment.
+               "--smtp-host", args.smtp_host, "--smtp-security", args.smtp_security,
+               "--smtp-user", args.smtp_user, "--smtp-ca-file", args.smtp_ca_file,
+               "--mail-from", args.mail_from, "--mail-from-name", args.mail_from_name]
+    options += ["--smtp-port", str(args.smtp_port)] if args.smtp_port else []
+    options += ["--smtp-password-file", args.smtp_password_file] \
+        if args.smtp_password_file else []
     return options + (["--db", args.db] if args.db else [])
 
 

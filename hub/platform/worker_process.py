@@ -80,6 +80,12 @@ def refusal(data_dir: str, holder: str) -> str:
             f"`contoso hub run --no-worker`.")
 
 
+def mail_line(mail) -> str:
+    if not mail.sending:
+        return "no SMTP server set: mails wait in the outbox"
+    return f"mail through {mail.smtp_host}:{mail.port} ({mail.smtp_security})"
+
+
 def run_worker(config: HubConfig, *, interval: float, lock_wait: float = 0,
                ready_fd: int | None = None, parent_pid: int | None = None) -> int:
     """Run the pump until SIGTERM or SIGINT; return the exit code."""
@@ -103,7 +109,7 @@ def run_worker(config: HubConfig, *, interval: float, lock_wait: float = 0,
         os.write(ready_fd, b"ready")
         os.close(ready_fd)
     print(f"Contoso hub worker (pid {os.getpid()}) pumping every {interval:g} s and when "
-          f"woken", flush=True)
+          f"woken; {mail_line(config.mail)}", flush=True)
     try:
         worker.run()
     finally:
