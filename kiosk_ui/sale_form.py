@@ -32,7 +32,8 @@ def walk_in_from(form: Mapping[str, str]) -> tuple[Buyer, dict[str, str]]:
     if not buyer["last_name"]:
         errors["last_name"] = "Type the last name."
     if not looks_like_email(buyer["email"]):
-        errors["email"] = ("Type the email address: the receipt and the ticket are sent there."
+        errors["email"] = ("Type the email address: the hub mails the receipt and the tickets "
+                           "there once this door syncs."
                            if not buyer["email"] else "This is not an email address.")
     return buyer, errors
 

@@ -19,7 +19,7 @@ def email_message(row, settings: MailSettings, attachments: list[Attachment]) ->
     display = one_line(f"{row.conference_name} via {settings.sender_name}"
                        if row.conference_name else settings.sender_name)
     message["From"] = Address(display_name=display, addr_spec=settings.sender_address)
-    message["To"] = Address(addr_spec=row.recipient)
+    message["To"] = _address(row.recipient)
     message["Subject"] = one_line(row.subject)
     message["Date"] = format_datetime(dt.datetime.fromisoformat(row.created_at)
                                       .astimezone(dt.timezone.utc), usegmt=True)
@@ -32,3 +32,12 @@ def email_message(row, settings: MailSettings, attachments: list[Attachment]) ->
         message.add_attachment(attachment.data, maintype=attachment.maintype,
                                subtype=attachment.subtype, filename=attachment.filename)
     return message
+
+
+def _address(addr_spec: str):
+    """The To header's address: an Address when it is ASCII; a non-ASCII local part (which
+    Address refuses) as it is, checked when queued (hub/mail/outbox.py, usable_address)."""
+    try:
+        return Address(addr_spec=addr_spec)
+    except ValueError:
+        return addr_spec

@@ -9,7 +9,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import logging
-from email.headerregistry import Address
+import re
 from urllib.parse import urlsplit
 
 from hub.mail import kinds
@@ -61,14 +61,19 @@ def queue(hub, event: StoredEvent, kind: str, draft: kinds.Draft) -> None:
 
 
 def usable_address(address: str) -> bool:
-    """One plain address (user@domain) an SMTP envelope and a To header can carry."""
-    if not address or len(address) > 254 or any(c.isspace() or ord(c) < 32 for c in address):
+    """One plain address (local@domain.tld), nothing a header would read as more: no blanks,
+    quotes, brackets, commas or semicolons. A non-ASCII local part is fine (it goes with
+    SMTPUTF8, which a server without it refuses: that mail then fails for the admin)."""
+    if not address or len(address) > 254:
         return False
-    try:
-        parsed = Address(addr_spec=address)
-    except (ValueError, IndexError, TypeError):
-        return False
-    return parsed.addr_spec == address and "." in parsed.domain
+    local, at, domain = address.rpartition("@")
+    return bool(at and _LOCAL.fullmatch(local) and _DOMAIN.fullmatch(domain)
+                and ".." not in local and not local.startswith(".") and not local.endswith("."))
+
+
+_LOCAL = re.compile(r"[^\s@<>()\[\]\\,;:\"\x00-\x1f\x7f]+")
+_LABEL = r"[^\W_](?:[\w-]*[^\W_])?"
+_DOMAIN = re.compile(rf"{_LABEL}(?:\.{_LABEL})+")
 
 
 def message_id(row_id: str, public_url: str) -> str:
