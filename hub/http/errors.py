@@ -44,6 +44,7 @@ STATUS_BY_CODE = {
         "node_not_active", "node_revoked", "reader_unknown",
     ), 409),
     "too_many_attempts": 429,
+    "mail_not_found": 404, "mail_not_retryable": 409,       # the admin's mail outbox
 }
 
 
