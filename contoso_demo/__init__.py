@@ -15,6 +15,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--network-port", type=int, default=8099,
                         help="the port of the venue network relay the doors talk through "
                              "(default 8099)")
+    parser.add_argument("--smtp-port", type=int, default=8025,
+                        help="the port of the demo's SMTP server the hub mails to (default 8025)")
+    parser.add_argument("--mailbox-port", type=int, default=8026,
+                        help="the port of the page showing the mails it received (default 8026)")
     parser.add_argument("--orders", type=int, default=200,
                         help="paid orders to seed the first time (default 200)")
     parser.add_argument("--scenario", choices=["venue-day"], default=None,

@@ -16,6 +16,7 @@ import requests
 
 from contoso_demo import hub_db
 from contoso_demo import state as state_file
+from contoso_demo.mail import DemoMail
 from contoso_demo.network import DemoNetwork
 from contoso_demo.processes import ChildFailed, Children
 from hub import demo
@@ -31,18 +32,20 @@ def run(args) -> int:
     data_dir = os.path.abspath(args.data_dir)
     os.makedirs(os.path.join(data_dir, "logs"), exist_ok=True)
     signal.signal(signal.SIGTERM, _interrupt)
-    children, network, status = Children(), None, 0
+    children, network, mail, status = Children(), None, None, 0
     try:
-        owner_code, codes = prepare_hub(data_dir, args.orders)
-        hub = children.start("the hub", hub_args(data_dir, args.port),
+        mail = DemoMail(data_dir, args.smtp_port, args.mailbox_port).start()
+        owner_code, codes = prepare_hub(data_dir, args.orders, args.port)
+        hub = children.start("the hub", hub_args(data_dir, args.port) + mail.hub_args(),
                              os.path.join(data_dir, "logs", "hub.log"),
                              f"http://127.0.0.1:{args.port}").wait_ready("/api/openapi.json")
         enroll_doors(data_dir, hub.url, codes)
-        allocation = allocate(data_dir)
+        allocation = allocate(data_dir, args.port)
         network = DemoNetwork(args.network_port, routes(hub.url, args.node_ports)).start()
         doors = start_doors(children, data_dir, network, args.node_ports)
         wait_synced(doors)
         state = describe(data_dir, hub, network, doors, owner_code, allocation, children)
+        state["mailbox_url"] = mail.url
         state_file.save(data_dir, state)
         print_welcome(state, args.data_dir)
         children.watch()
@@ -58,6 +61,8 @@ def run(args) -> int:
         children.stop_all()
         if network:
             network.stop()
+        if mail:
+            mail.stop()
     print("The demo has stopped; its data stays in "
           f"{args.data_dir} (`make demo-reset` deletes it).", flush=True)
     return status
@@ -86,9 +91,10 @@ def enrolled(folder: str) -> bool:
         return False
 
 
-def prepare_hub(data_dir: str, orders: int) -> tuple[str, dict[str, str]]:
-    """Seed the hub (once); return the owner's access code and codes for doors to enroll."""
-    hub = bootstrap(HubConfig(data_dir=hub_dir(data_dir)))
+def prepare_hub(data_dir: str, orders: int, port: int) -> tuple[str, dict[str, str]]:
+    """Seed the hub (once); return the owner's access code and codes for doors to enroll.
+    Its mails are queued now (with links to this port) and sent once the hub runs."""
+    hub = bootstrap(HubConfig(data_dir=hub_dir(data_dir), public_url=f"http://127.0.0.1:{port}"))
     try:
         if demo.seeded(hub, orders):
             print("Starting the demo on its data from before (`make demo-reset` starts "
@@ -118,8 +124,8 @@ def enroll_doors(data_dir: str, hub_url: str, codes: dict[str, str]) -> None:
             raise DemoFailed(f"{name} could not enroll with the hub.")
 
 
-def allocate(data_dir: str) -> dict[str, int]:
-    hub = bootstrap(HubConfig(data_dir=hub_dir(data_dir)))
+def allocate(data_dir: str, port: int) -> dict[str, int]:
+    hub = bootstrap(HubConfig(data_dir=hub_dir(data_dir), public_url=f"http://127.0.0.1:{port}"))
     try:
         return demo.allocate_once(hub)
     finally:
@@ -184,7 +190,8 @@ def print_welcome(state: dict, shown_dir: str) -> None:
              f"  Business customer  {hub}/manage/   "
              f"{state['owner'][0]}, access code {state['owner'][1]}",
              f"  Hub admin          {hub}/admin/   {state['admin'][0]} / {state['admin'][1]}",
-             f"  Live dashboard     {hub}/admin/conferences/{slug}/dashboard/"]
+             f"  Live dashboard     {hub}/admin/conferences/{slug}/dashboard/",
+             f"  Mailbox            {state['mailbox_url']}/   every mail the hub sends"]
     for name, door in state["doors"].items():
         sells = state["allocation"].get(name)
         lines += ["", f"  {name}" + (f" (sells on site: {_seats(sells)})" if sells else ""),

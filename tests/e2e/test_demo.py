@@ -36,10 +36,11 @@ def alive(pid: int) -> bool:
 
 def test_demo_plays_a_venue_day_and_stops_everything_on_ctrl_c(tmp_path):
     data_dir = tmp_path / "demo"
-    hub, network, door_a, door_b = (free_port() for _ in range(4))
+    hub, network, door_a, door_b, smtp, mailbox = (free_port() for _ in range(6))
     with open(tmp_path / "demo.out", "wb") as out:
         demo = contoso("demo", "--data-dir", str(data_dir), "--orders", "12", "--port", str(hub),
                        "--network-port", str(network), "--node-ports", str(door_a), str(door_b),
+                       "--smtp-port", str(smtp), "--mailbox-port", str(mailbox),
                        stdout=out, stderr=subprocess.STDOUT)
     state = None
     try:
@@ -49,7 +50,8 @@ def test_demo_plays_a_venue_day_and_stops_everything_on_ctrl_c(tmp_path):
         printed = (tmp_path / "demo.out").read_text()
         for url in (f"http://127.0.0.1:{hub}/conferences/contoso26",
                     f"http://127.0.0.1:{hub}/manage/", f"http://127.0.0.1:{hub}/admin/",
-                    f"http://127.0.0.1:{door_a}/kiosk", f"http://127.0.0.1:{door_b}/staff"):
+                    f"http://127.0.0.1:{door_a}/kiosk", f"http://127.0.0.1:{door_b}/staff",
+                    f"http://127.0.0.1:{mailbox}/"):
             assert url in printed
             assert requests.get(url, timeout=10).status_code == 200, url
         assert "admin@contoso.example / demo-admin-password" in printed
@@ -66,6 +68,13 @@ def test_demo_plays_a_venue_day_and_stops_everything_on_ctrl_c(tmp_path):
         assert {"double_check_in", "checkin_reassigned_seat"} <= kinds
         sold = read_db(hub_db, "SELECT COUNT(*) FROM rm_order WHERE sold_on_site_by = 'Door A'")
         assert sold[0][0] == 1
+
+        def subjects():
+            listed = requests.get(f"http://127.0.0.1:{mailbox}/messages.json", timeout=10).json()
+            return [m["subject"] for m in listed]
+        # 12 confirmations, a ticket per seat, the walk-in's receipt: in the demo's mailbox.
+        assert wait_for(lambda: "Your receipt from Contoso Conference 2026" in subjects())
+        assert subjects().count("Your order for Contoso Conference 2026 is confirmed") == 12
     finally:
         demo.send_signal(signal.SIGINT)
         demo.wait(60)
