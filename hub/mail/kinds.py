@@ -25,6 +25,7 @@ class Draft:
     order_id: str
     mail: content.Rendered
     attachment: dict | None = None     # what the sender attaches: {"ticket": {...}}
+    part: str = ""                     # which of one event's mails to this person (a seat)
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ def ticket(ctx: MailContext, event: StoredEvent) -> list[Draft]:
         f"You receive this mail because a seat at {conference.name} was assigned to this "
         "address.")
     ref = {"order_id": m.order_id, "position": m.position, "code_digest": m.code_digest}
-    return [Draft(attendee.email, m.order_id, mail, {"ticket": ref})]
+    return [Draft(attendee.email, m.order_id, mail, {"ticket": ref}, str(m.position))]
 
 
 def ticket_withdrawn(ctx: MailContext, event: StoredEvent) -> list[Draft]:

@@ -11,8 +11,9 @@ def mail_models(Base) -> dict:
     class MailOutbox(Base):
         """A mail, rendered when its event was read; the worker's sender delivers it.
 
-        (event_id, kind, recipient) is unique: the same event never makes the same mail
-        twice, whoever reads it again. `next_attempt_at` is when a queued mail is due, and
+        (event_id, kind, recipient, part) is unique: the same event never makes the same mail
+        twice, whoever reads it again (`part` tells apart the mails one event makes for one
+        person, e.g. a ticket per seat). `next_attempt_at` is when a queued mail is due, and
         for a mail being sent when its sender's claim runs out (docs/mail.md)."""
         id = peewee.CharField(max_length=36, primary_key=True)
         conference_id = peewee.CharField(max_length=36)
@@ -20,6 +21,7 @@ def mail_models(Base) -> dict:
         kind = peewee.CharField(max_length=40)
         event_id = peewee.CharField(max_length=36)
         recipient = peewee.CharField(max_length=254)
+        part = peewee.CharField(max_length=40, default="")
         conference_name = peewee.CharField(max_length=300)   # From: "<it> via <sender name>"
         subject = peewee.CharField(max_length=400)
         text_body = peewee.TextField()
@@ -37,7 +39,7 @@ def mail_models(Base) -> dict:
 
         class Meta:
             table_name = "mail_outbox"
-            indexes = ((("event_id", "kind", "recipient"), True),
+            indexes = ((("event_id", "kind", "recipient", "part"), True),
                        (("status", "next_attempt_at"), False),
                        (("conference_id", "created_at"), False))
 

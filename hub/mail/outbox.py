@@ -38,20 +38,23 @@ class MailOutbox:
         for kind in kinds.kinds_for(type(event.message)):
             seen = set()
             for draft in kind.drafts(context, event):
-                if draft.recipient.strip().casefold() not in seen:
-                    seen.add(draft.recipient.strip().casefold())
+                key = (draft.recipient.strip().casefold(), draft.part)
+                if key not in seen:
+                    seen.add(key)
                     queue(self.hub, event, kind.name, draft)
 
 
 def queue(hub, event: StoredEvent, kind: str, draft: kinds.Draft) -> None:
-    """One outbox row; a row already made for this event, kind and recipient stays as it is."""
+    """One outbox row; a row already made for this event, kind, recipient and part stays as
+    it is."""
     M = hub.models.MailOutbox
     now = hub.clock().isoformat()
     recipient = draft.recipient.strip()
     usable = usable_address(recipient)
     row_id = uuid7()
     M.insert(id=row_id, conference_id=event.conference, order_id=draft.order_id, kind=kind,
-             event_id=event.id, recipient=recipient[:254], conference_name=_conference_name(hub, event),
+             event_id=event.id, recipient=recipient[:254], part=draft.part[:40],
+             conference_name=_conference_name(hub, event),
              subject=draft.mail.subject, text_body=draft.mail.text, html_body=draft.mail.html,
              attachment=json.dumps(draft.attachment) if draft.attachment else "",
              message_id=message_id(row_id, hub.config.public_url),
