@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -13,8 +14,9 @@ from hub.mail.settings import MailSettings
 
 def email_message(row, settings: MailSettings, attachments: list[Attachment]) -> EmailMessage:
     """multipart/alternative (text, then HTML), in multipart/mixed with any attachment; From
-    "<conference> via <sender name>"; Message-ID and Date from the row, never from the
-    attempt, so a mail sent again is byte for byte the same mail."""
+    "<conference> via <sender name>"; Message-ID, Date and the MIME boundaries from the row,
+    never from the attempt, so a mail sent again is the same mail (the same words; an
+    attachment is made again from the same ticket)."""
     message = EmailMessage()
     display = one_line(f"{row.conference_name} via {settings.sender_name}"
                        if row.conference_name else settings.sender_name)
@@ -31,6 +33,9 @@ def email_message(row, settings: MailSettings, attachments: list[Attachment]) ->
     for attachment in attachments:
         message.add_attachment(attachment.data, maintype=attachment.maintype,
                                subtype=attachment.subtype, filename=attachment.filename)
+    digest = hashlib.sha256(row.message_id.encode()).hexdigest()[:24]
+    for n, part in enumerate(p for p in message.walk() if p.is_multipart()):
+        part.set_boundary(f"contoso-{digest}-{n}")
     return message
 
 
