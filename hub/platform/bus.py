@@ -31,6 +31,7 @@ class CommandBus:
     def __init__(self, hub, handlers: dict[type, Callable]):
         self.hub = hub
         self.handlers = handlers
+        self.sent = 0    # commands queued by this process so far (the pump's round reads it)
         self._sql = sql = Sql(hub.db)
         q, p, table = sql.q, sql.p, sql.q(hub.models.QueuedCommand._meta.table_name)
         self._insert = sql.insert(hub.models.QueuedCommand._meta.table_name, COLUMNS,
@@ -50,6 +51,7 @@ class CommandBus:
         command_id = getattr(command, "command_id", None) or uuid7()
         type_, _, body = self.hub.registry.encode(command)
         now = self.hub.clock().isoformat()
+        self.sent += 1
         # A command id seen before is the same command sent again: stored once.
         self._sql.run(self._insert, (command_id, type_, canonical_json(body),
                                      deliver_at.isoformat() if deliver_at else now, PENDING, 0,
