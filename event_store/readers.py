@@ -6,7 +6,7 @@ from typing import Callable, Protocol
 
 from event_store.database import is_postgres
 from event_store.dead_letters import decoded, set_aside
-from event_store.statements import Sql
+from event_store.statements import Sql, prepared
 from event_store.store import EventStore, StoredEvent
 
 log = logging.getLogger(__name__)
@@ -53,13 +53,15 @@ class ReaderPositions:
 
     def claim_all(self, *, skip_locked: bool = False) -> dict[str, int]:
         """Every reader's position (a handful of rows), locked like `claim`."""
-        sql = Sql(self.store.db)
-        table = sql.q(self.store.models.ReaderPosition._meta.table_name)
         lock = ""
         if is_postgres(self.store.db):
             lock = " FOR UPDATE SKIP LOCKED" if skip_locked else " FOR UPDATE"
-        rows = sql.run(f"SELECT {sql.q('name')}, {sql.q('position')} FROM {table}{lock}")
-        return dict(rows.fetchall())
+        sql = prepared(self.store.db, f"readers.claim_all{lock}", lambda sql: (
+            f"SELECT {sql.q('name')}, {sql.q('position')} FROM {self._table(sql)}{lock}"))
+        return dict(self.store.db.execute_sql(sql).fetchall())
+
+    def _table(self, sql: Sql) -> str:
+        return sql.q(self.store.models.ReaderPosition._meta.table_name)
 
     def ensure(self, names: list[str]) -> None:
         """Create missing position rows at 0, so the very first batch is locked like any other."""
@@ -76,11 +78,11 @@ class ReaderPositions:
         """Move these readers to `position`, in one statement (inside the feeding transaction)."""
         if not names:
             return
-        sql = Sql(self.store.db)
-        table = sql.q(self.store.models.ReaderPosition._meta.table_name)
-        sql.run(f"UPDATE {table} SET {sql.q('position')} = {sql.p} WHERE {sql.q('name')} IN "
-                f"({', '.join([sql.p] * len(names))}) AND {sql.q('position')} < {sql.p}",
-                (position, *names, position))
+        sql = prepared(self.store.db, f"readers.advance.{len(names)}", lambda sql: (
+            f"UPDATE {self._table(sql)} SET {sql.q('position')} = {sql.p} WHERE "
+            f"{sql.q('name')} IN ({', '.join([sql.p] * len(names))}) AND "
+            f"{sql.q('position')} < {sql.p}"))
+        self.store.db.execute_sql(sql, (position, *names, position))
 
 
 def wanted_types(reader) -> frozenset[str] | None:

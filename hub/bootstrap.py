@@ -183,26 +183,46 @@ class Hub:
         savepoints were a seventh of the statements of an order.
         When everything is caught up the round is one read and no write transaction.
         """
-        if not self.has_work():
+        behind, due = self._work()
+        if not (behind or due):
             return 0
         skip_locked = is_postgres(self.db)
         try:
             with self.db.atomic():
-                return (feed(self.store, self.readers, batch=PUMP_BATCH,
-                             skip_locked=skip_locked, careful=False)
-                        + self.bus.dispatch_due(careful=False))
+                return self._straight_round(behind, due, skip_locked)
         except Exception as failed:   # all of it undone: again, each part on its own
             log.debug("hub pump: a round went wrong straight (%r); run again with care", failed)
         with self.db.atomic():
             return (feed(self.store, self.readers, batch=PUMP_BATCH, skip_locked=skip_locked)
                     + self.bus.dispatch_due())
 
+    def _straight_round(self, behind: bool, due: bool, skip_locked: bool) -> int:
+        """The round with no savepoint. What the idle check saw before the transaction
+        began leaves out a part with nothing to do: the readers when none was behind, the
+        queue when no command was due and the readers sent none. Either may have changed
+        since; what it missed is done in the next round, which the work of this one, or
+        the wake of whoever queued it, brings (a request wakes the worker after its
+        commit)."""
+        sent = self.bus.sent
+        work = 0
+        if behind:
+            work += feed(self.store, self.readers, batch=PUMP_BATCH, skip_locked=skip_locked,
+                         careful=False)
+        if due or self.bus.sent != sent:
+            work += self.bus.dispatch_due(careful=False)
+        return work
+
     def has_work(self) -> bool:
         """Whether a reader is behind the log or a command is due: one read, no lock."""
+        return any(self._work())
+
+    def _work(self) -> tuple[bool, bool]:
+        """(a reader is behind the log or has no position yet, a command is due)."""
         last, any_due, lowest, rows = self._sql.run(
             self._idle_check, ("pending", self.clock().isoformat(), *self._reader_names,
                                *self._reader_names)).fetchone()
-        return bool(any_due) or rows < len(self._reader_names) or (lowest or 0) < (last or 0)
+        behind = rows < len(self._reader_names) or (lowest or 0) < (last or 0)
+        return behind, bool(any_due)
 
     @staticmethod
     def _isolated(step: Callable[[], int]) -> int:

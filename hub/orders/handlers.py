@@ -64,7 +64,8 @@ class Handlers:
         self._decide_and_append(orders, stream, command, command_id, correlation,
                                 context_for=lambda conference: {
                                     **context, **({"prices": self.prices(conference)}
-                                                  if priced else {})})
+                                                  if priced else {})},
+                                missing=("order_not_found", "There is no such order."))
 
     def seats_availability(self, command, command_id, correlation):
         stream = seats_availability.stream_id(command.conference_id)
@@ -112,7 +113,8 @@ class Handlers:
 
     def payment(self, command, command_id, correlation):
         stream = payments.stream_id(command.payment_id)
-        self._decide_and_append(payments, stream, command, command_id, correlation)
+        self._decide_and_append(payments, stream, command, command_id, correlation,
+                                missing=("payment_not_found", "There is no such payment."))
 
     def expire_process(self, command, command_id, correlation):
         self.hub.processes.handle(command, causation_id=command_id)
@@ -120,14 +122,17 @@ class Handlers:
     # --- shared --------------------------------------------------------------
 
     def _decide_and_append(self, module, stream, command, command_id, correlation,
-                           context_for=lambda conference: {}, conference=None):
+                           context_for=lambda conference: {}, conference=None,
+                           missing=None):
+        """Fold the stream, let the domain decide, append; a stream that does not exist is
+        refused with `missing` (code, message), so callers need not load it first."""
         history = self.hub.store.load(stream)
         if history:
             conference = history[0].conference
         elif conference is None:
             conference = getattr(command, "conference_id", None)
         if conference is None:
-            raise DomainError("not_found", f"Nothing is known of {stream}.")
+            raise DomainError(*(missing or ("not_found", f"Nothing is known of {stream}.")))
         state = module.fold([e.message for e in history])
         events = module.decide(state, command, now=self.hub.clock(), **context_for(conference))
         self.hub.publish(stream, events, conference=conference, expected_version=len(history),
