@@ -19,9 +19,10 @@ from benchmarks.figures import quick
 from benchmarks.venue import ROOT
 
 SCRIPTS = ["bench_checkin", "bench_sync", "bench_registration", "bench_convergence",
-           "bench_decode", "bench_badge"]
+           "bench_decode", "bench_badge", "bench_mail"]
 ORDER = ["check_in_latency_p99", "first_sync", "push", "registration",
-         "registration_postgres", "decode", "badge", "memory", "convergence"]
+         "registration_postgres", "decode", "badge", "memory", "convergence",
+         "mail_pump_share", "mail_send"]
 TIMEOUT_S = 900   # per script; registration runs its workload twice (SQLite, PostgreSQL)
 NOTES = {   # the extra keys worth a glance in the table
     "check_in_latency_p99": ["p50_ms", "baseline_p50_ms", "attendees"],
@@ -36,6 +37,8 @@ NOTES = {   # the extra keys worth a glance in the table
     "badge": ["width_dots", "escpos_bytes"],
     "memory": ["budget_mb", "replica_events"],
     "convergence": ["nodes", "events_per_node", "identical"],
+    "mail_pump_share": ["no_yield_s", "orders", "backlog"],
+    "mail_send": ["mails", "reader_ms_per_event"],
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from hub.mail import content
+from event_store.statements import prepared
 from shared_domain import orders, seat_assignments
 from shared_domain.people import PersonalInfo
 from shared_domain.pricing import OrderLine
@@ -29,12 +30,15 @@ class Order:
 
 
 def conference(hub, conference_id: str) -> Conference | None:
-    C = hub.models.Conference
-    row = C.get_or_none(C.id == conference_id)
+    table = hub.models.Conference._meta.table_name
+    sql = prepared(hub.db, "mail.conference", lambda q: (
+        f"SELECT {q.q('name')}, {q.q('start_date')}, {q.q('end_date')}, {q.q('location')} "
+        f"FROM {q.q(table)} WHERE {q.q('id')} = {q.p}"))
+    row = hub.db.execute_sql(sql, (conference_id,)).fetchone()
     if row is None:
         return None
-    return Conference(row.id, row.name, content.date_range(row.start_date, row.end_date),
-                      row.location)
+    name, start, end, location = row
+    return Conference(conference_id, name, content.date_range(start, end), location)
 
 
 def order_at(hub, order_id: str, version: int | None = None) -> Order | None:
@@ -73,20 +77,25 @@ def holder_before(hub, event) -> tuple[PersonalInfo | None, str]:
 
 def holder_by(hub, cause_id: str | None, order_id: str, position: int):
     """(attendee, seat type, whether only their details changed) of a seat as the assignment
-    event that caused a ticket left it."""
-    cause = hub.store.event(cause_id) if cause_id else None
-    stream = seat_assignments.stream_id(order_id)
-    in_stream = cause is not None and cause.stream == stream
-    state = seats_at(hub, order_id, cause.version if in_stream else None)
+    event that caused a ticket left it (the whole stream if the cause is not in it)."""
+    events = [e for e in hub.store.load(seat_assignments.stream_id(order_id))
+              if isinstance(e.message, seat_assignments.ASSIGNMENT_EVENTS)]
+    cause = next((e for e in events if e.id == cause_id), None)
+    if cause is not None:
+        events = [e for e in events if e.version <= cause.version]
+    state = seat_assignments.fold(e.message for e in events)
     seat = state.seat(position) if state else None
-    corrected = in_stream and isinstance(cause.message, seat_assignments.SeatAssignmentUpdated)
+    corrected = cause is not None and isinstance(cause.message,
+                                                 seat_assignments.SeatAssignmentUpdated)
     return (seat.attendee, seat.seat_type, corrected) if seat else (None, "", False)
 
 
 def seat_type_name(hub, seat_type_id: str) -> str:
-    T = hub.models.SeatType
-    row = T.get_or_none(T.id == seat_type_id)
-    return row.name if row else "Seat"
+    table = hub.models.SeatType._meta.table_name
+    sql = prepared(hub.db, "mail.seat_type", lambda q: (
+        f"SELECT {q.q('name')} FROM {q.q(table)} WHERE {q.q('id')} = {q.p}"))
+    row = hub.db.execute_sql(sql, (seat_type_id,)).fetchone()
+    return row[0] if row else "Seat"
 
 
 def node_name(hub, node_id: str) -> str:

@@ -28,10 +28,17 @@ class Draft:
     part: str = ""                     # which of one event's mails to this person (a seat)
 
 
-@dataclass(frozen=True)
+@dataclass
 class MailContext:
+    """What the kinds read through while one event is turned into mails."""
     hub: object
     public_url: str
+    conference_name: str = ""      # of the last conference looked up: the mails' From
+
+    def conference(self, conference_id: str) -> facts.Conference | None:
+        found = facts.conference(self.hub, conference_id)
+        self.conference_name = found.name if found else ""
+        return found
 
 
 @dataclass(frozen=True)
@@ -47,7 +54,7 @@ def order_confirmation(ctx: MailContext, event: StoredEvent) -> list[Draft]:
     order = facts.order_at(ctx.hub, event.message.order_id, event.version)
     if order is None or order.registrant is None:
         return []
-    conference = facts.conference(ctx.hub, order.conference_id)
+    conference = ctx.conference(order.conference_id)
     if conference is None:
         return []
     email = order.registrant.email
@@ -71,7 +78,7 @@ def ticket(ctx: MailContext, event: StoredEvent) -> list[Draft]:
     m: checkin.TicketIssued = event.message
     attendee, seat_type, updated = facts.holder_by(ctx.hub, event.causation, m.order_id,
                                                    m.position)
-    conference = facts.conference(ctx.hub, event.conference)
+    conference = ctx.conference(event.conference)
     if attendee is None or conference is None:
         return []
     heading = "Your updated ticket" if updated else "Your ticket"
@@ -98,7 +105,7 @@ def ticket_withdrawn(ctx: MailContext, event: StoredEvent) -> list[Draft]:
     about who holds the seat now)."""
     m: seat_assignments.SeatUnassigned = event.message
     holder, seat_type = facts.holder_before(ctx.hub, event)
-    conference = facts.conference(ctx.hub, event.conference)
+    conference = ctx.conference(event.conference)
     if holder is None or conference is None:
         return []
     mail = content.render(
@@ -119,7 +126,7 @@ def ticket_withdrawn(ctx: MailContext, event: StoredEvent) -> list[Draft]:
 def onsite_receipt(ctx: MailContext, event: StoredEvent) -> list[Draft]:
     """To the buyer of an on-site sale: the receipt (the tickets follow, one mail each)."""
     m: sales.OnSiteOrderRecorded = event.message
-    conference = facts.conference(ctx.hub, m.conference_id)
+    conference = ctx.conference(m.conference_id)
     if not m.buyer.email or conference is None:
         return []
     paid = " ".join(filter(None, [PAYMENT_WORDS.get(m.payment_method, m.payment_method),

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from hub.mail import kinds
 from hub.mail.models import FAILED, QUEUED
 from event_store.ids import uuid7
+from event_store.statements import prepared
 from event_store.store import StoredEvent
 
 log = logging.getLogger(__name__)
@@ -41,26 +42,32 @@ class MailOutbox:
                 key = (draft.recipient.strip().casefold(), draft.part)
                 if key not in seen:
                     seen.add(key)
-                    queue(self.hub, event, kind.name, draft)
+                    queue(self.hub, event, kind.name, draft, context.conference_name)
 
 
-def queue(hub, event: StoredEvent, kind: str, draft: kinds.Draft) -> None:
+COLUMNS = ("id", "conference_id", "order_id", "kind", "event_id", "recipient", "part",
+           "conference_name", "subject", "text_body", "html_body", "attachment", "message_id",
+           "status", "attempts", "next_attempt_at", "failing_since", "last_error", "created_at",
+           "sent_at", "retried_by")
+
+
+def queue(hub, event: StoredEvent, kind: str, draft: kinds.Draft,
+          conference_name: str = "") -> None:
     """One outbox row; a row already made for this event, kind, recipient and part stays as
     it is."""
-    M = hub.models.MailOutbox
+    table = hub.models.MailOutbox._meta.table_name
+    insert = prepared(hub.db, "mail.queue", lambda sql: sql.insert(table, COLUMNS,
+                                                                   ignore_taken=True))
     now = hub.clock().isoformat()
-    recipient = draft.recipient.strip()
+    recipient = draft.recipient.strip()[:254]
     usable = usable_address(recipient)
     row_id = uuid7()
-    M.insert(id=row_id, conference_id=event.conference, order_id=draft.order_id, kind=kind,
-             event_id=event.id, recipient=recipient[:254], part=draft.part[:40],
-             conference_name=_conference_name(hub, event),
-             subject=draft.mail.subject, text_body=draft.mail.text, html_body=draft.mail.html,
-             attachment=json.dumps(draft.attachment) if draft.attachment else "",
-             message_id=message_id(row_id, hub.config.public_url),
-             status=QUEUED if usable else FAILED, attempts=0, next_attempt_at=now,
-             last_error="" if usable else UNUSABLE_ADDRESS, created_at=now,
-             ).on_conflict_ignore().execute()
+    hub.db.execute_sql(insert, (
+        row_id, event.conference, draft.order_id, kind, event.id, recipient, draft.part[:40],
+        conference_name[:300], draft.mail.subject, draft.mail.text, draft.mail.html,
+        json.dumps(draft.attachment) if draft.attachment else "",
+        message_id(row_id, hub.config.public_url), QUEUED if usable else FAILED, 0, now, None,
+        "" if usable else UNUSABLE_ADDRESS, now, None, ""))
 
 
 def usable_address(address: str) -> bool:
@@ -90,8 +97,3 @@ def message_id(row_id: str, public_url: str) -> str:
         pass
     return f"<mail-{row_id}@{host}>"
 
-
-def _conference_name(hub, event: StoredEvent) -> str:
-    C = hub.models.Conference
-    row = C.get_or_none(C.id == event.conference)
-    return row.name[:300] if row else ""

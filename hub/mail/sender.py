@@ -26,6 +26,9 @@ from event_store.database import is_postgres
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 2.0          # how often it looks for due mails when nobody wakes it
+# Making a mail (a ticket's QR code) is Python work that holds the GIL: beside the pump, the
+# sender waits for the pump to be between rounds, at most this long, before each mail.
+YIELD_SECONDS = 0.5
 BATCH = 20                  # rows claimed at once, sent over one connection
 PAUSE_FIRST, PAUSE_MAX = 30.0, 300.0    # after the server could not be used: doubling
 
@@ -60,6 +63,8 @@ class MailSender:
         self.chance = chance
         # A test's hook between the server's acceptance and "sent" (the crash window).
         self.after_accepted = after_accepted
+        # Set while the pump beside it sleeps (Worker.waiting): the pump goes first.
+        self.pump_idle: threading.Event | None = None
         self.alarm = Alarm()
         self.passes = 0
         self._stopping = False
@@ -163,6 +168,8 @@ class MailSender:
                     raise
 
     def _send_one(self, smtp: smtplib.SMTP, row, outcome: Outcome) -> None:
+        if self.pump_idle is not None:
+            self.pump_idle.wait(YIELD_SECONDS)
         try:
             message = email_message(row, self.settings, attachments_of(self.hub, row))
         except Superseded as why:

@@ -31,6 +31,8 @@ class Worker:
         self._owns_alarm = alarm is None
         self.rounds = 0                    # pump runs so far (reported in the worker's log)
         self.waiting = threading.Event()   # set while it sleeps between rounds
+        if self.mail is not None:
+            self.mail.pump_idle = self.waiting
         # A plain flag, not a threading.Event: stop() runs in signal handlers, and a second
         # SIGTERM arriving inside Event.set() deadlocked on the Event's own lock.
         self._stopping = False
