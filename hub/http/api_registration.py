@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 
-from flask import Blueprint, jsonify, request, url_for
+from flask import Blueprint, Response, jsonify, request, url_for
 
-from hub.orders import order_access
-from hub.orders import registration
+from hub.orders import order_access, registration, ticket_documents, tickets_progress
 from hub.http.admin_auth import client_address
 from hub.http.context import current_hub, wake_worker
 from hub.http.bodies import basic_auth, json_body
@@ -136,28 +135,60 @@ def find_order():
 
 @bp.get("/orders/<order_id>/seats")
 def list_seats(order_id):
-    return jsonify(seats=registration.seats_json(current_hub(), order_id))
+    """The seats; with ?wait=<seconds>&since=<version> the answer waits until the seats or
+    their tickets differ from what the client has (the order page follows its tickets so)."""
+    asked = parse_wait(request.args, tickets_progress.is_since)
+    if asked.seconds:
+        wait_for_order(order_id, lambda progress: not progress.matches(asked.since),
+                       asked.seconds, read=tickets_progress.read_tickets_progress)
+    return seats_answer(order_id)
 
 
 @bp.put("/orders/<order_id>/seats/<int:position>")
 def assign_seat(order_id, position):
     registration.assign_seat(current_hub(), order_id, position, json_body())
-    return jsonify(seats=registration.seats_json(current_hub(), order_id))
+    return seats_answer(order_id)
+
+
+@bp.get("/orders/<order_id>/seats/<int:position>/ticket.pdf")
+def ticket_pdf(order_id, position):
+    """The seat's ticket as a PDF to print (?download=1: saved, not shown)."""
+    document = registration.seat_ticket(current_hub(), order_id, position)
+    return ticket_file(ticket_documents.ticket_pdf(document), "application/pdf",
+                       ticket_documents.ticket_filename(document, "pdf"))
 
 
 @bp.get("/orders/<order_id>/seats/<int:position>/ticket.png")
 def ticket_png(order_id, position):
-    """The seat's ticket as a QR image (show it on a phone at the door, or download it)."""
-    from flask import Response
-    download = {"Content-Disposition": f'attachment; filename="ticket-{position + 1}.png"'} \
-        if "download" in request.args else {}
-    return Response(registration.ticket_png(current_hub(), order_id, position),
-                    mimetype="image/png", headers=download)
+    """The same ticket as an image, for a phone (?download=1: saved, not shown)."""
+    document = registration.seat_ticket(current_hub(), order_id, position)
+    return ticket_file(ticket_documents.ticket_png(document), "image/png",
+                       ticket_documents.ticket_filename(document, "png"))
+
+
+def ticket_file(data: bytes, mimetype: str, filename: str) -> Response:
+    """A ticket carries a live code: never kept by a cache, named for the one who saves it."""
+    disposition = "attachment" if "download" in request.args else "inline"
+    return Response(data, mimetype=mimetype, headers={
+        "Content-Disposition": f'{disposition}; filename="{filename}"',
+        "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
 
 
 @bp.delete("/orders/<order_id>/seats/<int:position>")
 def unassign_seat(order_id, position):
     registration.unassign_seat(current_hub(), order_id, position)
-    return jsonify(seats=registration.seats_json(current_hub(), order_id))
+    return seats_answer(order_id)
+
+
+def seats_answer(order_id: str):
+    """The seats, each with its ticket's links, and whether tickets are still being issued."""
+    hub = current_hub()
+    seats = registration.seats_json(hub, order_id)
+    for seat in seats:
+        links = {kind: url_for(f".ticket_{kind}", order_id=order_id, position=seat["position"])
+                 for kind in ticket_documents.FILE_EXTENSIONS} if seat["ticket_code"] else {}
+        seat["ticket_pdf_url"], seat["ticket_png_url"] = links.get("pdf"), links.get("png")
+    progress = tickets_progress.read_tickets_progress(hub, order_id)
+    return jsonify(seats=seats, tickets_issuing=progress.issuing, version=progress.version)
 
 

@@ -72,6 +72,28 @@ def _long_poll(op: dict) -> dict:
     return op
 
 
+def _seats_long_poll(op: dict) -> dict:
+    """The seats' GET, with the long-poll's parameters (since: a version of the seats)."""
+    since = {**WAIT_PARAMETERS[1], "description": "The `version` last answered.",
+             "schema": {"type": "string", "pattern": "^[0-9a-f]{16}$"}}
+    op["parameters"] = [*op.get("parameters", []), WAIT_PARAMETERS[0], since]
+    return op
+
+
+def _ticket_file(summary: str, mimetype: str) -> dict:
+    """A ticket file: its own content type, never cached, inline unless ?download=1."""
+    op = _op(f"{summary}. ?download=1: Content-Disposition attachment (else inline), with a "
+             "plain ASCII file name; Cache-Control: no-store",
+             {404: "ticket_not_found (no live ticket), order_not_found"}, params=SEAT,
+             owned=True)
+    op["parameters"].append({"name": "download", "in": "query", "required": False,
+                             "description": "Present: save the file instead of showing it.",
+                             "schema": {"type": "string"}})
+    op["responses"]["200"] = {"description": mimetype, "content": {mimetype: {
+        "schema": {"type": "string", "format": "binary"}}}}
+    return op
+
+
 SEATS = {"type": "object", "required": ["seats"], "properties": {"seats": {
     "type": "array", "items": {"type": "object", "required": ["seat_type", "quantity"],
                                "properties": {"seat_type": {"type": "string"},
@@ -88,6 +110,18 @@ PLACED = {"type": "object", "properties": {"order_id": {"type": "string"},
                                            "order_url": {"type": "string"}, **TOKEN}}
 ORDER = ("order_id",)
 SEAT = ("order_id", "position")
+NULLABLE_TEXT = {"type": ["string", "null"]}
+SEAT_LIST = {"type": "object", "required": ["seats", "tickets_issuing", "version"], "properties": {
+    "seats": {"type": "array", "items": {"type": "object", "properties": {
+        "position": {"type": "integer"}, "seat_type": {"type": "string"},
+        "seat_type_name": {"type": "string"},
+        "attendee": {"oneOf": [PERSON, {"type": "null"}]},
+        "ticket_code": NULLABLE_TEXT, "ticket_pdf_url": NULLABLE_TEXT,
+        "ticket_png_url": NULLABLE_TEXT}}},
+    "tickets_issuing": {"type": "boolean", "description": "The hub is still confirming the "
+                        "order or issuing its tickets: follow with ?wait=25&since=<version>"},
+    "version": {"type": "string", "description": "Moves whenever the seats or their tickets "
+                "may have changed; compare for equality only"}}}
 
 OPENAPI_COMPONENTS = {"securitySchemes": {
     "orderToken": {"type": "http", "scheme": "bearer",
@@ -121,8 +155,13 @@ OPENAPI_PATHS = {
         "put": _op("Change the seats wanted (re-reserved in the background)",
                    {202: "Updated", 409: "Order confirmed or expired"}, SEATS, params=ORDER,
                    owned=True),
-        "get": _op("Seats of a confirmed order with their attendees and ticket codes",
-                   {200: "Seats"}, params=ORDER, owned=True)},
+        "get": _answering(200, SEAT_LIST, _seats_long_poll(_op(
+            "Seats of a confirmed order with their attendees, ticket codes and ticket links, "
+            "and whether tickets are still being issued. With wait and since (a version), a "
+            "long-poll: the answer comes once the seats or their tickets differ from since, "
+            "or when the wait is up (then unchanged)",
+            {200: "Seats", 400: "invalid_fields: wait or since not as described"},
+            params=ORDER, owned=True)))},
     "/api/orders/{order_id}/registrant": {"post": _op(
         "Name the registrant", {200: "The order", 409: "Order expired or confirmed"}, PERSON,
         {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.org"}, ORDER,
@@ -155,14 +194,12 @@ OPENAPI_PATHS = {
         {"type": "object", "properties": {"email": {"type": "string", "maxLength": 254},
                                           "access_code": {"type": "string"}}},
         {"email": "ada@example.org", "access_code": "K7QX2M"}))},
-    "/api/orders/{order_id}/seats/{position}/ticket.png": {"get": {
-        **_op("The seat's ticket as a QR code image (?download=1 to save it)",
-              {404: "ticket_not_found (no ticket yet), order_not_found"}, params=SEAT,
-              owned=True),
-        "responses": {**_op("", {}, owned=True)["responses"],
-                      "200": {"description": "PNG", "content": {"image/png": {}}},
-                      "404": {"description": "ticket_not_found (no ticket yet), or "
-                                             "order_not_found", **_json(_ref("Error"))}}}},
+    "/api/orders/{order_id}/seats/{position}/ticket.pdf": {"get": _ticket_file(
+        "The seat's ticket as a one-page A5 PDF to print: attendee, conference, dates, "
+        "venue, seat type, order reference, QR code, what to do at the door",
+        "application/pdf")},
+    "/api/orders/{order_id}/seats/{position}/ticket.png": {"get": _ticket_file(
+        "The same ticket as a PNG for a phone (1036 x 1470 pixels)", "image/png")},
     "/api/orders/{order_id}/seats/{position}": {
         "put": _op("Assign an attendee to a seat (another email reassigns it: the old ticket "
                    "is revoked and the answer carries the new ticket code)",

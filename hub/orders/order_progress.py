@@ -62,13 +62,16 @@ def is_since(text: str) -> bool:
     return text in STATUSES or _VERSION.fullmatch(text) is not None
 
 
-def wait_until(hub, order_id: str, done: Callable[[Progress], bool], seconds: float) -> Progress:
-    """Re-read the order until done(progress) or the time is up; return what was read last."""
+def wait_until(hub, order_id: str, done: Callable[[Progress], bool], seconds: float,
+               read: Callable = read_progress):
+    """Re-read the order until done(progress) or the time is up; return what was read last.
+    `read(hub, order_id)` reads the progress (the order's row unless told: its tickets'
+    progress is hub/orders/tickets_progress.py)."""
     deadline = time.monotonic() + seconds
     nap = FIRST_NAP_SECONDS
     with BELLS.listening(order_id) as bell:
         while True:
-            progress = read_progress(hub, order_id)
+            progress = read(hub, order_id)
             left = deadline - time.monotonic()
             if done(progress) or left <= 0:
                 return progress

@@ -20,6 +20,7 @@ from shared_domain.errors import DomainError
 from hub.orders.order_progress import NOT_PROJECTED, version_tag
 from hub.orders.registrant_fields import (attendee_field_errors, registrant_field_errors,
                                    require_valid_person)
+from hub.orders.ticket_documents import TicketDocument, ticket_document
 from hub.orders.tickets import TicketIssuer
 
 # Registrants buy at most this many of one seat type in one order (the picker's cap).
@@ -266,22 +267,14 @@ def seats_json(hub, order_id: str) -> list[dict]:
             for r in rows]
 
 
-def ticket_png(hub, order_id: str, position: int) -> bytes:
-    """The seat's current ticket as a QR code image, for a phone screen or to print."""
-    import io
-
-    import qrcode
+def seat_ticket(hub, order_id: str, position: int) -> TicketDocument:
+    """The seat's live ticket, to download as a PDF or a PNG (hub/orders/ticket_documents.py)."""
     require_order(hub, order_id)
-    K = hub.models.TicketView
-    ticket = K.get_or_none((K.order_id == order_id) & (K.position == position))
-    if ticket is None:
+    document = ticket_document(hub, order_id, position)
+    if document is None:
         raise DomainError("ticket_not_found",
                           "This seat has no ticket yet: assign an attendee to it first.")
-    image = qrcode.make(ticket.code, error_correction=qrcode.constants.ERROR_CORRECT_M,
-                        box_size=6, border=3)
-    out = io.BytesIO()
-    image.save(out, format="PNG")
-    return out.getvalue()
+    return document
 
 
 def assign_seat(hub, order_id: str, position: int, body: dict) -> None:

@@ -189,8 +189,8 @@ def test_registrants_get_their_ticket_as_a_qr_image_that_decodes_to_the_code(hub
     assert hub.http.get(f"/api/orders/{ticket.order_id}/seats/1/ticket.png",
                         headers=owner).status_code == 404
     hub.open_in_session(ticket.order_id)
-    page = hub.http.get(f"/orders/{ticket.order_id}/seats")
-    assert b"ticket.png" in page.data
+    page = hub.http.get(f"/orders/{ticket.order_id}")      # the order page links its tickets
+    assert b"/seats/0/ticket.png" in page.data and b"/seats/0/ticket.pdf" in page.data
 
 
 def test_the_staff_pin_set_by_the_hub_admin_opens_the_staff_api_at_the_doors(door, hub):

@@ -232,9 +232,9 @@ def test_the_registrant_forms_say_the_longest_text_they_take(api, orders):
     owner = api.app.test_client()
     HubClient(api.app, owner).open_in_session(mine)
     seats = owner.get(f"/orders/{mine}/seats").get_data(as_text=True)
-    assert re.search(rf'name="company"[^>]*maxlength="{limits.COMPANY_MAX}"', seats)
-    assert re.search(rf'name="email"[^>]*maxlength="{limits.EMAIL_MAX}"', seats)
-    assert re.search(rf'name="first_name"[^>]*maxlength="{limits.PERSON_NAME_MAX}"', seats)
+    assert re.search(rf'name="seat-0-company"[^>]*maxlength="{limits.COMPANY_MAX}"', seats)
+    assert re.search(rf'name="seat-0-email"[^>]*maxlength="{limits.EMAIL_MAX}"', seats)
+    assert re.search(rf'name="seat-0-first_name"[^>]*maxlength="{limits.PERSON_NAME_MAX}"', seats)
 
 
 def test_the_openapi_document_declares_proof_parameters_and_refusals_of_every_order_operation(

@@ -6,7 +6,8 @@ import pytest
 
 from tests.support.clock import FakeClock
 from tests.support.hub_api import make_app
-from tests.support.pages import PageClient, field_error, form_error, order_id_of, text, visible
+from tests.support.pages import (PageClient, field_error, form_error, form_values, order_id_of,
+                                 text, visible)
 
 GA, WORKSHOP, COCKTAIL = "General admission", "CQRS Workshop", "Additional cocktail party"
 
@@ -121,11 +122,13 @@ def test_registrant_names_themself_while_seats_are_reserved_then_pays_and_assign
     thanks = pages.get(f"/orders/{order_id}/thank-you")
     code = pages.api.get_order(order_id)["access_code"]
     assert "You are registered" in visible(thanks) and f'id="access-code">{code}<' in text(thanks)
-    _assign(pages, order_id, 0, "Grace", "Hopper", "grace@example.org", "Navy")
-    _assign(pages, order_id, 1, "Alan", "Turing", "alan@example.org", "")
+    _assign(pages, order_id, {0: ("Grace", "Hopper", "grace@example.org", "Navy"),
+                              1: ("Alan", "Turing", "alan@example.org", "")})
+    pages.pump()
     order = visible(pages.get(f"/orders/{order_id}"))
-    assert "Confirmed" in order and "Grace Hopper grace@example.org · Navy" in order
-    assert "Alan Turing alan@example.org" in order
+    assert "Confirmed" in order
+    assert "Grace Hopper Seat 1 · General admission grace@example.org · Navy" in order
+    assert "Alan Turing Seat 2 · General admission alan@example.org" in order
 
 
 def test_registrant_details_errors_are_shown_next_to_each_field(pages, conference):
@@ -243,13 +246,16 @@ def test_find_my_order_by_email_and_access_code(pages, conference):
 def test_a_bad_attendee_email_is_shown_on_that_seat_only(pages, conference):
     slug, ids, _ = conference
     order_id = _confirmed_order(pages, slug, ids, seats=2)
-    r = pages.post(f"/orders/{order_id}/seats/1", {"first_name": "X", "email": "nope"})
+    form = form_values(pages.get(f"/orders/{order_id}/seats"), "attendees")
+    form.update({"seat-0-first_name": "Grace", "seat-0-email": "grace@example.org",
+                 "seat-1-first_name": "X", "seat-1-email": "nope"})
+    r = pages.post(f"/orders/{order_id}/seats", form)
     assert r.status_code == 400
     assert "not a valid email" in field_error(r, "email", prefix="seat1")
     assert field_error(r, "email", prefix="seat0") is None
-    assert 'value="X"' in text(r)
+    assert 'value="X"' in text(r) and 'value="grace@example.org"' in text(r)   # nothing lost
     seats = pages.get(f"/api/orders/{order_id}/seats").get_json()["seats"]  # the session's
-    assert all(s["attendee"] is None for s in seats)
+    assert all(s["attendee"] is None for s in seats)                          # nothing saved
 
 
 def test_seats_wait_for_a_confirmed_order(pages, conference):
@@ -281,7 +287,11 @@ def _confirmed_order(pages, slug, ids, seats=1) -> str:
     return order_id
 
 
-def _assign(pages, order_id, position, first, last, email, company):
-    r = pages.post(f"/orders/{order_id}/seats/{position}",
-                   {"first_name": first, "last_name": last, "email": email, "company": company})
+def _assign(pages, order_id, attendees: dict):
+    """Fill the one attendee form as a browser would, for the seats given, and save it."""
+    form = form_values(pages.get(f"/orders/{order_id}/seats"), "attendees")
+    for position, values in attendees.items():
+        form.update({f"seat-{position}-{name}": value for name, value in
+                     zip(("first_name", "last_name", "email", "company"), values)})
+    r = pages.post(f"/orders/{order_id}/seats", form)
     assert r.status_code == 302, visible(r)

@@ -29,10 +29,11 @@ def read_db(path, query, params=()):
 
 
 class Venue:
-    def __init__(self, tmp_path):
+    def __init__(self, tmp_path, hub_args=()):
+        """hub_args: more options of `contoso hub run` (e.g. --no-worker)."""
         self.tmp = tmp_path
         self.hub_dir = tmp_path / "hub"
-        self.hub = start_hub(self.hub_dir, tmp_path / "hub.log")
+        self.hub = start_hub(self.hub_dir, tmp_path / "hub.log", *hub_args)
         self.nodes = {}
 
     # --- the hub ------------------------------------------------------------------

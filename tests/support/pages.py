@@ -60,3 +60,17 @@ def form_error(response) -> str | None:
 
 def order_id_of(location: str) -> str:
     return re.search(r"/orders/([^/]+)", location).group(1)
+
+
+def form_values(response, form_id: str) -> dict[str, str]:
+    """What a browser would send of a form as the page shows it: its inputs' names and values
+    (hidden ones included), the CSRF token left for PageClient.post to add."""
+    page = text(response)
+    start = page.index(f'id="{form_id}"')
+    form = page[start:page.index("</form>", start)]
+    values = {}
+    for tag in re.findall(r"<input\b[^>]*>", form):
+        name, value = re.search(r'name="([^"]*)"', tag), re.search(r'value="([^"]*)"', tag)
+        if name and name.group(1) != "csrf_token":
+            values[html.unescape(name.group(1))] = html.unescape(value.group(1)) if value else ""
+    return values
