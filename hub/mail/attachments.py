@@ -4,8 +4,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from hub.orders.tickets import current_tickets
-from shared_domain import checkin
+from hub.orders.ticket_documents import ticket_document, ticket_filename, ticket_pdf
 
 
 @dataclass(frozen=True)
@@ -36,11 +35,9 @@ def attachments_of(hub, row) -> list[Attachment]:
 
 
 def ticket_attachment(hub, order_id: str, position: int, code_digest: str) -> Attachment:
-    """The seat's ticket, only while it is the very ticket the mail was queued for (read
-    from the tickets stream, not a read model that may lag)."""
-    live = current_tickets(hub, order_id).get(checkin.seat_id(order_id, position))
-    if live is None or live.code_digest != code_digest:
+    """The seat's ticket as a PDF (hub/orders/ticket_documents.py), only while it is the very
+    ticket the mail was queued for (its live ticket, read from the tickets stream)."""
+    doc = ticket_document(hub, order_id, position)
+    if doc is None or doc.code_digest != code_digest:
         raise Superseded(REPLACED)
-    from hub.orders import registration
-    return Attachment(registration.ticket_png(hub, order_id, position), "image", "png",
-                      "ticket.png")
+    return Attachment(ticket_pdf(doc), "application", "pdf", ticket_filename(doc, "pdf"))

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from hub.mail import content, facts
 from hub.mail.content import Code, Link, Paragraph, Rows
+from hub.orders.ticket_documents import order_reference
 from shared_domain import checkin, orders, sales, seat_assignments
 from event_store.store import StoredEvent
 
@@ -91,9 +92,10 @@ def ticket(ctx: MailContext, event: StoredEvent) -> list[Draft]:
         conference.name, f"{heading} for {conference.name}", heading,
         [Paragraph(opening),
          Rows((("Attendee", m.attendee_name), ("Seat", facts.seat_type_name(ctx.hub, seat_type)),
-               ("When", conference.dates), ("Where", conference.location))),
-         Paragraph("Your ticket is attached. At the door, show its QR code on your phone or "
-                   "on paper; it is checked even when the venue is offline.")],
+               ("When", conference.dates), ("Where", conference.location),
+               ("Order", order_reference(m.order_id)))),
+         Paragraph("Your ticket is attached as a PDF. At the door, show its QR code on your "
+                   "phone or on paper; it is checked even when the venue is offline.")],
         f"You receive this mail because a seat at {conference.name} was assigned to this "
         "address.")
     ref = {"order_id": m.order_id, "position": m.position, "code_digest": m.code_digest}
