@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request, url_for
 
 from hub.orders import order_access
+from hub.orders import order_management
 from hub.orders import registration
 from hub.http.admin_auth import client_address
 from hub.http.context import current_hub, wake_worker
@@ -161,3 +162,12 @@ def unassign_seat(order_id, position):
     return jsonify(seats=registration.seats_json(current_hub(), order_id))
 
 
+@bp.post("/orders/<order_id>/cancel")
+def cancel_order(order_id):
+    """The registrant cancels their own order, until the organiser's deadline (docs/orders.md):
+    the seats go back on sale, the tickets are revoked, what was paid is refunded."""
+    body = json_body() if request.get_data(cache=True) else {}
+    hub = current_hub()
+    order_management.cancel_by_registrant(hub, order_id, body.get("reason"))
+    wake_worker()
+    return jsonify(registration.order_json(hub, order_id))

@@ -44,7 +44,7 @@ STATUS_BY_CODE = {
         "node_not_active", "node_revoked", "reader_unknown",
         # order management (docs/orders.md)
         "order_cancelled", "sold_on_site", "cancellation_not_offered", "cancellation_closed",
-        "nothing_to_pay",
+        "nothing_to_pay", "already_paid",
     ), 409),
     "too_many_attempts": 429,
 }
