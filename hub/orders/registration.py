@@ -234,7 +234,7 @@ def order_json(hub, order_id: str) -> dict:
             "version": version_tag(row.status, row.payment_status, row.version)}
     if row.status == "partially_reserved":
         body["message"] = "Could not reserve all the requested seats."
-    if row.reservation_expiration and row.status not in ("confirmed", "expired"):
+    if row.reservation_expiration and row.status not in ("confirmed", "expired", "cancelled"):
         left = dt.datetime.fromisoformat(row.reservation_expiration) - hub.clock()
         body["seconds_left"] = max(0, int(left.total_seconds()))
     return body
