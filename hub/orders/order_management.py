@@ -35,12 +35,24 @@ def order_of(hub, conference, order_id: str):
     return row
 
 
+def require_order_of(hub, conference, order_id: str) -> None:
+    """404 unless the order is the conference's: projected, or only just placed (its stream
+    says so before the read model has caught up)."""
+    O = hub.models.OrderView
+    if isinstance(order_id, str) and O.get_or_none(
+            (O.order_id == order_id) & (O.conference_id == conference.id)) is not None:
+        return
+    placed = hub.store.load(orders.stream_id(order_id))[:1] if isinstance(order_id, str) else []
+    if not placed or placed[0].conference != conference.id:
+        raise DomainError("order_not_found", "This conference has no such order.")
+
+
 # --- the organiser's side -----------------------------------------------------------
 
 def cancel(hub, conference, order_id: str, reason, *, by: str) -> None:
     """Cancel the order: its seats go back on sale, its tickets are revoked at every door,
     what was paid is refunded. Cancelling a cancelled order changes nothing."""
-    order_of(hub, conference, order_id)
+    require_order_of(hub, conference, order_id)
     hub.bus.handle(orders.CancelOrder(order_id, by, orders.ORGANISER, _reason(reason)),
                    correlation=order_id)
     hub.settle()    # seats, refund and revocations decided before the answer when they can
@@ -67,18 +79,18 @@ def mark_paid_by_invoice(hub, conference, order_id: str, invoice_reference, *, b
 def change_attendee(hub, conference, order_id: str, position: int, body: dict, *,
                     by: str) -> None:
     """Assign the seat to an attendee (another email moves it: the old ticket is revoked)."""
-    order_of(hub, conference, order_id)
+    require_order_of(hub, conference, order_id)
     registration.assign_seat(hub, order_id, position, body, by=by)
 
 
 def unassign_attendee(hub, conference, order_id: str, position: int, *, by: str) -> None:
-    order_of(hub, conference, order_id)
+    require_order_of(hub, conference, order_id)
     registration.unassign_seat(hub, order_id, position, by=by)
 
 
 def resend_mails(hub, conference, order_id: str, *, by: str) -> None:
     """Record who asked for the order's mails again, then hand it to the mail outbox."""
-    order_of(hub, conference, order_id)
+    require_order_of(hub, conference, order_id)
     hub.bus.handle(orders.ResendOrderMails(order_id, by), correlation=order_id)
     order_mails.resend(hub, order_id)
     hub.refresh_read_models()

@@ -377,3 +377,50 @@ def test_every_owner_order_route_needs_the_owners_credentials(api, conference):
             # 429 once the wrong codes look like guessing (the owner's tries are limited)
             assert r.status_code in (401, 429), (method, rule, headers)
     assert api.hub.store.count() == before
+
+
+def test_cancelling_a_free_order_releases_its_seats_and_revokes_its_tickets(api):
+    slug, ids, auth = api.create_conference(
+        seat_types=[{"name": "Community pass", "quantity": 10, "price": 0}], slug="free26")
+    order_id = api.order(slug, {ids["Community pass"]: 1})
+    api.pump()
+    api.registrant(order_id)
+    assert api.start_payment(order_id).status_code == 200      # free: confirmed at once
+    api.pump()
+    api.http.put(f"/api/orders/{order_id}/seats/0", headers=api.owner(order_id),
+                 json={"email": "ada@example.org"})
+    api.pump()
+    assert api.available(slug)["Community pass"] == 9
+    api.http.post(f"/api/conferences/{slug}/orders/{order_id}/cancel", headers=auth)
+    api.pump()
+    assert api.available(slug)["Community pass"] == 10
+    [revoked] = events_of(api, checkin.tickets_stream(order_id), checkin.TicketRevoked)
+    assert revoked.reason == "order_cancelled"
+    assert detail(api, slug, auth, order_id)["payments"] == []
+
+
+def test_an_order_cancelled_while_its_seats_are_being_reserved_never_holds_them(api, conference):
+    slug, ids, auth = conference
+    before = api.available(slug)
+    order_id = api.order(slug, {ids[GA]: 4})        # the reservation is still queued
+    r = api.http.post(f"/api/conferences/{slug}/orders/{order_id}/cancel", headers=auth)
+    assert r.status_code == 200
+    api.pump()
+    assert api.available(slug) == before
+    assert api.get_order(order_id)["status"] == "cancelled"
+
+
+def test_a_payment_accepted_after_the_cancellation_goes_back(api, conference):
+    slug, ids, auth = conference
+    order_id = api.order(slug, {ids[GA]: 1})
+    api.pump()
+    api.registrant(order_id)
+    payment = api.start_payment(order_id).get_json()
+    api.http.post(f"/api/conferences/{slug}/orders/{order_id}/cancel", headers=auth)
+    api.pump()
+    api.http.post(f"/api/payments/{payment['payment_id']}/accept")
+    api.pump()
+    body = detail(api, slug, auth, order_id)
+    assert body["status"] == "cancelled"
+    assert [(p["status"], p["refund_reason"]) for p in body["payments"]] == [
+        ("returned", "order_cancelled")]
