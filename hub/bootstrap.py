@@ -123,6 +123,10 @@ class Hub:
         self.store.create_tables()
         self.db.create_tables(self.models.all, safe=True)
         add_missing_columns(self.db, self.models.QueuedCommand, ["refusal_code"])
+        # Columns of order management (issue 14) on tables an older release made.
+        add_missing_columns(self.db, self.models.Conference, ["cancellation_deadline"])
+        add_missing_columns(self.db, self.models.OrderView, [
+            "cancelled_by", "cancelled_role", "cancellation_reason", "cancelled_at"])
         ReaderPositions(self.store).ensure([reader.name for reader in self.readers])
 
     def run_until_idle(self, max_rounds: int = 10_000) -> int:
