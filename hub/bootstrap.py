@@ -133,6 +133,10 @@ class Hub:
         self.store.create_tables()
         self.db.create_tables(self.models.all, safe=True)
         add_missing_columns(self.db, self.models.QueuedCommand, ["refusal_code"])
+        # Columns of order management (issue 14) on tables an older release made.
+        add_missing_columns(self.db, self.models.Conference, ["cancellation_deadline"])
+        add_missing_columns(self.db, self.models.OrderView, [
+            "cancelled_by", "cancelled_role", "cancellation_reason", "cancelled_at"])
         positions = ReaderPositions(self.store)
         for reader in self.readers:    # new to a log with a past: from its end (the mail)
             if getattr(reader, "starts_at_log_end", False) and positions.peek(reader.name) is None:

@@ -21,6 +21,8 @@ DEMO_CONFERENCE = {
     "location": "Redmond Convention Center", "start_date": "2026-12-08",
     "end_date": "2026-12-09", "owner_name": "Contoso Events",
     "owner_email": "owner@contoso.example", "tagline": "Events all the way down",
+    # Registrants may cancel their own orders until the day before (docs/orders.md).
+    "cancellation_deadline": "2026-12-07T12:00",
 }
 DEMO_SEAT_TYPES = [
     {"name": "General admission", "description": "All talks, both days", "quantity": 1000,

@@ -37,6 +37,8 @@ def hub_models(db: peewee.Database) -> SimpleNamespace:
         access_code = peewee.CharField(max_length=6)
         is_published = peewee.BooleanField(default=False)
         was_ever_published = peewee.BooleanField(default=False)
+        # Until when registrants may cancel their own orders, ISO 8601 in UTC; "": never.
+        cancellation_deadline = peewee.CharField(max_length=40, default="")
 
         class Meta:
             table_name = "conference"
@@ -111,6 +113,12 @@ def hub_models(db: peewee.Database) -> SimpleNamespace:
         payment_status = peewee.CharField(max_length=20, default="")
         sold_on_site_by = peewee.CharField(max_length=100, default="")   # the node's name
         version = peewee.IntegerField(default=0)
+        # Set when the order is cancelled: by whom ("owner:<email>", "admin:<email>",
+        # "registrant:<email>"), which side ("organiser" | "registrant"), why, and when.
+        cancelled_by = peewee.CharField(max_length=300, default="")
+        cancelled_role = peewee.CharField(max_length=20, default="")
+        cancellation_reason = peewee.TextField(default="")
+        cancelled_at = peewee.CharField(max_length=40, default="")
 
         class Meta:
             table_name = "rm_order"

@@ -105,7 +105,8 @@ class CheckInDesk:
         order = conn.execute(ORDER_STATUS, (seat_id.rsplit(":", 1)[0],)).fetchone()
         confirmed = None if order is None else order[0] == "confirmed"
         revoked = bool(digest) and conn.execute(REVOKED, (digest,)).fetchone() is not None
-        return checkin.SeatAtDoor(seat_id, confirmed, self.last_check_in(seat_id), revoked)
+        return checkin.SeatAtDoor(seat_id, confirmed, self.last_check_in(seat_id), revoked,
+                                  order_cancelled=order is not None and order[0] == "cancelled")
 
     def last_check_in(self, seat_id: str) -> checkin.AttendeeCheckedIn | None:
         row = self.replica.db.connection().execute(LAST_CHECK_IN, (seat_id,)).fetchone()

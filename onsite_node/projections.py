@@ -62,6 +62,7 @@ class NodeViews:
             orders.OrderPlaced: self._order_placed,
             orders.OrderConfirmed: self._order_status("confirmed"),
             orders.OrderExpired: self._order_status("expired"),
+            orders.OrderCancelled: self._order_status("cancelled"),
             seat_assignments.SeatAssignmentsCreated: self._seats_created,
             seat_assignments.SeatAssigned: self._seat_assigned,
             seat_assignments.SeatAssignmentUpdated: self._seat_assigned,

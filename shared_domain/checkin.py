@@ -27,6 +27,7 @@ MESSAGES = {
     "admitted": "Welcome!",
     "already_checked_in": "This ticket was already used.",
     "revoked": "This ticket is no longer valid.",
+    "order_cancelled": "This ticket's order was cancelled.",
     "unpaid": "This ticket's order is not paid.",
     "wrong_conference": "This ticket is for another conference.",
     "forged": "This ticket is not genuine.",
@@ -121,6 +122,7 @@ class SeatAtDoor:
     order_confirmed: bool | None     # None: the node has not heard of the order yet
     last_check_in: AttendeeCheckedIn | None
     code_revoked: bool
+    order_cancelled: bool = False    # the node holds the order's cancellation
 
 
 @dataclass(frozen=True)
@@ -151,6 +153,8 @@ def decide_scan(ticket: TicketPayload, seat: SeatAtDoor, *, conference_id: str,
     """Admit a valid, paid, unrevoked ticket once (or again, under re-entry); refuse the rest."""
     if ticket.conference_id != conference_id:
         return refusal("wrong_conference")
+    if seat.order_cancelled:
+        return refusal("order_cancelled")
     if seat.code_revoked:
         return refusal("revoked")
     if seat.order_confirmed is False:
@@ -181,6 +185,8 @@ def scan_events(decision: ScanDecision, seat: SeatAtDoor, *, code: str, node_id:
 def manual_check_in(seat: SeatAtDoor, attendee_name: str, *, node_id: str, at: str,
                     nonce: str, by: str, policy: str) -> list:
     """Staff admit someone found by search; the same rules as a scan except the signature."""
+    if seat.order_cancelled:
+        raise DomainError("order_cancelled", MESSAGES["order_cancelled"])
     if seat.order_confirmed is False:
         raise DomainError("unpaid", MESSAGES["unpaid"])
     if seat.last_check_in is not None and policy != REENTRY:

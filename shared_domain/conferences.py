@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 
 from shared_domain import limits
@@ -48,6 +48,8 @@ class ConferenceCreated:
     end_date: str
     owner_name: str
     owner_email: str
+    # Until when registrants may cancel their own orders (ISO 8601, UTC); "": they may not.
+    cancellation_deadline: str = ""
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,8 @@ class ConferenceUpdated:
     end_date: str
     owner_name: str
     owner_email: str
+    # Until when registrants may cancel their own orders (ISO 8601, UTC); "": they may not.
+    cancellation_deadline: str = ""
 
 
 @dataclass(frozen=True)
@@ -150,7 +154,67 @@ def validate_conference(fields: Mapping[str, object]) -> dict[str, str]:
     end = _check_date(errors, fields, "end_date", "End date")
     if start and end and end < start:
         errors["end_date"] = "End date must not be before the start date."
+    _check_deadline(errors, _text(fields, "cancellation_deadline"), end)
     return errors
+
+
+def _check_deadline(errors, text: str, end: date | None) -> None:
+    if not text:
+        return
+    try:
+        deadline = normalised_deadline(text)
+    except DomainError as refusal:
+        errors["cancellation_deadline"] = refusal.message
+        return
+    if end is not None and cancellation_deadline_from(deadline) > conference_end(end):
+        errors["cancellation_deadline"] = ("The cancellation deadline must not be after the "
+                                           "conference ends.")
+
+
+# --- registrants' cancellations -----------------------------------------------
+
+_DEADLINE = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:\d{2})?")
+
+
+def normalised_deadline(text: str) -> str:
+    """A cancellation deadline as stored: "" (registrants may not cancel), or the moment in
+    UTC, to the minute. A moment written without an offset is UTC."""
+    text = (text or "").strip()
+    if not text:
+        return ""
+    refusal = DomainError("invalid_fields", "Give the deadline as a date and time, "
+                          "YYYY-MM-DDTHH:MM (UTC), or leave it empty.")
+    if not _DEADLINE.fullmatch(text):
+        raise refusal
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace(" ", "T"))
+    except ValueError:
+        raise refusal from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).replace(second=0, microsecond=0).isoformat()
+
+
+def cancellation_deadline_from(stored: str | None) -> datetime | None:
+    """The stored deadline as a moment, or None when registrants may not cancel."""
+    if not stored:
+        return None
+    try:
+        moment = datetime.fromisoformat(stored)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+
+
+def conference_end(end_date: date) -> datetime:
+    """The conference is over at the end of its last day, UTC."""
+    return datetime.combine(end_date + timedelta(days=1), time(0, 0), tzinfo=timezone.utc)
+
+
+def registrants_may_cancel(stored_deadline: str | None, now: datetime) -> bool:
+    """Whether a registrant may cancel their own order at this moment."""
+    deadline = cancellation_deadline_from(stored_deadline)
+    return deadline is not None and now <= deadline
 
 
 def _text(fields: Mapping[str, object], key: str) -> str:

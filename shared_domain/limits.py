@@ -19,6 +19,7 @@ SEAT_TYPE_DESCRIPTION_MAX = 250
 NODE_NAME_MAX = 100         # a door's name on the admin console
 STAFF_NAME_MAX = 60         # who did it, on every staff action at a door
 REFERENCE_MAX = 100         # a card terminal's or invoice's number
+CANCELLATION_REASON_MAX = 500  # why an order is cancelled, in the canceller's words
 COMMENT_MAX = 2000          # an admin's comment when resolving a conflict
 TEXT_MAX = 2000             # any other text field of an event from outside
 

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
+from shared_domain import limits
 from shared_domain.errors import DomainError
 from shared_domain.people import require_email, require_name
 from shared_domain.pricing import OrderLine, SeatTypePrice, price_order
+from shared_domain.sales import OnSiteOrderRecorded
 from shared_domain.seats import SeatQuantity, covers, merged, require_valid_quantities
 
 STREAM_PREFIX = "order-"
@@ -15,6 +17,11 @@ STREAM_PREFIX = "order-"
 RESERVATION_WINDOW = timedelta(minutes=15)
 
 PLACED, RESERVED, EXPIRED, CONFIRMED = "placed", "reserved", "expired", "confirmed"
+CANCELLED = "cancelled"
+# Who asked for a cancellation: the organiser's side (the conference owner, or a hub admin
+# acting for them) or the registrant, within the organiser's deadline.
+ORGANISER, REGISTRANT = "organiser", "registrant"
+ROLES = (ORGANISER, REGISTRANT)
 
 
 def stream_id(order_id: str) -> str:
@@ -61,6 +68,20 @@ class ReinstateOrder:
     order_id: str
     seats: tuple[SeatQuantity, ...]
     expiration: datetime
+
+
+@dataclass(frozen=True)
+class CancelOrder:
+    order_id: str
+    by: str           # who: "owner:<email>", "admin:<email>" or "registrant:<email>"
+    role: str         # "organiser" | "registrant"
+    reason: str = ""  # in the canceller's words, at most limits.CANCELLATION_REASON_MAX
+
+
+@dataclass(frozen=True)
+class ResendOrderMails:
+    order_id: str
+    by: str
 
 
 # --- events -----------------------------------------------------------------
@@ -127,14 +148,33 @@ class OrderReinstated:
     reservation_expiration: datetime
 
 
+@dataclass(frozen=True)
+class OrderCancelled:
+    """The order is cancelled: its seats go back on sale, its tickets are revoked, what was
+    paid is refunded (the process manager and the ticket issuer act on it)."""
+    order_id: str
+    conference_id: str
+    by: str           # who: "owner:<email>", "admin:<email>" or "registrant:<email>"
+    role: str         # "organiser" | "registrant"
+    reason: str
+
+
+@dataclass(frozen=True)
+class OrderMailsResendRequested:
+    """Someone on the organiser's side asked for the order's mails to be sent again."""
+    order_id: str
+    conference_id: str
+    by: str
+
+
 ORDER_EVENTS = (
     OrderPlaced, OrderUpdated, OrderTotalsCalculated, OrderPartiallyReserved,
     OrderReservationCompleted, OrderExpired, OrderRegistrantAssigned, OrderConfirmed,
-    OrderReinstated,
+    OrderReinstated, OrderCancelled, OrderMailsResendRequested,
 )
 ORDER_COMMANDS = (
     RegisterToConference, MarkSeatsAsReserved, RejectOrder, AssignRegistrantDetails,
-    ConfirmOrder, ReinstateOrder,
+    ConfirmOrder, ReinstateOrder, CancelOrder, ResendOrderMails,
 )
 
 
@@ -144,7 +184,7 @@ ORDER_COMMANDS = (
 class OrderState:
     order_id: str
     conference_id: str
-    status: str  # placed | reserved | expired | confirmed
+    status: str  # placed | reserved | expired | confirmed | cancelled
     wanted_seats: tuple[SeatQuantity, ...]
     reserved_seats: tuple[SeatQuantity, ...] = ()
     reservation_expiration: datetime | None = None
@@ -152,6 +192,7 @@ class OrderState:
     lines: tuple[OrderLine, ...] = ()
     total_cents: int = 0
     registrant_email: str | None = None
+    sold_on_site_by: str = ""   # the node whose sale this order is ("" for an online order)
 
 
 def evolve(state: OrderState | None, event: object) -> OrderState:
@@ -162,6 +203,12 @@ def evolve(state: OrderState | None, event: object) -> OrderState:
             wanted_seats=event.seats, reservation_expiration=event.reservation_auto_expiration,
             access_code=event.access_code,
         )
+    if isinstance(event, OnSiteOrderRecorded):   # a door's sale: confirmed as it is recorded
+        seats = merged(SeatQuantity(line.seat_type, line.quantity) for line in event.lines)
+        return OrderState(order_id=event.order_id, conference_id=event.conference_id,
+                          status=CONFIRMED, wanted_seats=seats, reserved_seats=seats,
+                          total_cents=event.total_cents, registrant_email=event.buyer.email,
+                          sold_on_site_by=event.node_id)
     assert state is not None, f"{type(event).__name__} before OrderPlaced"
     match event:
         case OrderUpdated(seats=seats):
@@ -180,6 +227,10 @@ def evolve(state: OrderState | None, event: object) -> OrderState:
             return replace(state, registrant_email=email)
         case OrderConfirmed():
             return replace(state, status=CONFIRMED)
+        case OrderCancelled():
+            return replace(state, status=CANCELLED)
+        case OrderMailsResendRequested():
+            return state
     raise TypeError(f"not an order event: {event!r}")
 
 
@@ -204,8 +255,12 @@ def decide(
     prices: Mapping[str, SeatTypePrice] | None = None,
     access_code: str = "",
     reservation_window: timedelta = RESERVATION_WINDOW,
+    cancellation_deadline: datetime | None = None,
 ) -> list[object]:
-    """Return the events an order command causes, or raise DomainError."""
+    """Return the events an order command causes, or raise DomainError.
+
+    `cancellation_deadline`: until when the conference lets registrants cancel their own
+    orders (None: it does not)."""
     _require_aware(now)
     if isinstance(command, RegisterToConference):
         return _register(state, command, now, _required(prices), access_code, reservation_window)
@@ -221,6 +276,10 @@ def decide(
             return _confirm(order)
         case ReinstateOrder():
             return _reinstate(order, command)
+        case CancelOrder():
+            return _cancel(order, command, now, cancellation_deadline)
+        case ResendOrderMails():
+            return _resend_mails(order, command)
     raise TypeError(f"not an order command: {command!r}")
 
 
@@ -258,8 +317,8 @@ def _mark_as_reserved(order: OrderState, cmd: MarkSeatsAsReserved, prices) -> li
 
 
 def _reject(order: OrderState) -> list[object]:
-    """Expire an unconfirmed order; expiring it again changes nothing."""
-    if order.status == EXPIRED:
+    """Expire an unconfirmed order; expiring it again (or a cancelled one) changes nothing."""
+    if order.status in (EXPIRED, CANCELLED):
         return []
     if order.status == CONFIRMED:
         raise DomainError("order_confirmed", "A confirmed order cannot be rejected.")
@@ -267,9 +326,10 @@ def _reject(order: OrderState) -> list[object]:
 
 
 def _assign_registrant(order: OrderState, cmd: AssignRegistrantDetails) -> list[object]:
-    """Name the registrant of any order that has not expired."""
+    """Name the registrant of any order that has not expired or been cancelled."""
     if order.status == EXPIRED:
         raise DomainError("order_expired", "This order has expired.")
+    _refuse_cancelled(order)
     require_name(cmd.first_name, "first_name")
     require_name(cmd.last_name, "last_name")
     require_email(cmd.email)
@@ -283,6 +343,7 @@ def _confirm(order: OrderState) -> list[object]:
         return []
     if order.status == EXPIRED:
         raise DomainError("order_expired", "This order has expired and cannot be confirmed.")
+    _refuse_cancelled(order)
     if order.status != RESERVED:
         raise DomainError("order_not_reserved", "Seats are still being reserved for this order.")
     if not order.reserved_seats:
@@ -295,6 +356,7 @@ def _reinstate(order: OrderState, cmd: ReinstateOrder) -> list[object]:
     seats = merged(cmd.seats)
     if order.status in (RESERVED, CONFIRMED) and seats == order.reserved_seats:
         return []  # a redelivered reinstatement
+    _refuse_cancelled(order)
     if order.status != EXPIRED:
         raise DomainError("order_not_expired", "Only an expired order can be reinstated.")
     _require_aware(cmd.expiration)
@@ -303,7 +365,68 @@ def _reinstate(order: OrderState, cmd: ReinstateOrder) -> list[object]:
     return [OrderReinstated(order.order_id, seats, cmd.expiration)]
 
 
+def _cancel(order: OrderState, cmd: CancelOrder, now: datetime,
+            deadline: datetime | None) -> list[object]:
+    """Cancel an order that holds or is asking for seats, once; a registrant only until the
+    organiser's deadline; an order sold at a door only at that door."""
+    if cmd.role not in ROLES:
+        raise ValueError(f"a cancellation is asked by one of {ROLES}, not {cmd.role!r}")
+    if not isinstance(cmd.by, str) or not cmd.by.strip():
+        raise ValueError("a cancellation says who asked for it")
+    if order.status == CANCELLED:
+        return []   # cancelling twice is cancelling once
+    reason = require_reason(cmd.reason)
+    if order.sold_on_site_by:
+        raise DomainError("sold_on_site", "This order was sold at a door: cancel it at that "
+                          "door's sales desk, where the money was taken, so its seats go back "
+                          "to that door and the refund is recorded there.")
+    if order.status == EXPIRED:
+        raise DomainError("order_expired", "This order has expired: its seats are released "
+                          "already and nothing was paid for it.")
+    if cmd.role == REGISTRANT:
+        _require_before_deadline(now, deadline)
+    return [OrderCancelled(order.order_id, order.conference_id, cmd.by.strip(), cmd.role,
+                           reason)]
+
+
+def require_reason(reason: object) -> str:
+    """A cancellation's reason: optional text of at most CANCELLATION_REASON_MAX characters."""
+    if reason is None:
+        return ""
+    if not isinstance(reason, str) or len(reason.strip()) > limits.CANCELLATION_REASON_MAX:
+        raise DomainError("invalid_reason", "Say why in at most "
+                          f"{limits.CANCELLATION_REASON_MAX} characters (or not at all).")
+    return reason.strip()
+
+
+def _require_before_deadline(now: datetime, deadline: datetime | None) -> None:
+    if deadline is None:
+        raise DomainError("cancellation_not_offered", "This conference does not let "
+                          "registrants cancel their orders: please ask the organiser.")
+    _require_aware(deadline)
+    if now > deadline:
+        raise DomainError("cancellation_closed", "Orders could be cancelled until "
+                          f"{deadline.astimezone(timezone.utc):%d %B %Y, %H:%M} UTC; "
+                          "please ask the organiser.")
+
+
+def _resend_mails(order: OrderState, cmd: ResendOrderMails) -> list[object]:
+    """Ask for the order's mails again: only an order with someone to mail."""
+    if not isinstance(cmd.by, str) or not cmd.by.strip():
+        raise ValueError("a resend says who asked for it")
+    if not order.registrant_email:
+        raise DomainError("registrant_missing", "Nobody is named on this order yet: there is "
+                          "no one to mail.")
+    return [OrderMailsResendRequested(order.order_id, order.conference_id, cmd.by.strip())]
+
+
+def _refuse_cancelled(order: OrderState) -> None:
+    if order.status == CANCELLED:
+        raise DomainError("order_cancelled", "This order was cancelled.")
+
+
 def _require_open(order: OrderState) -> None:
+    _refuse_cancelled(order)
     if order.status == CONFIRMED:
         raise DomainError("order_confirmed", "This order is confirmed and can no longer change.")
     if order.status == EXPIRED:

@@ -48,6 +48,7 @@ class PayByInvoice:
     conference_id: str
     total_cents: int
     invoice_reference: str
+    by: str = ""   # who recorded it: "" for the registrant at checkout, else the organiser's side
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,7 @@ class PaymentCompleted:
     conference_id: str
     total_cents: int
     method: str  # "card" | "invoice"
+    by: str = ""  # who recorded an invoice paid: "owner:<email>" or "admin:<email>"; else ""
 
 
 @dataclass(frozen=True)
@@ -183,7 +185,7 @@ def _pay_by_invoice(state, cmd: PayByInvoice) -> list[object]:
     initiated = PaymentInitiated(cmd.payment_id, cmd.order_id, cmd.conference_id,
                                  f"Invoice {cmd.invoice_reference.strip()}", cmd.total_cents)
     completed = PaymentCompleted(cmd.payment_id, cmd.order_id, cmd.conference_id,
-                                 cmd.total_cents, INVOICE)
+                                 cmd.total_cents, INVOICE, cmd.by.strip())
     return _unless_exists(state, initiated, [initiated, completed])
 
 

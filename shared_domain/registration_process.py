@@ -10,13 +10,14 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from shared_domain.orders import (
-    ConfirmOrder, MarkSeatsAsReserved, OrderConfirmed, OrderExpired, OrderPlaced,
-    OrderUpdated, ReinstateOrder, RejectOrder,
+    ConfirmOrder, MarkSeatsAsReserved, OrderCancelled, OrderConfirmed, OrderExpired,
+    OrderPlaced, OrderUpdated, ReinstateOrder, RejectOrder,
 )
 from shared_domain.payments import PaymentCompleted, RefundPayment
 from shared_domain.seats import SeatQuantity, covers
 from shared_domain.seats_availability import (
-    CancelSeatReservation, CommitSeatReservation, MakeSeatReservation, SeatsReserved,
+    CancelSeatReservation, CommitSeatReservation, MakeSeatReservation, ReleaseOrderSeats,
+    SeatsReserved,
 )
 
 NOT_STARTED = "not_started"
@@ -26,10 +27,12 @@ PAYMENT_CONFIRMATION_RECEIVED = "payment_confirmation_received"
 EXPIRED = "expired"
 REACQUIRING_SEATS = "reacquiring_seats"
 COMPLETED = "completed"
+CANCELLED = "cancelled"
 
 SEATS_NO_LONGER_AVAILABLE = "seats_no_longer_available"
 DUPLICATE_PAYMENT = "duplicate_payment"
 ORDER_NOT_PAYABLE = "order_not_payable"
+ORDER_CANCELLED = "order_cancelled"
 
 _OPEN = (AWAITING_RESERVATION_CONFIRMATION, RESERVATION_CONFIRMATION_RECEIVED)
 
@@ -65,7 +68,8 @@ Result = tuple[ProcessState | None, list[Outgoing]]
 
 
 # The events the manager acts on (ExpireRegistrationProcess is its own command).
-EVENTS = (SeatsReserved, OrderPlaced, OrderUpdated, PaymentCompleted, OrderConfirmed, OrderExpired)
+EVENTS = (SeatsReserved, OrderPlaced, OrderUpdated, PaymentCompleted, OrderConfirmed, OrderExpired,
+          OrderCancelled)
 
 
 def correlation(message: object) -> str | None:
@@ -73,7 +77,7 @@ def correlation(message: object) -> str | None:
     if isinstance(message, SeatsReserved):
         return message.reservation_id  # the manager reserves under the order's id
     if isinstance(message, (OrderPlaced, OrderUpdated, PaymentCompleted, OrderConfirmed,
-                            OrderExpired, ExpireRegistrationProcess)):
+                            OrderExpired, OrderCancelled, ExpireRegistrationProcess)):
         return message.order_id
     return None
 
@@ -101,6 +105,8 @@ def handle(
             return _on_order_confirmed(state)
         case OrderExpired():
             return _on_order_expired(state)
+        case OrderCancelled():
+            return _on_order_cancelled(state)
         case ExpireRegistrationProcess():
             return _on_expire(state, message)
     return state, []
@@ -179,7 +185,8 @@ def _on_payment_completed(state, event: PaymentCompleted, ids) -> Result:
     return state, [Outgoing(RefundPayment(event.payment_id, reason, unused=True))]
 
 
-_UNUSABLE_PAYMENT_REASONS = {COMPLETED: DUPLICATE_PAYMENT, EXPIRED: SEATS_NO_LONGER_AVAILABLE}
+_UNUSABLE_PAYMENT_REASONS = {COMPLETED: DUPLICATE_PAYMENT, EXPIRED: SEATS_NO_LONGER_AVAILABLE,
+                             CANCELLED: ORDER_CANCELLED}
 
 
 def _on_order_confirmed(state) -> Result:
@@ -206,6 +213,18 @@ def _on_order_expired(state) -> Result:
     if state is None or state.state != EXPIRED:
         return state, []  # e.g. a late payment is already re-acquiring these very seats
     return state, [Outgoing(CancelSeatReservation(state.conference_id, state.order_id))]
+
+
+def _on_order_cancelled(state) -> Result:
+    """A cancelled order's seats go back on sale, held or sold, and its payment is refunded;
+    whatever arrives for it afterwards is ignored, and a payment after it goes back."""
+    if state is None or state.state == CANCELLED:
+        return state, []   # an order the manager never ran (a door's sale), or seen already
+    release = ReleaseOrderSeats(state.conference_id, state.order_id, state.reserved_seats)
+    out = [Outgoing(release)]
+    if state.payment_id is not None and not state.refunded:
+        out.append(Outgoing(RefundPayment(state.payment_id, ORDER_CANCELLED)))
+    return replace(state, state=CANCELLED, refunded=state.refunded or len(out) > 1), out
 
 
 def _reservation(state: ProcessState, seats, command_id: str) -> MakeSeatReservation:

@@ -30,12 +30,14 @@ class AssignSeat:
     order_id: str
     position: int
     attendee: PersonalInfo
+    by: str = ""   # "" for the registrant; "owner:<email>" or "admin:<email>" for the organiser
 
 
 @dataclass(frozen=True)
 class UnassignSeat:
     order_id: str
     position: int
+    by: str = ""
 
 
 # --- events -----------------------------------------------------------------
@@ -58,12 +60,14 @@ class SeatAssigned:
     position: int
     seat_type: str
     attendee: PersonalInfo
+    by: str = ""   # who changed it: "" the registrant (or the door that sold it), else the organiser's side
 
 
 @dataclass(frozen=True)
 class SeatUnassigned:
     order_id: str
     position: int
+    by: str = ""
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,7 @@ class SeatAssignmentUpdated:
     order_id: str
     position: int
     attendee: PersonalInfo
+    by: str = ""
 
 
 ASSIGNMENT_EVENTS = (SeatAssignmentsCreated, SeatAssigned, SeatUnassigned, SeatAssignmentUpdated)
@@ -129,12 +134,17 @@ def _with_attendee(state, position, attendee) -> SeatAssignmentsState:
 
 # --- decisions --------------------------------------------------------------
 
-def decide(state: SeatAssignmentsState | None, command: object, *, now: datetime) -> list[object]:
-    """Return the events a seat assignment command causes, or raise DomainError."""
+def decide(state: SeatAssignmentsState | None, command: object, *, now: datetime,
+           order_cancelled: bool = False) -> list[object]:
+    """Return the events a seat assignment command causes, or raise DomainError; the seats
+    of a cancelled order no longer change hands."""
     if isinstance(command, CreateSeatAssignments):
         return _create(state, command)
     if state is None:
         raise DomainError("unknown_order", "This order has no seats to assign.")
+    if order_cancelled:
+        raise DomainError("order_cancelled", "This order was cancelled: its seats can no "
+                          "longer be assigned.")
     match command:
         case AssignSeat():
             return _assign(state, command)
@@ -162,17 +172,18 @@ def _assign(state: SeatAssignmentsState, cmd: AssignSeat) -> list[object]:
     attendee = _cleaned(cmd.attendee)
     current = seat.attendee
     if current is None or not same_email(current.email, attendee.email):
-        moved = [SeatUnassigned(state.order_id, seat.position)] if current else []
-        return moved + [SeatAssigned(state.order_id, seat.position, seat.seat_type, attendee)]
+        moved = [SeatUnassigned(state.order_id, seat.position, cmd.by)] if current else []
+        return moved + [SeatAssigned(state.order_id, seat.position, seat.seat_type, attendee,
+                                     cmd.by)]
     if attendee != current:
-        return [SeatAssignmentUpdated(state.order_id, seat.position, attendee)]
+        return [SeatAssignmentUpdated(state.order_id, seat.position, attendee, cmd.by)]
     return []
 
 
 def _unassign(state: SeatAssignmentsState, cmd: UnassignSeat) -> list[object]:
     """Free an assigned seat; freeing a free seat changes nothing."""
     seat = _seat(state, cmd.position)
-    return [SeatUnassigned(state.order_id, seat.position)] if seat.attendee else []
+    return [SeatUnassigned(state.order_id, seat.position, cmd.by)] if seat.attendee else []
 
 
 def _seat(state: SeatAssignmentsState, position: int) -> Seat:

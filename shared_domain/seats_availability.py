@@ -66,6 +66,14 @@ class CommitSeatReservation:
 
 
 @dataclass(frozen=True)
+class ReleaseOrderSeats:
+    """A cancelled order's seats go back on sale, whether still held or already sold."""
+    conference_id: str
+    reservation_id: str                 # the order's id, as it reserved under it
+    seats: tuple[SeatQuantity, ...]     # what the order held when it was cancelled
+
+
+@dataclass(frozen=True)
 class AllocateSeatsToNode:
     """Move free seats to one node (and epoch) to sell offline; it gets min(asked, free)."""
     conference_id: str
@@ -117,6 +125,13 @@ class SeatsReservationCommitted:
 
 
 @dataclass(frozen=True)
+class OrderSeatsReleased:
+    conference_id: str
+    reservation_id: str
+    available_seats_changed: tuple[SeatQuantity, ...]  # deltas of remaining seats (>= 0)
+
+
+@dataclass(frozen=True)
 class SeatsAllocatedToNode:
     conference_id: str
     node_id: str
@@ -138,11 +153,11 @@ class NodeSeatsReturned:
 
 AVAILABILITY_EVENTS = (
     AvailableSeatsChanged, SeatsReserved, SeatsReservationCancelled, SeatsReservationCommitted,
-    SeatsAllocatedToNode, NodeSeatsReturned,
+    SeatsAllocatedToNode, NodeSeatsReturned, OrderSeatsReleased,
 )
 AVAILABILITY_COMMANDS = (
     SetSeatQuantity, AddSeats, RemoveSeats, MakeSeatReservation, CancelSeatReservation, CommitSeatReservation,
-    AllocateSeatsToNode, TakeBackNodeSeats,
+    AllocateSeatsToNode, TakeBackNodeSeats, ReleaseOrderSeats,
 )
 
 
@@ -174,6 +189,7 @@ class SeatsAvailabilityState:
     stock: tuple[SeatTypeStock, ...] = ()
     pending: tuple[PendingReservation, ...] = ()
     returns_seen: tuple[str, ...] = ()   # return ids taken back: a return counts once
+    released: tuple[str, ...] = ()       # reservations of cancelled orders: released once
 
     def remaining(self) -> dict[str, int]:
         """Seats free to reserve, per seat type (never negative)."""
@@ -223,6 +239,10 @@ def evolve(state: SeatsAvailabilityState | None, event: object) -> SeatsAvailabi
             deltas = (SeatQuantity(event.seat_type, event.quantity),)
             return replace(state, stock=_shift(state.stock, deltas, capacity_too=False),
                            returns_seen=state.returns_seen + (event.return_id,))
+        case OrderSeatsReleased(reservation_id=rid):
+            stock = _shift(state.stock, event.available_seats_changed, capacity_too=False)
+            return replace(state, stock=stock, pending=_with_reservation(state.pending, rid, ()),
+                           released=state.released + (rid,))
     raise TypeError(f"not an availability event: {event!r}")
 
 
@@ -280,6 +300,8 @@ def decide(state: SeatsAvailabilityState | None, command: object, *, now: dateti
             return _allocate(state, command)
         case TakeBackNodeSeats():
             return _take_back(state, command)
+        case ReleaseOrderSeats():
+            return _release(state, command)
     raise TypeError(f"not an availability command: {command!r}")
 
 
@@ -331,9 +353,12 @@ def _remove(state, cmd: RemoveSeats) -> list[object]:
 
 
 def _reserve(state, cmd: MakeSeatReservation) -> list[object]:
-    """Reserve min(wanted, free) per type; a repeat reservation adjusts by the difference."""
+    """Reserve min(wanted, free) per type; a repeat reservation adjusts by the difference;
+    the reservation of a cancelled order gets nothing again."""
     require_valid_quantities(cmd.seats)
     state = state or SeatsAvailabilityState(cmd.conference_id)
+    if cmd.reservation_id in state.released:
+        return []
     wanted = as_mapping(cmd.seats)
     held = as_mapping(r.seats) if (r := state.reservation(cmd.reservation_id)) else {}
     free = state.remaining()
@@ -356,6 +381,22 @@ def _cancel(state, cmd: CancelSeatReservation) -> list[object]:
     if reservation is None:
         return []
     return [SeatsReservationCancelled(cmd.conference_id, cmd.reservation_id, reservation.seats)]
+
+
+def _release(state, cmd: ReleaseOrderSeats) -> list[object]:
+    """Put a cancelled order's seats back on sale, once: those it still holds as they are
+    held, those it bought as the order says, never more of a type than are sold."""
+    require_valid_quantities(cmd.seats)
+    state = state or SeatsAvailabilityState(cmd.conference_id)
+    if cmd.reservation_id in state.released:
+        return []
+    pending = state.reservation(cmd.reservation_id)
+    if pending is not None:
+        back = as_mapping(pending.seats)
+    else:
+        back = {t: min(q, state.sold(t)) for t, q in as_mapping(cmd.seats).items()}
+    return [OrderSeatsReleased(cmd.conference_id, cmd.reservation_id,
+                               from_mapping({t: q for t, q in back.items() if q > 0}))]
 
 
 def _commit(state, cmd: CommitSeatReservation) -> list[object]:
@@ -406,6 +447,7 @@ def snapshot(state: SeatsAvailabilityState) -> dict:
             for r in state.pending
         ],
         "returns_seen": list(state.returns_seen),
+        "released": list(state.released),
     }
 
 
@@ -421,4 +463,5 @@ def from_snapshot(memento: dict) -> SeatsAvailabilityState:
             for r in memento["pending"]
         ),
         returns_seen=tuple(memento.get("returns_seen", ())),
+        released=tuple(memento.get("released", ())),
     )

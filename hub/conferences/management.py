@@ -20,7 +20,8 @@ from shared_domain.seats_availability import SetSeatQuantity
 from event_store.ids import uuid7
 
 CONFERENCE_FIELDS = ("slug", "name", "description", "location", "tagline", "twitter_search",
-                     "start_date", "end_date", "owner_name", "owner_email")
+                     "start_date", "end_date", "owner_name", "owner_email",
+                     "cancellation_deadline")
 SEAT_TYPE_FIELDS = ("name", "description", "quantity", "price")
 
 
@@ -135,6 +136,7 @@ def _clean_conference(hub, fields: dict, wrong_types: dict | None = None) -> dic
     if errors:
         raise Refused("invalid_fields", "Some conference fields are not valid.",
                       fields=errors)
+    values["cancellation_deadline"] = rules.normalised_deadline(values["cancellation_deadline"])
     return values
 
 

@@ -7,7 +7,7 @@ import io
 import peewee
 
 PUBLIC_FIELDS = ("id", "slug", "name", "description", "location", "tagline", "twitter_search",
-                 "start_date", "end_date", "owner_name")
+                 "start_date", "end_date", "owner_name", "cancellation_deadline")
 ATTENDEE_COLUMNS = ("order_id", "position", "seat_type", "seat_type_name", "first_name",
                     "last_name", "email", "company")
 
@@ -95,20 +95,42 @@ def managed_seat_type(seat_type, available: int = 0) -> dict:
             "price_cents": seat_type.price_cents, "available": max(available, 0)}
 
 
-def orders(hub, conference, status: str = "", email: str = "") -> list[dict]:
-    """The conference's orders, newest first, optionally by status or registrant email."""
+def orders(hub, conference, status: str = "", email: str = "", q: str = "") -> list[dict]:
+    """The conference's orders, newest first, optionally by status, registrant email, or
+    text (`q`: a name or email of the registrant or an attendee, part of the order id, or
+    the order's access code, which the registrant sees as its reference)."""
     O, L = hub.models.OrderView, hub.models.OrderLineView
     query = O.select().where(O.conference_id == conference.id)
     if status:
         query = query.where(O.status == status)
     if email:
         query = query.where(O.registrant_email == email.lower())
+    if q:
+        query = query.where(_matching(hub, conference, q))
     rows = list(query.order_by(O.placed_at.desc(), O.order_id))
     lines: dict[str, list[dict]] = {}
     if rows:
         for line in L.select().where(L.order_id.in_([r.order_id for r in rows])).order_by(L.id):
             lines.setdefault(line.order_id, []).append(_order_line(line))
     return [_order(row, lines.get(row.order_id, [])) for row in rows]
+
+
+def _matching(hub, conference, text: str):
+    """Orders whose registrant or an attendee matches the text, or whose id or code does."""
+    O, A = hub.models.OrderView, hub.models.SeatAssignmentView
+    like = text.strip().lower()
+    name = peewee.fn.LOWER(O.registrant_first_name.concat(" ").concat(O.registrant_last_name))
+    attendees = A.select(A.order_id).where(
+        (A.conference_id == conference.id)
+        & (peewee.fn.LOWER(A.first_name.concat(" ").concat(A.last_name)).contains(like)
+           | peewee.fn.LOWER(A.email).contains(like)))
+    found = (name.contains(like) | peewee.fn.LOWER(O.registrant_email).contains(like)
+             | O.order_id.in_(attendees))
+    if len(like) >= 4:
+        found |= peewee.fn.LOWER(O.order_id).contains(like)
+    if len(like) == 6:
+        found |= O.access_code == like.upper()
+    return found
 
 
 def _order(row, lines: list[dict]) -> dict:

@@ -139,7 +139,7 @@ def delete_seat_type(slug: str, seat_type_id: str):
 def list_orders(slug: str):
     conference = owned_conference(slug)
     return jsonify(queries.orders(current_hub(), conference, status=query_text("status", 30),
-                                  email=query_text("email", 254)))
+                                  email=query_text("email", 254), q=query_text("q", 100)))
 
 
 @bp.get("/conferences/<slug>/attendees")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request, url_for
 
-from hub.orders import order_access, registration, ticket_documents, tickets_progress
+from hub.orders import (order_access, order_management, registration, ticket_documents,
+                       tickets_progress)
 from hub.http.admin_auth import client_address
 from hub.http.context import current_hub, wake_worker
 from hub.http.bodies import basic_auth, json_body
@@ -192,3 +193,12 @@ def seats_answer(order_id: str):
     return jsonify(seats=seats, tickets_issuing=progress.issuing, version=progress.version)
 
 
+@bp.post("/orders/<order_id>/cancel")
+def cancel_order(order_id):
+    """The registrant cancels their own order, until the organiser's deadline (docs/orders.md):
+    the seats go back on sale, the tickets are revoked, what was paid is refunded."""
+    body = json_body() if request.get_data(cache=True) else {}
+    hub = current_hub()
+    order_management.cancel_by_registrant(hub, order_id, body.get("reason"))
+    wake_worker()
+    return jsonify(registration.order_json(hub, order_id))

@@ -42,6 +42,7 @@ def create_app(config: HubConfig | None = None, *, clock: Callable[[], dt.dateti
 
     from hub.http import api_admin
     from hub.http import api_management
+    from hub.http import api_orders
     from hub.http import api_registration
     from hub.http import openapi
     from hub.http import sync_api
@@ -49,6 +50,7 @@ def create_app(config: HubConfig | None = None, *, clock: Callable[[], dt.dateti
     from hub.http.pages.errors import error_page
     app.register_blueprint(sync_api.bp)
     app.register_blueprint(api_management.bp)
+    app.register_blueprint(api_orders.bp)
     app.register_blueprint(api_registration.bp)
     app.register_blueprint(api_admin.bp)
     app.register_blueprint(openapi.bp)

@@ -28,7 +28,7 @@ STATUS_BY_CODE = {
         "payment_completed", "payment_not_completed", "payment_reference_required",
         "sale_cancelled", "staff_only", "unpaid", "already_checked_in", "not_checked_in",
         "malformed", "altered", "forged", "unknown_key", "bad_ticket_key", "bad_ticket_nonce",
-        "ticket_too_large",
+        "ticket_too_large", "invalid_reason",
         "busy", "refused",  # a command that kept clashing; a stored refusal without its code
     ), 400),
     **dict.fromkeys(("unauthorized", "order_auth_required"), 401),
@@ -42,6 +42,9 @@ STATUS_BY_CODE = {
         "registrant_missing", "slug_taken", "slug_locked", "seat_type_in_use", "no_seat_types",
         "quantity_below_sold", "quantity_below_held", "already_resolved", "admin_exists",
         "node_not_active", "node_revoked", "reader_unknown",
+        # order management (docs/orders.md)
+        "order_cancelled", "sold_on_site", "cancellation_not_offered", "cancellation_closed",
+        "nothing_to_pay", "already_paid",
     ), 409),
     "too_many_attempts": 429,
     "mail_not_found": 404, "mail_not_retryable": 409,       # the admin's mail outbox

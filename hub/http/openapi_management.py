@@ -60,10 +60,11 @@ CONFERENCE_INPUT_EXAMPLE = {
     "slug": "pycon_north", "name": "PyCon North", "description": "Two days of Python.",
     "location": "Oulu, Finland", "tagline": "Python by the sea", "twitter_search": "#pycnorth",
     "start_date": "2025-06-12", "end_date": "2025-06-13", "owner_name": "Aino Virtanen",
-    "owner_email": "aino@example.org"}
+    "owner_email": "aino@example.org", "cancellation_deadline": "2025-06-01T12:00"}
 CONFERENCE_EXAMPLE = {
     "id": "0190f1e2-0000-7c4d-8e5f-0a1b2c3d4e5f",
     **{k: v for k, v in CONFERENCE_INPUT_EXAMPLE.items() if k != "owner_email"},
+    "cancellation_deadline": "2025-06-01T12:00:00+00:00",
     "is_published": True, "seat_types": [SEAT_TYPE_EXAMPLE]}
 MANAGED_EXAMPLE = {**CONFERENCE_EXAMPLE, "owner_email": "aino@example.org",
                    "was_ever_published": True}
@@ -105,7 +106,14 @@ OPENAPI_COMPONENTS = {"schemas": {
                        "start_date": _date, "end_date": _date,
                        "owner_name": _within(limits.ORGANISER_NAME_MAX),
                        "owner_email": {"type": "string", "format": "email",
-                                       "maxLength": limits.EMAIL_MAX}}},
+                                       "maxLength": limits.EMAIL_MAX},
+                       "cancellation_deadline": {
+                           "type": "string", "maxLength": 40,
+                           "description": "Until when registrants may cancel their own "
+                                          "orders: YYYY-MM-DDTHH:MM (UTC unless an offset is "
+                                          "given), not after the conference ends; \"\" (the "
+                                          "default): registrants may not cancel, the "
+                                          "organiser still can"}}},
     "SeatTypeInput": {
         "type": "object", "required": ["name", "quantity", "price"],
         "properties": {"name": _within(limits.SEAT_TYPE_NAME_MAX, limits.SEAT_TYPE_NAME_MIN),
@@ -123,12 +131,16 @@ OPENAPI_COMPONENTS = {"schemas": {
         "id": _text, "slug": _text, "name": _text, "description": _text, "location": _text,
         "tagline": _text, "twitter_search": _text, "start_date": _date, "end_date": _date,
         "owner_name": _text, "is_published": {"type": "boolean"},
+        "cancellation_deadline": {"type": "string", "description": "ISO 8601 in UTC, or \"\""},
         "seat_types": {"type": "array", "items": ref("SeatType")}}},
     "ManagedConference": {"allOf": [ref("Conference"), {"type": "object", "properties": {
         "owner_email": _text, "was_ever_published": {"type": "boolean"},
         "access_code": {"type": "string", "description": "Only in the creation response"}}}]},
     "Order": {"type": "object", "properties": {
-        "order_id": _text, "status": _text, "placed_at": _text,
+        "order_id": _text, "placed_at": _text,
+        "status": {"enum": ["pending_reservation", "reserved", "partially_reserved", "expired",
+                            "confirmed", "cancelled"]},
+        "sold_on_site_by": {"type": "string", "description": "The door's name, or \"\""},
         "registrant": {"type": "object", "properties": {
             "first_name": _text, "last_name": _text, "email": _text}},
         "total": _money, "total_cents": _int, "is_free_of_charge": {"type": "boolean"},
@@ -221,8 +233,12 @@ OPENAPI_PATHS = {
     "/api/conferences/{slug}/orders": {
         "get": operation("The conference's orders, newest first", {
             "200": ok("Orders", {"type": "array", "items": ref("Order")}, [ORDER_EXAMPLE])},
-            owner=True, parameters=[SLUG, query("status", "e.g. confirmed, reserved, expired"),
-                                    query("email", "registrant email, any case")]),
+            owner=True, parameters=[SLUG, query("status", "e.g. confirmed, reserved, expired, "
+                                                          "cancelled"),
+                                    query("email", "registrant email, any case"),
+                                    query("q", "a name or email of the registrant or an "
+                                               "attendee, part of the order id (4 characters "
+                                               "or more), or the order's access code")]),
     },
     "/api/conferences/{slug}/attendees": {
         "get": operation("One row per seat of a confirmed order", {"200": {

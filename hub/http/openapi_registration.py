@@ -47,6 +47,12 @@ def _op(summary: str, responses: dict, body: dict | None = None, example: dict |
     return op
 
 
+def _optional(op: dict) -> dict:
+    """The operation, its body optional (an empty body is as {})."""
+    op["requestBody"]["required"] = False
+    return op
+
+
 def _answering(status: int, schema: dict, op: dict) -> dict:
     """The operation, its answer of that status described by schema."""
     op["responses"][str(status)].update(_json(schema))
@@ -200,6 +206,16 @@ OPENAPI_PATHS = {
         "application/pdf")},
     "/api/orders/{order_id}/seats/{position}/ticket.png": {"get": _ticket_file(
         "The same ticket as a PNG for a phone (1036 x 1470 pixels)", "image/png")},
+    "/api/orders/{order_id}/cancel": {"post": _optional(_op(
+        "Cancel the order, until the organiser's deadline (the conference's "
+        "cancellation_deadline): its seats go back on sale, its tickets are revoked, what was "
+        "paid is refunded. Cancelling a cancelled order changes nothing",
+        {200: "The order, now cancelled",
+         400: "invalid_fields: reason longer than 500 characters",
+         409: "cancellation_closed (past the deadline), cancellation_not_offered (the "
+              "organiser set none), order_expired"},
+        {"type": "object", "properties": {"reason": {"type": "string", "maxLength": 500}}},
+        {"reason": "I cannot come after all"}, ORDER, owned=True))},
     "/api/orders/{order_id}/seats/{position}": {
         "put": _op("Assign an attendee to a seat (another email reassigns it: the old ticket "
                    "is revoked and the answer carries the new ticket code)",

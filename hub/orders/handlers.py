@@ -5,7 +5,7 @@ import os
 
 from shared_domain import orders, payments, registration_process, seat_assignments
 from shared_domain import seats_availability
-from shared_domain.conferences import access_code_from
+from shared_domain.conferences import access_code_from, cancellation_deadline_from
 from shared_domain.errors import DomainError
 from shared_domain.pricing import SeatTypePrice
 from event_store.statements import prepared
@@ -34,6 +34,8 @@ class Handlers:
             o.AssignRegistrantDetails: self.order,
             o.ConfirmOrder: self.order,
             o.ReinstateOrder: self.order,
+            o.CancelOrder: self.order,
+            o.ResendOrderMails: self.order,
             sa.SetSeatQuantity: self.seats_availability,
             sa.AddSeats: self.seats_availability,
             sa.RemoveSeats: self.seats_availability,
@@ -42,6 +44,7 @@ class Handlers:
             sa.CommitSeatReservation: self.seats_availability,
             sa.AllocateSeatsToNode: self.seats_availability,
             sa.TakeBackNodeSeats: self.seats_availability,
+            sa.ReleaseOrderSeats: self.seats_availability,
             asg.CreateSeatAssignments: self.seat_assignments,
             asg.AssignSeat: self.seat_assignments,
             asg.UnassignSeat: self.seat_assignments,
@@ -61,10 +64,13 @@ class Handlers:
             context["access_code"] = access_code_from(os.urandom(16))
         stream = orders.stream_id(command.order_id)
         priced = isinstance(command, orders.PRICED_COMMANDS)
+        cancelling = isinstance(command, orders.CancelOrder)
         self._decide_and_append(orders, stream, command, command_id, correlation,
                                 context_for=lambda conference: {
                                     **context, **({"prices": self.prices(conference)}
-                                                  if priced else {})},
+                                                  if priced else {}),
+                                    **({"cancellation_deadline": self.cancellation_deadline(
+                                        conference)} if cancelling else {})},
                                 missing=("order_not_found", "There is no such order."))
 
     def seats_availability(self, command, command_id, correlation):
@@ -108,8 +114,10 @@ class Handlers:
         order_stream = self.hub.store.load(orders.stream_id(command.order_id))
         if not order_stream:
             raise DomainError("order_not_found", "There is no such order.")
+        cancelled = any(isinstance(e.message, orders.OrderCancelled) for e in order_stream)
         self._decide_and_append(seat_assignments, stream, command, command_id, correlation,
-                                conference=order_stream[0].conference)
+                                conference=order_stream[0].conference,
+                                context_for=lambda conference: {"order_cancelled": cancelled})
 
     def payment(self, command, command_id, correlation):
         stream = payments.stream_id(command.payment_id)
@@ -137,6 +145,12 @@ class Handlers:
         events = module.decide(state, command, now=self.hub.clock(), **context_for(conference))
         self.hub.publish(stream, events, conference=conference, expected_version=len(history),
                          causation=command_id, correlation=correlation or command_id)
+
+    def cancellation_deadline(self, conference_id: str):
+        """Until when the conference lets registrants cancel (None: they may not)."""
+        C = self.hub.models.Conference
+        row = C.select(C.cancellation_deadline).where(C.id == conference_id).first()
+        return cancellation_deadline_from(row.cancellation_deadline if row else "")
 
     def prices(self, conference_id: str) -> dict[str, SeatTypePrice]:
         table = self.hub.models.SeatType._meta.table_name

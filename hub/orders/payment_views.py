@@ -6,6 +6,8 @@ import peewee
 # What an order reads, strongest first: a refund of the payment it took closes it; a
 # payment it did not take and that went back ("returned") counts for nothing.
 ORDER_PAYMENT_STATUS = ("refunded", "paid", "rejected")
+DETAIL_COLUMNS = ("total_cents", "method", "description", "recorded_by", "refund_reason",
+                  "updated_at")
 
 
 def order_payment_view(db: peewee.Database):
@@ -13,7 +15,14 @@ def order_payment_view(db: peewee.Database):
     class OrderPaymentView(peewee.Model):
         payment_id = peewee.CharField(max_length=36, primary_key=True)
         order_id = peewee.CharField(max_length=36, index=True)
-        status = peewee.CharField(max_length=20)   # paid | rejected | refunded | returned
+        status = peewee.CharField(max_length=20)   # initiated | paid | rejected | refunded | returned
+        # What the organiser's order page shows of it (issue 14).
+        total_cents = peewee.IntegerField(default=0)
+        method = peewee.CharField(max_length=20, default="")   # card | invoice | cash | ...
+        description = peewee.CharField(max_length=300, default="")   # "Invoice INV-..."
+        recorded_by = peewee.CharField(max_length=300, default="")   # who marked it paid
+        refund_reason = peewee.CharField(max_length=60, default="")
+        updated_at = peewee.CharField(max_length=40, default="")
 
         class Meta:
             database = db

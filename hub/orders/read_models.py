@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from hub.orders import order_progress
 from hub.venue.onsite_sales import cancelled_by_seller
-from hub.orders.payment_views import order_payment_view, order_status_from
+from hub.orders.payment_views import DETAIL_COLUMNS, order_payment_view, order_status_from
 from shared_domain import (checkin, conferences, orders, payments, sales, seat_assignments,
                            seats_availability)
 from shared_domain.seats import SeatQuantity
+from event_store.database import add_missing_columns
 from event_store.statements import Sql
 from event_store.store import StoredEvent
 
@@ -21,6 +22,7 @@ class ReadModels:
         # The payments of each order: a table of this read model, created with it.
         self.payments = order_payment_view(hub.db)
         hub.db.create_tables([self.payments], safe=True)
+        add_missing_columns(hub.db, self.payments, list(DETAIL_COLUMNS))   # issue 14's columns
         # The order path's statements, written once (peewee building each one anew was a
         # fifth of the hub's CPU per order); _update_order's by the columns it sets.
         self._sql = sql = Sql(hub.db)
@@ -38,14 +40,20 @@ class ReadModels:
                 "order_id", "conference_id", "status", "access_code", "placed_at",
                 "reservation_expiration", "version", "registrant_first_name",
                 "registrant_last_name", "registrant_email", "total_cents", "is_free_of_charge",
-                "payment_status", "sold_on_site_by"), ignore_taken=True),
+                "payment_status", "sold_on_site_by", "cancelled_by", "cancelled_role",
+                "cancellation_reason", "cancelled_at"), ignore_taken=True),
             "available": (f"UPDATE {q(table['seat_type'])} SET {q('available')} = "
                           f"{q('available')} + {p} WHERE {q('seat_type_id')} = {p}"),
             "clear_lines": f"DELETE FROM {q(table['line'])} WHERE {q('order_id')} = {p}",
             "line": sql.insert(table["line"], ("order_id", "seat_type", "name", "quantity",
                                                "unit_price_cents", "line_total_cents")),
-            "payment": sql.upsert(table["payment"], ("payment_id", "order_id", "status"),
-                                  ("payment_id",), ("status",)),
+            **{f"payment_{kind}": sql.upsert(
+                table["payment"], ("payment_id", "order_id", "status", *DETAIL_COLUMNS),
+                ("payment_id",), update) for kind, update in (
+                    ("initiated", ("total_cents", "description")),
+                    ("paid", ("status", "total_cents", "method", "recorded_by", "updated_at")),
+                    ("rejected", ("status", "updated_at")),
+                    ("refunded", ("status", "refund_reason", "updated_at")))},
             "payments_of": (f"SELECT {q('status')} FROM {q(table['payment'])} "
                             f"WHERE {q('order_id')} = {p}"),
             "assignment": sql.insert(table["seat"], (
@@ -72,6 +80,7 @@ class ReadModels:
             seats_availability.AvailableSeatsChanged: self._availability_changed,
             seats_availability.SeatsReserved: self._availability_changed,
             seats_availability.SeatsReservationCancelled: self._availability_changed,
+            seats_availability.OrderSeatsReleased: self._availability_changed,
             orders.OrderPlaced: self._order_placed,
             orders.OrderUpdated: self._order_updated,
             orders.OrderTotalsCalculated: self._order_priced,
@@ -81,6 +90,8 @@ class ReadModels:
             orders.OrderExpired: self._order_status("expired"),
             orders.OrderConfirmed: self._order_status("confirmed"),
             orders.OrderRegistrantAssigned: self._registrant_assigned,
+            orders.OrderCancelled: self._order_cancelled,
+            payments.PaymentInitiated: self._payment_initiated,
             payments.PaymentCompleted: self._payment("paid"),
             payments.PaymentRejected: self._payment("rejected"),
             payments.PaymentRefunded: self._payment("refunded"),
@@ -133,7 +144,7 @@ class ReadModels:
         self._sql.run(self._statements["place"], (
             e.order_id, e.conference_id, "pending_reservation", e.access_code,
             event.occurred_at, e.reservation_auto_expiration.isoformat(), event.version,
-            "", "", "", 0, False, "", ""))
+            "", "", "", 0, False, "", "", "", "", "", ""))
         self._set_items(e.order_id, e.seats, "requested")
 
     def _order_updated(self, e, event):
@@ -164,6 +175,11 @@ class ReadModels:
         self._update_order(e.order_id, event, registrant_first_name=e.first_name,
                            registrant_last_name=e.last_name, registrant_email=e.email.lower())
 
+    def _order_cancelled(self, e, event):
+        self._update_order(e.order_id, event, status="cancelled", cancelled_by=e.by,
+                           cancelled_role=e.role, cancellation_reason=e.reason,
+                           cancelled_at=event.occurred_at)
+
     def _allocation_moved(self, sign):
         def handle(e, _):
             V = self.m.SeatTypeView
@@ -192,11 +208,21 @@ class ReadModels:
         O = self.m.OrderView
         O.update(status="cancelled").where(O.order_id == e.sale_id).execute()
 
+    def _payment_initiated(self, e, event):
+        self._sql.run(self._statements["payment_initiated"], (
+            e.payment_id, e.order_id, "initiated", e.total_cents, "", e.description[:300], "",
+            "", event.occurred_at))
+
     def _payment(self, status):
         """Record what this payment did, then read the order's status from all its payments:
         a payment affects only what it paid for (a refunded duplicate leaves the order paid)."""
-        def handle(e, _):
-            self._sql.run(self._statements["payment"], (e.payment_id, e.order_id, status))
+        kind = "refunded" if status == "returned" else status
+
+        def handle(e, event):
+            self._sql.run(self._statements[f"payment_{kind}"], (
+                e.payment_id, e.order_id, status, getattr(e, "total_cents", 0),
+                getattr(e, "method", ""), "", getattr(e, "by", ""),
+                getattr(e, "reason", "")[:60], event.occurred_at))
             statuses = [s for s, in self._sql.run(self._statements["payments_of"],
                                                   (e.order_id,)).fetchall()]
             self._update_order(e.order_id, None, payment_status=order_status_from(statuses))

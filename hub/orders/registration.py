@@ -142,6 +142,8 @@ def _payment_description(hub, order: orders.OrderState) -> str:
 
 
 def _require_payable(hub, order: orders.OrderState) -> None:
+    if order.status == orders.CANCELLED:
+        raise DomainError("order_cancelled", "This order was cancelled.")
     if order.status == "confirmed":
         raise DomainError("order_confirmed", "This order is already confirmed.")
     if order.status == "expired" or (order.reservation_expiration is not None
@@ -245,7 +247,7 @@ def order_json(hub, order_id: str) -> dict:
             "version": version_tag(row.status, row.payment_status, row.version)}
     if row.status == "partially_reserved":
         body["message"] = "Could not reserve all the requested seats."
-    if row.reservation_expiration and row.status not in ("confirmed", "expired"):
+    if row.reservation_expiration and row.status not in ("confirmed", "expired", "cancelled"):
         left = dt.datetime.fromisoformat(row.reservation_expiration) - hub.clock()
         body["seconds_left"] = max(0, int(left.total_seconds()))
     return body
@@ -277,19 +279,20 @@ def seat_ticket(hub, order_id: str, position: int) -> TicketDocument:
     return document
 
 
-def assign_seat(hub, order_id: str, position: int, body: dict) -> None:
+def assign_seat(hub, order_id: str, position: int, body: dict, *, by: str = "") -> None:
+    """`by`: "" for the registrant, else who on the organiser's side (hub/orders/order_management.py)."""
     require_order(hub, order_id)
     require_valid_person(attendee_field_errors(body))
     attendee = PersonalInfo(_text(body, "first_name"), _text(body, "last_name"),
                             _text(body, "email"), _text(body, "company"))
-    hub.bus.handle(seat_assignments.AssignSeat(order_id, position, attendee),
+    hub.bus.handle(seat_assignments.AssignSeat(order_id, position, attendee, by),
                    correlation=order_id)
     _issue_tickets_now(hub)
 
 
-def unassign_seat(hub, order_id: str, position: int) -> None:
+def unassign_seat(hub, order_id: str, position: int, *, by: str = "") -> None:
     require_order(hub, order_id)
-    hub.bus.handle(seat_assignments.UnassignSeat(order_id, position), correlation=order_id)
+    hub.bus.handle(seat_assignments.UnassignSeat(order_id, position, by), correlation=order_id)
     _issue_tickets_now(hub)
 
 

@@ -5,7 +5,7 @@ import base64
 import os
 
 from hub.venue import nodes
-from shared_domain import checkin, payments, seat_assignments, tickets
+from shared_domain import checkin, orders, payments, seat_assignments, tickets
 from event_store.store import StoredEvent
 
 STREAM_PREFIX = checkin.TICKETS_STREAM_PREFIX
@@ -29,7 +29,7 @@ class TicketIssuer:
 
     name = "ticket_issuer"
     handles = (seat_assignments.SeatAssigned, seat_assignments.SeatAssignmentUpdated,
-               seat_assignments.SeatUnassigned, payments.PaymentRefunded)
+               seat_assignments.SeatUnassigned, payments.PaymentRefunded, orders.OrderCancelled)
 
     def __init__(self, hub):
         self.hub = hub
@@ -43,6 +43,9 @@ class TicketIssuer:
             self._revoke(event, m.order_id, [checkin.seat_id(m.order_id, m.position)], "reassigned")
         elif isinstance(m, payments.PaymentRefunded):
             self._revoke(event, m.order_id, list(current_tickets(self.hub, m.order_id)), "refunded")
+        elif isinstance(m, orders.OrderCancelled):   # every door refuses them once it syncs
+            self._revoke(event, m.order_id, list(current_tickets(self.hub, m.order_id)),
+                         "order_cancelled")
 
     def _reissue(self, event, order_id, position, attendee, reason) -> None:
         seat = checkin.seat_id(order_id, position)

@@ -122,7 +122,7 @@ def test_cancelling_a_sale_after_sync_gives_the_seats_back_and_revokes_its_ticke
     hub.pump()
     door.sales.cancel(sale.sale_id, by="planner", refund_method="cash")
     assert door.sales.offer()[0]["left"] == 2
-    assert door.desk.scan(sale.seats[0].code).reason == "revoked"
+    assert door.desk.scan(sale.seats[0].code).reason == "order_cancelled"
     door.sync_hub()
     hub.pump()
     order = hub.hub.models.OrderView.get_by_id(sale.sale_id)

@@ -31,6 +31,8 @@ def dashboard():
 @bp.get("/edit")
 def edit():
     form = {name: getattr(g.conference, name) for name in management.CONFERENCE_FIELDS}
+    # As the form's date-and-time field shows it: UTC, to the minute, without the offset.
+    form["cancellation_deadline"] = form["cancellation_deadline"][:16]
     return _form_page(form, errors={})
 
 

@@ -6,6 +6,7 @@ from flask import Response, g, render_template
 from hub.conferences import management_queries as queries
 from hub.http.context import current_hub
 from hub.http.bodies import query_text
+from hub.http.pages import conference_orders
 from hub.http.pages.csrf import page_blueprint
 from hub.http.pages.filters import ORDER_STATUS_LABELS
 from hub.http.pages.owner_session import owner_pages
@@ -15,10 +16,12 @@ bp = owner_pages(page_blueprint("conference_lists", __name__, url_prefix="/manag
 
 @bp.get("/orders")
 def orders():
-    filters = {"status": query_text("status", 30), "email": query_text("email", 254)}
+    filters = {"q": query_text("q", 100), "status": query_text("status", 30),
+               "email": query_text("email", 254)}
     rows = queries.orders(current_hub(), g.conference, **filters)
-    return render_template("business/orders.html", conference=g.conference, orders=rows,
-                           filters=filters, statuses=ORDER_STATUS_LABELS)
+    return render_template("orders/list.html", side=conference_orders.OWNER,
+                           conference=g.conference, orders=rows, filters=filters,
+                           statuses=ORDER_STATUS_LABELS)
 
 
 @bp.get("/attendees")

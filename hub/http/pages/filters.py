@@ -9,9 +9,10 @@ ORDER_STATUS_LABELS = {
     "partially_reserved": "Partly reserved",
     "expired": "Expired",
     "confirmed": "Confirmed",
+    "cancelled": "Cancelled",
 }
 PAYMENT_STATUS_LABELS = {"": "Not paid", "paid": "Paid", "rejected": "Rejected",
-                         "refunded": "Refunded"}
+                         "refunded": "Refunded", "initiated": "Started", "returned": "Returned"}
 
 
 def money(cents: int | None) -> str:

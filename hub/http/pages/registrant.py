@@ -116,6 +116,8 @@ def pay(order_id: str):
 def thank_you(order_id: str):
     context = order_context(order_id)
     order = context["order"]
+    if order["status"] == "cancelled":
+        return redirect(url_for("my_order.order", order_id=order_id))
     if order["status"] == "confirmed" or order.get("payment_status") in ("paid", "refunded"):
         return render_template("thank_you.html", **context)
     if expired(order):
@@ -126,6 +128,8 @@ def thank_you(order_id: str):
 def _settled(context: dict):
     """The page to show instead when the order can no longer change, else None."""
     order = context["order"]
+    if order["status"] == "cancelled":     # cancelled by its registrant or the organiser
+        return redirect(url_for("my_order.order", order_id=order["order_id"]))
     if order["status"] == "confirmed" or order.get("payment_status") == "paid":
         return redirect(url_for(".thank_you", order_id=order["order_id"]))
     if expired(order):
