@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from hub.mail import content
 from event_store.statements import prepared
-from shared_domain import orders, seat_assignments
+from shared_domain import checkin, orders, sales, seat_assignments
 from shared_domain.people import PersonalInfo
 from shared_domain.pricing import OrderLine
 
@@ -27,6 +27,8 @@ class Order:
     lines: tuple[OrderLine, ...]
     total_cents: int
     registrant: PersonalInfo | None
+    confirmed: bool = False
+    cancelled: orders.OrderCancelled | None = None
 
 
 def conference(hub, conference_id: str) -> Conference | None:
@@ -42,9 +44,10 @@ def conference(hub, conference_id: str) -> Conference | None:
 
 
 def order_at(hub, order_id: str, version: int | None = None) -> Order | None:
-    """The order up to `version` of its stream (all of it: None). Read event by event rather
-    than folded, so an event type added to the stream later never stops a mail."""
-    placed, lines, total, registrant = None, (), 0, None
+    """An order placed online, up to `version` of its stream (all of it: None); None for
+    one sold at a door (see sale_of). Read event by event rather than folded, so an event
+    type added to the stream later never stops a mail."""
+    placed, lines, total, registrant, confirmed, cancelled = None, (), 0, None, False, None
     for event in hub.store.load(orders.stream_id(order_id)):
         if version is not None and event.version > version:
             break
@@ -55,9 +58,43 @@ def order_at(hub, order_id: str, version: int | None = None) -> Order | None:
             lines, total = m.lines, m.total_cents
         elif isinstance(m, orders.OrderRegistrantAssigned):
             registrant = PersonalInfo(m.first_name, m.last_name, m.email)
+        elif isinstance(m, orders.OrderConfirmed):
+            confirmed = True
+        elif isinstance(m, orders.OrderCancelled):
+            cancelled = m
     if placed is None:
         return None
-    return Order(order_id, placed.conference_id, placed.access_code, lines, total, registrant)
+    return Order(order_id, placed.conference_id, placed.access_code, lines, total, registrant,
+                 confirmed, cancelled)
+
+
+def sale_of(hub, order_id: str) -> sales.OnSiteOrderRecorded | None:
+    """The door's sale an order was made from, if it was sold at a door."""
+    for event in hub.store.load(orders.stream_id(order_id))[:1]:
+        if isinstance(event.message, sales.OnSiteOrderRecorded):
+            return event.message
+    return None
+
+
+def tickets_at(hub, order_id: str, position: int) -> dict:
+    """The order's live tickets as they stood at a log position: {seat position: the
+    TicketIssued event}."""
+    live = {}
+    for event in hub.store.load(checkin.TICKETS_STREAM_PREFIX + order_id):
+        if event.position > position:
+            break
+        m = event.message
+        if isinstance(m, checkin.TicketIssued):
+            live[m.position] = event
+        elif isinstance(m, checkin.TicketRevoked):
+            live = {p: e for p, e in live.items() if e.message.code_digest != m.code_digest}
+    return live
+
+
+def issued(hub, stream: str, code_digest: str):
+    """The TicketIssued event of a code, from the order's tickets stream."""
+    return next((e for e in hub.store.load(stream) if isinstance(e.message, checkin.TicketIssued)
+                 and e.message.code_digest == code_digest), None)
 
 
 def seats_at(hub, order_id: str, version: int | None = None):

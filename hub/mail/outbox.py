@@ -13,6 +13,7 @@ import re
 from urllib.parse import urlsplit
 
 from hub.mail import kinds
+from hub.mail.drafts import Draft, MailContext
 from hub.mail.models import FAILED, QUEUED
 from event_store.ids import uuid7
 from event_store.statements import prepared
@@ -35,7 +36,7 @@ class MailOutbox:
         self.handles = tuple({event for kind in kinds.KINDS for event in kind.events})
 
     def apply(self, event: StoredEvent) -> None:
-        context = kinds.MailContext(self.hub, self.hub.config.public_url)
+        context = MailContext(self.hub, self.hub.config.public_url)
         for kind in kinds.kinds_for(type(event.message)):
             seen = set()
             for draft in kind.drafts(context, event):
@@ -51,7 +52,7 @@ COLUMNS = ("id", "conference_id", "order_id", "kind", "event_id", "recipient", "
            "sent_at", "retried_by")
 
 
-def queue(hub, event: StoredEvent, kind: str, draft: kinds.Draft,
+def queue(hub, event: StoredEvent, kind: str, draft: Draft,
           conference_name: str = "") -> None:
     """One outbox row; a row already made for this event, kind, recipient and part stays as
     it is."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import uuid
 
-from hub.orders import order_mails, registration
+from hub.orders import registration
 from hub.platform.errors import Refused
 from shared_domain import limits, orders, payments
 from shared_domain.errors import DomainError
@@ -89,10 +89,10 @@ def unassign_attendee(hub, conference, order_id: str, position: int, *, by: str)
 
 
 def resend_mails(hub, conference, order_id: str, *, by: str) -> None:
-    """Record who asked for the order's mails again, then hand it to the mail outbox."""
+    """Record who asked for the order's mails again: the mail outbox reads that event and
+    queues the order's mails once more (hub/mail/kinds.py), sent by the worker."""
     require_order_of(hub, conference, order_id)
     hub.bus.handle(orders.ResendOrderMails(order_id, by), correlation=order_id)
-    order_mails.resend(hub, order_id)
     hub.refresh_read_models()
 
 
