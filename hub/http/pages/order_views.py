@@ -115,8 +115,9 @@ def resend_mails(side: Side, conference, order_id: str):
         _not_found_raised(refusal)
         return detail(side, conference, order_id, errors={"resend": refusal_errors(refusal)},
                       status=status_of(refusal))
-    flash("Asked for: the order's mails are to be sent again (the request is in its "
-          "history).", "success")
+    wake_worker()      # the pump reads the request and queues the mails now
+    flash("The order's mails are queued again: its confirmation (or cancellation) and each "
+          "seat's ticket go out in a moment (the request is in its history).", "success")
     return _back(side, conference, order_id)
 
 
