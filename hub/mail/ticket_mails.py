@@ -59,9 +59,10 @@ def ticket_withdrawn(ctx: MailContext, event: StoredEvent) -> list[Draft]:
     conference = ctx.conference(event.conference)
     if holder is None or conference is None:
         return []
+    who = "the organiser" if getattr(m, "by", "") else "the person who ordered it"
     return [_notice(conference, holder, seat_type, ctx, m.order_id, m.position,
                     "the seat at {conference} that was assigned to you has been given to "
-                    "someone else or released by the person who ordered it",
+                    f"someone else or released by {who}",
                     "If you think this is a mistake, ask the person who ordered the seat.")]
 
 

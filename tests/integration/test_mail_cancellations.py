@@ -114,3 +114,18 @@ def test_resend_of_a_cancelled_order_sends_the_cancellation_not_a_confirmation(a
     # The ticket was revoked before its mail went out: skipped, and nothing live to resend.
     assert "ticket" not in kinds
     assert [r.status for r in outbox(api.hub, kind="ticket")] == ["skipped"]
+
+
+def test_a_seat_the_organiser_gives_to_someone_else_tells_the_old_holder_who(api, smtp_server):
+    order_id = confirmed_with_attendees(api, [("Alan", "alan@example.org")])
+    slug, _, auth = api.conference
+    r = api.http.put(f"/api/conferences/{slug}/orders/{order_id}/seats/0", headers=auth,
+                     json={"first_name": "Grace", "last_name": "Hopper",
+                           "email": "grace@example.org"})
+    assert r.status_code == 200, r.get_json()
+    api.pump()
+    sender_for(api.hub, smtp_server).send_due()
+    [notice] = received(smtp_server, "ticket_withdrawn")
+    text = parts(notice)["text"]
+    assert notice["To"] == "alan@example.org" and "released by the organiser" in text
+    assert "Grace" not in text and "grace@example.org" not in text
