@@ -4,7 +4,9 @@ door (`contoso node run`). Two seats ordered and paid; one attendee form for bot
 in one seat first (the other seat's typing survives); the order page says the tickets are
 being issued while the pump is away and shows them by itself once it is back (with script,
 and by its refresh without); the PDF downloaded, read back with pypdf, its QR decoded; the
-decoded code typed at the door's kiosk, as a USB scanner would: "Welcome"."""
+worker mails each attendee their ticket through a real SMTP server (aiosmtpd, the demo's),
+and the code decoded from the mailed PDF is typed at the door's kiosk, as a USB scanner
+would: "Welcome"."""
 import io
 import os
 import signal
@@ -17,7 +19,9 @@ import requests
 
 from tests.browser.conftest import KIOSK_SCREEN, LAPTOP
 from tests.support.e2e_venue import Venue
+from hub.mail.dev_server import DevSmtpServer
 from tests.support.hub_api import CONFERENCE
+from tests.support.mail import SENDER, parts, received
 from tests.support.processes import ROOT, wait_for
 
 pytestmark = pytest.mark.slow
@@ -30,15 +34,18 @@ WANG = ("王", "小明", "wang@example.org", "")
 class PumpWorker:
     """`contoso hub worker` for the hub's data folder: the pump, started and stopped at will."""
 
-    def __init__(self, venue):
+    def __init__(self, venue, smtp_port):
         self.venue = venue
+        self.smtp_port = smtp_port
         self.proc = None
 
     def start(self):
         log = open(self.venue.tmp / "worker.log", "ab")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "contoso", "hub", "worker", "--data-dir",
-             str(self.venue.hub_dir), "--pump-interval", "0.2", "--lock-wait", "10"],
+             str(self.venue.hub_dir), "--pump-interval", "0.2", "--lock-wait", "10",
+             "--public-url", self.venue.hub.url, "--smtp-host", "127.0.0.1", "--smtp-port",
+             str(self.smtp_port), "--smtp-security", "none", "--mail-from", SENDER],
             cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
         log.close()
 
@@ -52,11 +59,13 @@ class PumpWorker:
 @pytest.fixture
 def venue(tmp_path):
     venue = Venue(tmp_path, hub_args=("--no-worker",))
-    worker = PumpWorker(venue)
+    venue.smtp = DevSmtpServer(str(tmp_path / "mailbox")).start()
+    worker = PumpWorker(venue, venue.smtp.port)
     venue.worker = worker
     yield venue
     worker.stop()
     venue.stop()
+    venue.smtp.stop()
 
 
 def publish_conference(venue) -> str:
@@ -148,6 +157,19 @@ def test_from_order_to_pdf_ticket_to_the_door(browser, venue, screenshot_dir):
         assert shown in words, shown
     (code,) = [found.data.decode() for image in pdf.images for found in pyzbar.decode(image.image)]
     seats = page.context.request.get(order_url.replace("/orders/", "/api/orders/") + "/seats")
+    assert code == seats.json()["seats"][0]["ticket_code"]
+
+    # The mail: José's ticket reaches his mailbox with the same ticket as a PDF.
+    def joses_ticket_mail():
+        return [m for m in received(venue.smtp, "ticket") if "jose@example.org" in m["To"]]
+    assert wait_for(joses_ticket_mail, timeout=60)
+    (mail,) = joses_ticket_mail()
+    ((filename, content_type, attached),) = parts(mail)["attachments"]
+    assert content_type == "application/pdf" and filename.endswith(".pdf")
+    mailed = pypdf.PdfReader(io.BytesIO(attached)).pages[0]
+    assert "José Müller" in " ".join(mailed.extract_text().split())
+    (code,) = [found.data.decode() for image in mailed.images
+               for found in pyzbar.decode(image.image)]
     assert code == seats.json()["seats"][0]["ticket_code"]
 
     # The door: a node enrolled with the hub, synced; the code typed as a scanner types it.
