@@ -8,6 +8,8 @@ import datetime as dt
 import html
 from dataclasses import dataclass
 
+from hub.platform.formats import date_range, day, money  # noqa: F401 (content.money, ...)
+
 SUBJECT_MAX = 400
 
 
@@ -113,35 +115,6 @@ def _html(conference: str, subject: str, heading: str, blocks: list[Block], foot
             + "".join(parts)
             + f'<p style="{_STYLE["muted"]};margin-top:24px">{_e(footer)}</p>'
             '</div></body></html>\n')
-
-
-def money(cents: int) -> str:
-    """Cents as dollars: $1,234.50."""
-    sign = "-" if cents < 0 else ""
-    return f"{sign}${abs(cents) // 100:,}.{abs(cents) % 100:02d}"
-
-
-def day(iso_date: str) -> str:
-    try:
-        d = dt.date.fromisoformat(iso_date)
-    except (TypeError, ValueError):
-        return iso_date or ""
-    return f"{d.day} {d:%B %Y}"
-
-
-def date_range(start: str, end: str) -> str:
-    """'1–3 June 2026', '30 June – 2 July 2026', or a single day."""
-    try:
-        a, b = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
-    except (TypeError, ValueError):
-        return " – ".join(part for part in (start, end) if part)
-    if a == b:
-        return day(start)
-    if (a.year, a.month) == (b.year, b.month):
-        return f"{a.day}–{b.day} {b:%B %Y}"
-    if a.year == b.year:
-        return f"{a.day} {a:%B} – {b.day} {b:%B %Y}"
-    return f"{day(start)} – {day(end)}"
 
 
 def moment(iso: str) -> str:

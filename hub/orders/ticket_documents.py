@@ -20,6 +20,7 @@ import qrcode
 from PIL import Image, ImageDraw, ImageFont
 
 from hub.orders import ticket_layout
+from hub.platform.formats import date_range
 from hub.orders.ticket_fonts import POINT_MM, Face, runs, width_mm
 from hub.orders.tickets import current_tickets
 from shared_domain import checkin, tickets
@@ -187,17 +188,6 @@ def _layout(doc: TicketDocument) -> ticket_layout.Layout:
         conference=doc.conference_name, dates=date_range(doc.start_date, doc.end_date),
         venue=doc.location, attendee=doc.attendee_name, seat_type=doc.seat_type_name,
         reference=f"{doc.order_reference} · seat {doc.position + 1}"))
-
-
-def date_range(start: dt.date, end: dt.date) -> str:
-    """'1–3 June 2026', '30 June – 2 July 2026' or one day, as the order pages say it."""
-    if start == end:
-        return f"{start.day} {start:%B %Y}"
-    if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day}–{end.day} {end:%B %Y}"
-    if start.year == end.year:
-        return f"{start.day} {start:%B} – {end.day} {end:%B %Y}"
-    return f"{start.day} {start:%B %Y} – {end.day} {end:%B %Y}"
 
 
 def _pdf_font(pdf: FPDF, families: dict[str, str], face: Face | None, size: float) -> None:

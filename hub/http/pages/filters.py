@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from hub.platform.formats import date_range, day, money
+
 ORDER_STATUS_LABELS = {
     "pending_reservation": "Reserving seats",
     "reserved": "Reserved",
@@ -15,12 +17,6 @@ PAYMENT_STATUS_LABELS = {"": "Not paid", "paid": "Paid", "rejected": "Rejected",
                          "refunded": "Refunded", "initiated": "Started", "returned": "Returned"}
 
 
-def money(cents: int | None) -> str:
-    """Cents as dollars: $1,234.50."""
-    cents = cents or 0
-    return f"${cents // 100:,}.{cents % 100:02d}"
-
-
 def price(cents: int | None) -> str:
     return "Free" if not cents else money(cents)
 
@@ -29,29 +25,6 @@ def dollars(cents: int | None) -> str:
     """Cents as a form value: 1234.50."""
     cents = cents or 0
     return f"{cents // 100}.{cents % 100:02d}"
-
-
-def day(iso_date: str) -> str:
-    try:
-        d = dt.date.fromisoformat(iso_date)
-    except (TypeError, ValueError):
-        return iso_date or ""
-    return f"{d.day} {d:%B %Y}"
-
-
-def date_range(start: str, end: str) -> str:
-    """'1–3 June 2026', '30 June – 2 July 2026' or a single day."""
-    try:
-        a, b = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
-    except (TypeError, ValueError):
-        return f"{start} – {end}"
-    if a == b:
-        return day(start)
-    if (a.year, a.month) == (b.year, b.month):
-        return f"{a.day}–{b.day} {b:%B %Y}"
-    if a.year == b.year:
-        return f"{a.day} {a:%B} – {b.day} {b:%B %Y}"
-    return f"{day(start)} – {day(end)}"
 
 
 def moment(iso: str | None) -> str:
