@@ -38,36 +38,4 @@ def index():
                            orders=rows, filters=filters, statuses=ORDER_STATUS_LABELS)
 
 
-@bp.get("/<order_id>")
-def detail(order_id: str):
-    return order_views.detail(ADMIN, g.conference, order_id)
-
-
-@bp.get("/<order_id>/cancel")
-def cancel_form(order_id: str):
-    return order_views.cancel_form(ADMIN, g.conference, order_id)
-
-
-@bp.post("/<order_id>/cancel")
-def cancel(order_id: str):
-    return order_views.cancel(ADMIN, g.conference, order_id)
-
-
-@bp.post("/<order_id>/invoice-payment")
-def mark_paid(order_id: str):
-    return order_views.mark_paid(ADMIN, g.conference, order_id)
-
-
-@bp.post("/<order_id>/seats/<int:position>")
-def change_attendee(order_id: str, position: int):
-    return order_views.change_attendee(ADMIN, g.conference, order_id, position)
-
-
-@bp.post("/<order_id>/seats/<int:position>/unassign")
-def unassign(order_id: str, position: int):
-    return order_views.unassign(ADMIN, g.conference, order_id, position)
-
-
-@bp.post("/<order_id>/resend-mails")
-def resend_mails(order_id: str):
-    return order_views.resend_mails(ADMIN, g.conference, order_id)
+order_views.add_order_routes(bp, ADMIN, lambda: g.conference)

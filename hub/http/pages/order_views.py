@@ -121,6 +121,27 @@ def resend_mails(side: Side, conference, order_id: str):
     return _back(side, conference, order_id)
 
 
+# The order's routes, the same for every side: (rule, endpoint, view, methods).
+ROUTES = (
+    ("/<order_id>", "detail", detail, ["GET"]),
+    ("/<order_id>/cancel", "cancel_form", cancel_form, ["GET"]),
+    ("/<order_id>/cancel", "cancel", cancel, ["POST"]),
+    ("/<order_id>/invoice-payment", "mark_paid", mark_paid, ["POST"]),
+    ("/<order_id>/seats/<int:position>", "change_attendee", change_attendee, ["POST"]),
+    ("/<order_id>/seats/<int:position>/unassign", "unassign", unassign, ["POST"]),
+    ("/<order_id>/resend-mails", "resend_mails", resend_mails, ["POST"]),
+)
+
+
+def add_order_routes(bp, side: Side, conference: Callable[[], object]) -> None:
+    """Give a blueprint the order's page and actions for one side (its conference from
+    `conference()`, loaded by the blueprint's own URL preprocessor)."""
+    for rule, endpoint, view, methods in ROUTES:
+        def route(view=view, **values):
+            return view(side, conference(), **values)
+        bp.add_url_rule(rule, endpoint, route, methods=methods)
+
+
 def _back(side: Side, conference, order_id: str):
     return redirect(url_for(f"{side.endpoint}.detail", slug=conference.slug, order_id=order_id))
 
