@@ -5,25 +5,12 @@ from flask import g, jsonify, render_template
 
 from hub.venue import conflict_queries
 from hub.venue import dashboard
-from hub.accounts.admin_lookups import conference_or_404
 from hub.http.context import current_hub
 from hub.http.pages.dashboard_chart import check_in_chart
-from hub.http.pages.admin_session import admin_blueprint
+from hub.http.pages.admin_session import admin_conference_blueprint
 
-bp = admin_blueprint("admin_dashboard", __name__,
-                     url_prefix="/admin/conferences/<slug>/dashboard")
+bp = admin_conference_blueprint("admin_dashboard", __name__, "dashboard")
 POLL_SECONDS = 5
-
-
-@bp.url_value_preprocessor
-def load_conference(endpoint, values):
-    g.conference = conference_or_404(current_hub(), (values or {}).pop("slug", ""))
-
-
-@bp.url_defaults
-def give_slug(endpoint, values):
-    if "slug" not in values and "conference" in g:
-        values["slug"] = g.conference.slug
 
 
 @bp.get("/")

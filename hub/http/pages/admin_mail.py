@@ -3,24 +3,12 @@ from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, request, url_for
 
-from hub.accounts.admin_lookups import conference_or_404
 from hub.http.context import current_hub
-from hub.http.pages.admin_session import admin_blueprint
+from hub.http.pages.admin_session import admin_conference_blueprint
 from hub.mail import mail_admin
 from hub.mail.models import STATUSES
 
-bp = admin_blueprint("admin_mail", __name__, url_prefix="/admin/conferences/<slug>/mail")
-
-
-@bp.url_value_preprocessor
-def load_conference(endpoint, values):
-    g.conference = conference_or_404(current_hub(), (values or {}).pop("slug", ""))
-
-
-@bp.url_defaults
-def give_slug(endpoint, values):
-    if "slug" not in values and "conference" in g:
-        values["slug"] = g.conference.slug
+bp = admin_conference_blueprint("admin_mail", __name__, "mail")
 
 
 @bp.get("/")

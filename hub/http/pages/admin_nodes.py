@@ -6,23 +6,12 @@ from flask import flash, g, redirect, render_template, request, url_for
 from hub.venue import allocation_requests
 from hub.venue import node_admin
 from hub.venue import nodes
-from hub.accounts.admin_lookups import conference_or_404, node_or_404
+from hub.accounts.admin_lookups import node_or_404
 from hub.http.context import current_hub
 from shared_domain.errors import DomainError
-from hub.http.pages.admin_session import admin_blueprint
+from hub.http.pages.admin_session import admin_conference_blueprint
 
-bp = admin_blueprint("admin_nodes", __name__, url_prefix="/admin/conferences/<slug>/nodes")
-
-
-@bp.url_value_preprocessor
-def load_conference(endpoint, values):
-    g.conference = conference_or_404(current_hub(), (values or {}).pop("slug", ""))
-
-
-@bp.url_defaults
-def give_slug(endpoint, values):
-    if "slug" not in values and "conference" in g:
-        values["slug"] = g.conference.slug
+bp = admin_conference_blueprint("admin_nodes", __name__, "nodes")
 
 
 @bp.get("/")

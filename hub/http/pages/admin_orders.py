@@ -4,30 +4,18 @@ from __future__ import annotations
 
 from flask import g, render_template
 
-from hub.accounts.admin_lookups import conference_or_404
 from hub.conferences import management_queries as queries
 from hub.http.bodies import query_text
 from hub.http.context import current_hub
 from hub.http.pages import order_views
-from hub.http.pages.admin_session import admin_blueprint
+from hub.http.pages.admin_session import admin_conference_blueprint
 from hub.http.pages.filters import ORDER_STATUS_LABELS
 from hub.orders import order_management
 
-bp = admin_blueprint("admin_orders", __name__, url_prefix="/admin/conferences/<slug>/orders")
+bp = admin_conference_blueprint("admin_orders", __name__, "orders")
 
 ADMIN = order_views.Side("admin_orders", "admin/_layout.html", "admin/_conference_nav.html",
                          lambda: order_management.admin(g.admin))
-
-
-@bp.url_value_preprocessor
-def load_conference(endpoint, values):
-    g.conference = conference_or_404(current_hub(), (values or {}).pop("slug", ""))
-
-
-@bp.url_defaults
-def give_slug(endpoint, values):
-    if "slug" not in values and "conference" in g:
-        values["slug"] = g.conference.slug
 
 
 @bp.get("/")

@@ -6,7 +6,9 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, g, redirect, request, url_for
 
+from hub.accounts.admin_lookups import conference_or_404
 from hub.http.admin_auth import idle_timeout, session_admin
+from hub.http.context import current_hub
 from hub.http.pages.csrf import require_csrf_token
 
 # The dashboard's background poll: not activity, so an unattended screen signs out.
@@ -19,6 +21,23 @@ def admin_blueprint(name: str, import_name: str, **options) -> Blueprint:
     bp.before_request(require_admin)
     bp.before_request(require_csrf_token)
     bp.after_request(not_cached)
+    return bp
+
+
+def admin_conference_blueprint(name: str, import_name: str, part: str) -> Blueprint:
+    """Admin pages of one conference, under /admin/conferences/<slug>/<part>: `g.conference`
+    is the conference of the URL's slug (404 if there is none), and the slug is filled in
+    for url_for within the conference."""
+    bp = admin_blueprint(name, import_name, url_prefix=f"/admin/conferences/<slug>/{part}")
+
+    @bp.url_value_preprocessor
+    def load_conference(endpoint, values):
+        g.conference = conference_or_404(current_hub(), (values or {}).pop("slug", ""))
+
+    @bp.url_defaults
+    def give_slug(endpoint, values):
+        if "slug" not in values and "conference" in g:
+            values["slug"] = g.conference.slug
     return bp
 
 
