@@ -66,6 +66,15 @@ class WriterTurns:
             raise
         self._owner, self._held = threading.get_ident(), held
 
+    def close(self) -> None:
+        """Close this process's lock file, when the database is closed for good (a hub or a
+        node shut down, a test's database thrown away); a turn held now keeps it open. The
+        next writer, if any, opens it again."""
+        with _MAKING:
+            if self._pid == os.getpid() and self._held is None:
+                os.close(self._locks[1])
+                self._pid = None
+
     def give_back(self) -> None:
         """Release the turn if this thread holds it (a rollback may follow a failed commit)."""
         if self._owner != threading.get_ident() or self._pid != os.getpid():
@@ -125,6 +134,15 @@ def open_database(target: str) -> peewee.Database:
     kind = TracedSqliteLogDatabase if sqltrace.trace_folder() else SqliteLogDatabase
     return kind(target, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE",
                 check_same_thread=False)
+
+
+def close_for_good(db: peewee.Database) -> None:
+    """Close this thread's connection and, on SQLite, the writers' lock file (WriterTurns):
+    for a hub or a node shutting down, not between requests."""
+    db.close()
+    turns = getattr(db, "turns", None)
+    if turns is not None:
+        turns.close()
 
 
 def is_postgres(db: peewee.Database) -> bool:

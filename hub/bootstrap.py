@@ -24,7 +24,8 @@ from hub.orders.router import IntegrationRouter
 from hub.orders.tickets import TicketIssuer
 from shared_domain import edge_facts, orders
 from shared_domain.catalog import ALL_MESSAGES
-from event_store.database import add_missing_columns, is_postgres, open_database
+from event_store.database import (add_missing_columns, close_for_good, is_postgres,
+                                   open_database)
 from event_store.ids import uuid7
 from event_store.readers import ReaderPositions, catch_up, feed
 from event_store.statements import Sql
@@ -261,7 +262,7 @@ class Hub:
         catch_up(self.store, OriginGuard(self.read_models))
 
     def close(self) -> None:
-        self.db.close()
+        close_for_good(self.db)
 
 
 def bootstrap(config: HubConfig, clock: Callable[[], dt.datetime] = utc_now) -> Hub:

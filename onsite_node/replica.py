@@ -18,7 +18,7 @@ from onsite_node.sales_projection import SalesViews
 from shared_domain import edge_facts
 from shared_domain.catalog import ALL_MESSAGES
 from sync_protocol import origin_signatures
-from event_store.database import open_database
+from event_store.database import close_for_good, open_database
 from event_store.registry import EventRegistry
 from event_store.store import EventStore, StoredEvent, utc_now
 from sync_protocol.validation import InvalidField, ed25519_public_key
@@ -228,4 +228,4 @@ class Replica:
             self._state[key] = value
 
     def close(self) -> None:
-        self.db.close()
+        close_for_good(self.db)

@@ -119,3 +119,30 @@ def test_writers_that_all_start_at_once_on_a_new_database_object_share_one_line(
         assert not any(thread.is_alive() for thread in threads)
         db.close()
     assert len(list(open_database(path).execute_sql("SELECT n FROM t"))) == 120
+
+
+def open_files() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+def test_a_database_closed_for_good_leaves_no_file_open(tmp_path):
+    from event_store.database import close_for_good
+    before = open_files()
+    for n in range(20):
+        db = open_database(str(tmp_path / f"log-{n}.sqlite3"))
+        with db.atomic():      # a write: the writers' lock file is opened
+            db.execute_sql("CREATE TABLE t (x INTEGER)")
+        close_for_good(db)
+    assert open_files() == before      # twenty lock files were left open before
+
+
+def test_a_database_closed_for_good_takes_writers_again_after(path):
+    from event_store.database import close_for_good
+    db = open_database(path)
+    with db.atomic():
+        db.execute_sql("INSERT INTO t VALUES (1)")
+    close_for_good(db)
+    with db.atomic():          # reopened: its connection and its lock file
+        db.execute_sql("INSERT INTO t VALUES (2)")
+    assert db.execute_sql("SELECT COUNT(*) FROM t").fetchone()[0] == 2
+    close_for_good(db)
