@@ -1,7 +1,7 @@
 """OpenAPI 3.1 description of the hub admin API (merged by hub.openapi)."""
 from __future__ import annotations
 
-from hub.http.openapi_management import error, json_content, ok, query, ref
+from hub.http.openapi_management import document_filters, error, json_content, ok, query, ref
 
 SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
 NODE_ID = {"name": "node_id", "in": "path", "required": True, "schema": {"type": "string"}}
@@ -139,6 +139,7 @@ def admin_operation(summary: str, responses: dict, *, body: tuple | None = None,
                                           "Some fields have the wrong type."))
     if parameters:
         op["parameters"] = parameters
+    document_filters(responses, parameters)
     return op
 
 
@@ -214,8 +215,9 @@ OPENAPI_PATHS = {
         "200": ok("Conflicts", {"type": "array", "items": ref("Conflict")}, [CONFLICT_EXAMPLE]),
         "404": error("No conference with the slug given as `conference`", "conference_not_found",
                      "There is no conference 'pycon_south'.")},
-        parameters=[query("conference", "conference slug"), query("kind", "e.g. double_check_in"),
-                    query("node", "node id"), query("status", "open or resolved")])},
+        parameters=[query("conference", "conference slug", 100),
+                    query("kind", "e.g. double_check_in", 40), query("node", "node id", 36),
+                    query("status", "open or resolved", 20)])},
     "/api/admin/conflicts/{conflict_id}": {"get": admin_operation(
         "One conflict with both sides and the resolutions it allows", {
             "200": ok("The conflict", ref("ConflictDetail"),

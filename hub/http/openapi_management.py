@@ -36,6 +36,7 @@ def operation(summary: str, responses: dict, *, body: tuple | None = None, owner
                                  "The owner email or access code is wrong.")
     if parameters:
         op["parameters"] = parameters
+    document_filters(responses, parameters)
     return op
 
 
@@ -43,9 +44,19 @@ def ok(description: str, schema: dict, example) -> dict:
     return {"description": description, "content": json_content(schema, example)}
 
 
-def query(name: str, description: str) -> dict:
+def query(name: str, description: str, max_length: int | None = None) -> dict:
+    """A query-string parameter; bodies.query_text answers 400 past max_length."""
+    schema = {"type": "string", **({"maxLength": max_length} if max_length else {})}
     return {"name": name, "in": "query", "required": False, "description": description,
-            "schema": {"type": "string"}}
+            "schema": schema}
+
+
+def document_filters(responses: dict, parameters: list | None) -> None:
+    """An operation with bounded text filters documents the 400 a too long one gets."""
+    if any(p["in"] == "query" and "maxLength" in p["schema"] for p in parameters or ()):
+        responses.setdefault("400", error("A filter is too long", "invalid_fields",
+                                          "A filter is too long.",
+                                          {"q": "At most 100 characters."}))
 
 
 SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string",
@@ -234,11 +245,11 @@ OPENAPI_PATHS = {
         "get": operation("The conference's orders, newest first", {
             "200": ok("Orders", {"type": "array", "items": ref("Order")}, [ORDER_EXAMPLE])},
             owner=True, parameters=[SLUG, query("status", "e.g. confirmed, reserved, expired, "
-                                                          "cancelled"),
-                                    query("email", "registrant email, any case"),
+                                                          "cancelled", 30),
+                                    query("email", "registrant email, any case", 254),
                                     query("q", "a name or email of the registrant or an "
                                                "attendee, part of the order id (4 characters "
-                                               "or more), or the order's access code")]),
+                                               "or more), or the order's access code", 100)]),
     },
     "/api/conferences/{slug}/attendees": {
         "get": operation("One row per seat of a confirmed order", {"200": {
@@ -248,8 +259,8 @@ OPENAPI_PATHS = {
                         "text/csv": {"schema": {"type": "string"}, "example":
                                      "order_id,position,seat_type,seat_type_name,first_name,"
                                      "last_name,email,company\r\n"}}}},
-            owner=True, parameters=[SLUG, query("seat_type", "seat type id"),
-                                    query("q", "text in name, email or company"),
+            owner=True, parameters=[SLUG, query("seat_type", "seat type id", 36),
+                                    query("q", "text in name, email or company", 200),
                                     query("format", "csv for a spreadsheet")]),
     },
 }
