@@ -1,21 +1,9 @@
 """The registration scenarios again, with the hub's database on PostgreSQL (`--db URL`)."""
-import pytest
-
 from tests.integration import test_registration_api as scenarios
-from tests.support.clock import FakeClock
-from tests.support.hub_api import HubClient, make_app
+from tests.support.hub_api import on_postgres
 
 
-@pytest.fixture
-def clock():
-    return FakeClock()
-
-
-@pytest.fixture
-def api(tmp_path, clock, postgres_cluster):
-    client = HubClient(make_app(tmp_path, clock, db_url=postgres_cluster.new_database()))
-    yield client
-    client.hub.close()
+clock, api = on_postgres()
 
 
 conference = scenarios.conference

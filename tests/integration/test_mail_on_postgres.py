@@ -5,10 +5,9 @@ import threading
 
 import pytest
 
-from hub.bootstrap import HubConfig, bootstrap
 from hub.mail.models import SENT
 from tests.support.clock import FakeClock
-from tests.support.hub_api import HubClient, make_app
+from tests.support.hub_api import close_all, web_and_workers
 from tests.support.mail import outbox, received, sender_for, smtp_server  # noqa: F401
 
 GA = "General admission"
@@ -17,14 +16,9 @@ ORDERS = 20
 
 @pytest.fixture
 def hubs(tmp_path, postgres_cluster):
-    url = postgres_cluster.new_database()
-    clock = FakeClock()
-    web = HubClient(make_app(tmp_path / "web", clock, db_url=url))
-    workers = [bootstrap(HubConfig(data_dir=str(tmp_path / f"w{n}"), db_url=url), clock)
-               for n in (1, 2)]
+    web, workers = web_and_workers(tmp_path, postgres_cluster.new_database(), FakeClock())
     yield web, workers
-    for hub in [web.hub, *workers]:
-        hub.close()
+    close_all(web, workers)
 
 
 def test_two_senders_never_send_one_mail_twice(hubs, smtp_server):

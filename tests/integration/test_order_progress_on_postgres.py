@@ -1,18 +1,11 @@
 """The order long-poll again with the hub's database on PostgreSQL, where a waiting request
 also gives its connection back while it naps long (a connection is a server process there)."""
-import pytest
-
 from hub.orders import order_progress
 from tests.integration import test_order_progress as scenarios
-from tests.support.clock import FakeClock
-from tests.support.hub_api import HubClient, make_app
+from tests.support.hub_api import on_postgres
 
 
-@pytest.fixture
-def api(tmp_path, postgres_cluster):
-    client = HubClient(make_app(tmp_path, FakeClock(), db_url=postgres_cluster.new_database()))
-    yield client
-    client.hub.close()
+clock, api = on_postgres()
 
 
 placed, naps = scenarios.placed, scenarios.naps

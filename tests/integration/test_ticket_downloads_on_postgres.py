@@ -1,17 +1,10 @@
 """Tickets over HTTP again with the hub's database on PostgreSQL: the PDF, whether tickets are
 still being issued (read from the log and the readers' positions), and the seats' long-poll."""
-import pytest
-
 from tests.integration import test_ticket_downloads as scenarios
-from tests.support.clock import FakeClock
-from tests.support.hub_api import HubClient, make_app
+from tests.support.hub_api import on_postgres
 
 
-@pytest.fixture
-def api(tmp_path, postgres_cluster):
-    client = HubClient(make_app(tmp_path, FakeClock(), db_url=postgres_cluster.new_database()))
-    yield client
-    client.hub.close()
+clock, api = on_postgres()
 
 
 orders, naps = scenarios.orders, scenarios.naps

@@ -5,23 +5,17 @@ import threading
 
 import pytest
 
-from hub.bootstrap import HubConfig, bootstrap
 from tests.support.clock import FakeClock
-from tests.support.hub_api import HubClient, make_app
+from tests.support.hub_api import close_all, web_and_workers
 
 GA = "General admission"
 
 
 @pytest.fixture
 def venue(tmp_path, postgres_cluster):
-    url = postgres_cluster.new_database()
-    clock = FakeClock()
-    web = HubClient(make_app(tmp_path / "web", clock, db_url=url))
-    workers = [bootstrap(HubConfig(data_dir=str(tmp_path / f"w{n}"), db_url=url), clock)
-               for n in (1, 2)]
+    web, workers = web_and_workers(tmp_path, postgres_cluster.new_database(), FakeClock())
     yield web, workers
-    for hub in [web.hub, *workers]:
-        hub.close()
+    close_all(web, workers)
 
 
 def pump_together(workers, rounds=200):

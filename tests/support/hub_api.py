@@ -1,8 +1,11 @@
 """Drive the hub's JSON API like a client would, with the pump run by hand."""
 import base64
 
+import pytest
+
 from hub.http.app import create_app
-from hub.bootstrap import HubConfig
+from hub.bootstrap import HubConfig, bootstrap
+from tests.support.clock import FakeClock
 
 CONFERENCE = {
     "name": "CQRS Summit", "slug": "cqrs2026", "description": "Event sourcing in practice",
@@ -24,6 +27,35 @@ def make_app(tmp_path, clock, **config):
                      start_worker=False)
     app.config["ORDER_PAGE_WAIT_SECONDS"] = 0
     return app
+
+
+def on_postgres():
+    """The `clock` and `api` fixtures for a module that runs another module's scenarios
+    again with the hub's database on PostgreSQL: a fake clock, and a hub in this process
+    on a new database of the test run's cluster."""
+    @pytest.fixture
+    def clock():
+        return FakeClock()
+
+    @pytest.fixture
+    def api(tmp_path, clock, postgres_cluster):
+        client = HubClient(make_app(tmp_path, clock, db_url=postgres_cluster.new_database()))
+        yield client
+        client.hub.close()
+    return clock, api
+
+
+def web_and_workers(tmp_path, db_url, clock, workers=2):
+    """A hub serving requests (its pump left to the workers) and `workers` hubs pumping the
+    same database, as separate worker processes would; close them with `close_all`."""
+    web = HubClient(make_app(tmp_path / "web", clock, db_url=db_url))
+    return web, [bootstrap(HubConfig(data_dir=str(tmp_path / f"w{n}"), db_url=db_url), clock)
+                 for n in range(1, workers + 1)]
+
+
+def close_all(web, workers):
+    for hub in [web.hub, *workers]:
+        hub.close()
 
 
 def basic(email, code):
