@@ -1,12 +1,11 @@
 """The hub admin's console in real Chromium: sign in, the conflict inbox with conflicts two
 doors caused for real, resolving one, a node's enrollment QR, and the dashboard updating by
 itself when a door checks someone in. Screenshots go to $SCREENSHOT_DIR."""
-import os
 import re
 
 import pytest
 
-from tests.browser.conftest import LAPTOP, PHONE
+from tests.browser.conftest import PHONE, new_page
 from tests.support.admin import ADMIN_EMAIL, ADMIN_PASSWORD, add_admin
 from tests.support.conflict_venue import create_three_conflicts, sync_all, tickets, two_doors
 from tests.support.venue import WallClock, venue_hub
@@ -23,19 +22,6 @@ def venue(tmp_path):
     b.close()
     server.stop()
     hub.hub.close()
-
-
-@pytest.fixture
-def shoot(screenshot_dir):
-    def take(page, name):
-        page.screenshot(path=os.path.join(screenshot_dir, f"{name}.png"), full_page=True)
-    return take
-
-
-def new_page(browser, base_url, viewport=LAPTOP):
-    page = browser.new_context(base_url=base_url, viewport=viewport).new_page()
-    page.set_default_timeout(15_000)
-    return page
 
 
 def test_an_admin_settles_a_conflict_and_watches_the_venue(browser, venue, shoot):

@@ -1,12 +1,11 @@
 """The hub's pages in real Chromium against a real hub process: a business customer sets up
 a conference, a registrant buys two seats and names the attendees, the business customer
 sees the order. Screenshots of the main pages go to $SCREENSHOT_DIR."""
-import os
 import re
 
 import pytest
 
-from tests.browser.conftest import LAPTOP, PHONE
+from tests.browser.conftest import PHONE, new_page
 from tests.support.processes import start_hub
 
 pytestmark = pytest.mark.slow
@@ -27,19 +26,6 @@ def hub(tmp_path):
     service = start_hub(tmp_path / "hub", tmp_path / "hub.log")
     yield service
     service.stop()
-
-
-@pytest.fixture
-def shoot(screenshot_dir):
-    def take(page, name):
-        page.screenshot(path=os.path.join(screenshot_dir, f"{name}.png"), full_page=True)
-    return take
-
-
-def new_page(browser, base_url, viewport=LAPTOP):
-    page = browser.new_context(base_url=base_url, viewport=viewport).new_page()
-    page.set_default_timeout(15_000)
-    return page
 
 
 def test_conference_set_up_sold_and_seen_by_its_organiser(browser, hub, shoot):

@@ -1,7 +1,6 @@
 """The kiosk and the staff desk in real Chromium against a real node process (`contoso node
 run`) synced with a hub served over HTTP. A USB scanner is a keyboard: the test types a real
 ticket code into the focused input and presses Enter. Screenshots go to $SCREENSHOT_DIR."""
-import os
 import re
 
 import pytest
@@ -9,7 +8,7 @@ import requests
 
 from tests.support.kiosk_node import tickets
 from tests.support.processes import Service, free_port, wait_for
-from tests.browser.conftest import KIOSK_SCREEN, PI_SCREEN
+from tests.browser.conftest import KIOSK_SCREEN, PI_SCREEN, new_page as page_of
 from tests.support.venue import enroll
 
 pytestmark = pytest.mark.slow
@@ -34,17 +33,8 @@ def node(hub, tmp_path):
     service.stop()
 
 
-@pytest.fixture
-def shoot(screenshot_dir):
-    def take(page, name):
-        page.screenshot(path=os.path.join(screenshot_dir, f"{name}.png"))
-    return take
-
-
 def new_page(browser, base_url, viewport=KIOSK_SCREEN):
-    page = browser.new_context(base_url=base_url, viewport=viewport, has_touch=True).new_page()
-    page.set_default_timeout(15_000)
-    return page
+    return page_of(browser, base_url, viewport, has_touch=True)
 
 
 def scan_with_keyboard(page, code):

@@ -1,12 +1,11 @@
 """An organiser opens an order and cancels it in real Chromium; the door (a real node process
 synced with the hub) then refuses that order's ticket on its kiosk, and still admits others.
 Screenshots go to $SCREENSHOT_DIR."""
-import os
 
 import pytest
 import requests
 
-from tests.browser.conftest import KIOSK_SCREEN, LAPTOP
+from tests.browser.conftest import KIOSK_SCREEN, new_page
 from tests.support.e2e_venue import read_db
 from tests.support.hub_api import CONFERENCE
 from tests.support.processes import Service, free_port, wait_for
@@ -27,19 +26,6 @@ def door(venue, tmp_path):
     service.db = data_dir / "node.sqlite3"
     yield service
     service.stop()
-
-
-@pytest.fixture
-def shoot(screenshot_dir):
-    def take(page, name):
-        page.screenshot(path=os.path.join(screenshot_dir, f"{name}.png"), full_page=True)
-    return take
-
-
-def new_page(browser, base_url, viewport=LAPTOP):
-    page = browser.new_context(base_url=base_url, viewport=viewport).new_page()
-    page.set_default_timeout(15_000)
-    return page
 
 
 def test_an_organiser_cancels_an_order_and_the_door_refuses_its_ticket(browser, venue, door,

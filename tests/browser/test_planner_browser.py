@@ -2,7 +2,6 @@
 walk-in bought on the spot, end to end, and an add-on sold to a scanned badge. Seats are
 allocated on the in-process hub; the node gets them at its next sync. Screenshots of every
 screen at the Pi's 800x480 and a kiosk's 1280x800 go to $SCREENSHOT_DIR."""
-import os
 import re
 
 import pytest
@@ -41,13 +40,6 @@ def node(hub, tmp_path):
     assert wait_for(lambda: requests.get(service.url + "/status.json").json()["last_sync"])
     yield service
     service.stop()
-
-
-@pytest.fixture
-def shoot(screenshot_dir):
-    def take(page, name, full_page=False):
-        page.screenshot(path=os.path.join(screenshot_dir, f"{name}.png"), full_page=full_page)
-    return take
 
 
 def planner_page(browser, base_url, viewport=KIOSK_SCREEN):

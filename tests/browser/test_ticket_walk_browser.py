@@ -8,7 +8,6 @@ worker mails each attendee their ticket through a real SMTP server (aiosmtpd, th
 and the code decoded from the mailed PDF is typed at the door's kiosk, as a USB scanner
 would: "Welcome"."""
 import io
-import os
 import signal
 import subprocess
 import sys
@@ -17,7 +16,7 @@ import pypdf
 import pytest
 import requests
 
-from tests.browser.conftest import KIOSK_SCREEN, LAPTOP
+from tests.browser.conftest import KIOSK_SCREEN, new_page
 from tests.support.e2e_venue import Venue
 from hub.mail.dev_server import DevSmtpServer
 from tests.support.hub_api import CONFERENCE
@@ -84,26 +83,17 @@ def publish_conference(venue) -> str:
     return slug
 
 
-def new_page(browser, base_url, viewport=LAPTOP, **options):
-    page = browser.new_context(base_url=base_url, viewport=viewport, **options).new_page()
-    page.set_default_timeout(20_000)
-    return page
-
-
 def fill_seat(page, position, person):
     seat = page.locator(f"#seat-{position}")
     for label, value in zip(("First name", "Last name", "Email", "Company"), person):
         seat.get_by_label(label).fill(value)
 
 
-def test_from_order_to_pdf_ticket_to_the_door(browser, venue, screenshot_dir):
+def test_from_order_to_pdf_ticket_to_the_door(browser, venue, shoot):
     from playwright.sync_api import expect
 
-    def shoot(page, name):
-        page.screenshot(path=os.path.join(screenshot_dir, f"{name}.png"), full_page=True)
-
     slug = publish_conference(venue)
-    page = new_page(browser, venue.hub.url)
+    page = new_page(browser, venue.hub.url, timeout_ms=20_000)
     page.goto(f"/conferences/{slug}")
     page.get_by_label("General admission").select_option("2")
     page.get_by_role("button", name="Register").click()
@@ -133,7 +123,7 @@ def test_from_order_to_pdf_ticket_to_the_door(browser, venue, screenshot_dir):
     # script, and shows them by itself once the pump is back.
     expect(page.locator("#tickets-progress")).to_contain_text("Your tickets are being issued")
     order_url = page.url.split("#")[0]
-    plain = new_page(browser, venue.hub.url, java_script_enabled=False,
+    plain = new_page(browser, venue.hub.url, timeout_ms=20_000, java_script_enabled=False,
                      storage_state=page.context.storage_state())
     plain.goto(order_url)
     expect(plain.locator("#tickets-progress")).to_contain_text("Refresh now")
@@ -177,7 +167,7 @@ def test_from_order_to_pdf_ticket_to_the_door(browser, venue, screenshot_dir):
     door = venue.start_node("Main entrance")
     assert wait_for(lambda: requests.get(door.url + "/status.json").json()["last_sync"],
                     timeout=30)
-    kiosk = new_page(browser, door.url, KIOSK_SCREEN)
+    kiosk = new_page(browser, door.url, KIOSK_SCREEN, timeout_ms=20_000)
     kiosk.goto("/kiosk")
     expect(kiosk.locator("#code")).to_be_focused()
     kiosk.keyboard.type(code)
