@@ -31,7 +31,8 @@ def attendees():
     return render_template("business/attendees.html", conference=g.conference,
                            attendees=queries.attendees(hub, g.conference, **filters),
                            filters=filters, csv_filters={k: v for k, v in filters.items() if v},
-                           seat_types=queries.managed_seat_types(hub, g.conference))
+                           seat_types=[(t["id"], t["name"]) for t in
+                                       queries.managed_seat_types(hub, g.conference)])
 
 
 @bp.get("/attendees.csv")
