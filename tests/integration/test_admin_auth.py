@@ -45,6 +45,17 @@ def test_an_admin_page_sends_a_stranger_to_sign_in_and_back(pages, path):
     assert pages.get(path).status_code == 200
 
 
+@pytest.mark.parametrize("part", ["nodes/", "dashboard/", "orders/", "mail/"])
+def test_a_stranger_learns_nothing_of_which_conferences_exist(pages, part):
+    real, unknown = (pages.get(f"/admin/conferences/{slug}/{part}")
+                     for slug in ("cqrs2026", "no_such_conference"))
+    assert real.status_code == unknown.status_code == 302
+    assert real.headers["Location"].startswith("/admin/login?next=")
+    assert unknown.headers["Location"].startswith("/admin/login?next=")
+    pages.sign_in()
+    assert pages.get(f"/admin/conferences/no_such_conference/{part}").status_code == 404
+
+
 @pytest.mark.parametrize("path", ADMIN_GETS)
 def test_an_admin_api_call_without_credentials_is_401_with_a_challenge(pages, path):
     r = pages.get(path)

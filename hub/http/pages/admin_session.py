@@ -26,13 +26,18 @@ def admin_blueprint(name: str, import_name: str, **options) -> Blueprint:
 
 def admin_conference_blueprint(name: str, import_name: str, part: str) -> Blueprint:
     """Admin pages of one conference, under /admin/conferences/<slug>/<part>: `g.conference`
-    is the conference of the URL's slug (404 if there is none), and the slug is filled in
-    for url_for within the conference."""
+    is the conference of the URL's slug (404 if there is none, told only to a signed-in
+    admin: a stranger learns nothing of which slugs exist), and the slug is filled in for
+    url_for within the conference."""
     bp = admin_blueprint(name, import_name, url_prefix=f"/admin/conferences/<slug>/{part}")
 
     @bp.url_value_preprocessor
-    def load_conference(endpoint, values):
-        g.conference = conference_or_404(current_hub(), (values or {}).pop("slug", ""))
+    def take_slug(endpoint, values):
+        g.slug = (values or {}).pop("slug", "")
+
+    @bp.before_request    # after require_admin, which admin_blueprint registered first
+    def load_conference():
+        g.conference = conference_or_404(current_hub(), g.slug)
 
     @bp.url_defaults
     def give_slug(endpoint, values):
