@@ -57,6 +57,10 @@ def document_filters(responses: dict, parameters: list | None) -> None:
         responses.setdefault("400", error("A filter is too long", "invalid_fields",
                                           "A filter is too long.",
                                           {"q": "At most 100 characters."}))
+        # Filters within their bounds can still make a request line longer than the WSGI
+        # server reads (gunicorn: 4094 bytes; a character may take 12 once percent-encoded).
+        responses.setdefault("414", {"description": "The request line is longer than the "
+                                                    "server reads (4 KiB); nothing is done"})
 
 
 SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string",
