@@ -14,7 +14,15 @@ from hub.orders import order_access, registration
 from hub.promotions import codes, order_codes
 
 bp = Blueprint("api_promotions", __name__, url_prefix="/api")
-bp.after_request(basic_auth_challenge("Contoso conference management"))
+_owner_challenge = basic_auth_challenge("Contoso conference management")
+
+
+@bp.after_request
+def challenge(response):
+    """The order's calls ask for the order's proof (Bearer), the owner's for Basic."""
+    if response.status_code == 401 and "order_id" in (request.view_args or {}):
+        response.headers.setdefault("WWW-Authenticate", 'Bearer realm="orders"')
+    return _owner_challenge(response)
 
 
 @bp.before_request
