@@ -19,6 +19,8 @@ from hub.models import hub_models
 from hub.venue.onsite_sales import OnSiteSales
 from hub.venue.origins import OriginGuard, guarded
 from hub.orders.processes import RegistrationProcesses
+from hub.promotions.handlers import PromotionHandlers
+from hub.promotions.read_model import PromotionViews
 from hub.orders.read_models import ReadModels
 from hub.orders.router import IntegrationRouter
 from hub.orders.tickets import TicketIssuer
@@ -99,10 +101,10 @@ class Hub:
         self.event_signers = EventSigners(self)    # the hub's events signed at append
         self.processes = RegistrationProcesses(self)
         self.read_models = ReadModels(self)
-        self.bus = CommandBus(self, Handlers(self).table())
+        self.bus = CommandBus(self, {**Handlers(self).table(), **PromotionHandlers(self).table()})
         self.readers = guarded([IntegrationRouter(self), self.processes, OnSiteSales(self),
                                 TicketIssuer(self), CheckInRules(self), self.read_models,
-                                MailOutbox(self)])
+                                MailOutbox(self), PromotionViews(self)])
         self._pump_lock = threading.Lock()
         self._sql = sql = Sql(self.db)      # the idle check, written once: it runs every tick
         q, p = sql.q, sql.p

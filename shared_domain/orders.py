@@ -9,6 +9,9 @@ from shared_domain import limits
 from shared_domain.errors import DomainError
 from shared_domain.people import require_email, require_name
 from shared_domain.pricing import OrderLine, SeatTypePrice, price_order
+from shared_domain.promotions import (
+    SEATS_CHANGED, Discount, LineDiscount, admit, apply_codes, seats_in_scope,
+)
 from shared_domain.sales import OnSiteOrderRecorded
 from shared_domain.seats import SeatQuantity, covers, merged, require_valid_quantities
 
@@ -82,6 +85,18 @@ class CancelOrder:
 class ResendOrderMails:
     order_id: str
     by: str
+
+
+@dataclass(frozen=True)
+class ApplyPromotionalCode:
+    order_id: str
+    code: str
+
+
+@dataclass(frozen=True)
+class RemovePromotionalCode:
+    order_id: str
+    code: str
 
 
 # --- events -----------------------------------------------------------------
@@ -167,14 +182,43 @@ class OrderMailsResendRequested:
     by: str
 
 
+@dataclass(frozen=True)
+class PromotionalCodeApplied:
+    """The order was given the code's terms; `seats`: its seats in the code's scope then
+    (the use the code's own stream holds for it)."""
+    order_id: str
+    conference_id: str
+    discount: Discount
+    seats: int
+
+
+@dataclass(frozen=True)
+class PromotionalCodeRemoved:
+    order_id: str
+    conference_id: str
+    code: str
+    reason: str       # removed (by the registrant) | seats_changed
+
+
+@dataclass(frozen=True)
+class OrderDiscountsCalculated:
+    """What the order's codes take off each line; the OrderTotalsCalculated after it
+    carries the discounted total. Orders that never had a code have none of these."""
+    order_id: str
+    discounts: tuple[LineDiscount, ...]
+    discount_cents: int
+
+
 ORDER_EVENTS = (
     OrderPlaced, OrderUpdated, OrderTotalsCalculated, OrderPartiallyReserved,
     OrderReservationCompleted, OrderExpired, OrderRegistrantAssigned, OrderConfirmed,
     OrderReinstated, OrderCancelled, OrderMailsResendRequested,
+    PromotionalCodeApplied, PromotionalCodeRemoved, OrderDiscountsCalculated,
 )
 ORDER_COMMANDS = (
     RegisterToConference, MarkSeatsAsReserved, RejectOrder, AssignRegistrantDetails,
     ConfirmOrder, ReinstateOrder, CancelOrder, ResendOrderMails,
+    ApplyPromotionalCode, RemovePromotionalCode,
 )
 
 
@@ -193,6 +237,12 @@ class OrderState:
     total_cents: int = 0
     registrant_email: str | None = None
     sold_on_site_by: str = ""   # the node whose sale this order is ("" for an online order)
+    codes: tuple[tuple[Discount, int], ...] = ()   # promotional codes applied, with their seats
+    discounts: tuple[LineDiscount, ...] = ()
+
+    @property
+    def discount_terms(self) -> tuple[Discount, ...]:
+        return tuple(discount for discount, _ in self.codes)
 
 
 def evolve(state: OrderState | None, event: object) -> OrderState:
@@ -231,6 +281,12 @@ def evolve(state: OrderState | None, event: object) -> OrderState:
             return replace(state, status=CANCELLED)
         case OrderMailsResendRequested():
             return state
+        case PromotionalCodeApplied(discount=discount, seats=seats):
+            return replace(state, codes=state.codes + ((discount, seats),))
+        case PromotionalCodeRemoved(code=code):
+            return replace(state, codes=tuple(c for c in state.codes if c[0].code != code))
+        case OrderDiscountsCalculated(discounts=discounts):
+            return replace(state, discounts=discounts)
     raise TypeError(f"not an order event: {event!r}")
 
 
@@ -256,11 +312,13 @@ def decide(
     access_code: str = "",
     reservation_window: timedelta = RESERVATION_WINDOW,
     cancellation_deadline: datetime | None = None,
+    discount: Discount | None = None,
 ) -> list[object]:
     """Return the events an order command causes, or raise DomainError.
 
     `cancellation_deadline`: until when the conference lets registrants cancel their own
-    orders (None: it does not)."""
+    orders (None: it does not). `discount`: the terms of the code ApplyPromotionalCode
+    names, as its stream holds them."""
     _require_aware(now)
     if isinstance(command, RegisterToConference):
         return _register(state, command, now, _required(prices), access_code, reservation_window)
@@ -280,6 +338,12 @@ def decide(
             return _cancel(order, command, now, cancellation_deadline)
         case ResendOrderMails():
             return _resend_mails(order, command)
+        case ApplyPromotionalCode():
+            if discount is None:
+                raise ValueError("applying a code needs its terms")
+            return _apply_code(order, discount)
+        case RemovePromotionalCode():
+            return _remove_code(order, command)
     raise TypeError(f"not an order command: {command!r}")
 
 
@@ -290,16 +354,59 @@ def _register(state, cmd, now, prices, access_code, window) -> list[object]:
     if not seats:
         raise DomainError("empty_order", "An order must ask for at least one seat.")
     lines, total = price_order(seats, prices)
-    totals = OrderTotalsCalculated(cmd.order_id, lines, total, total == 0)
     if state is None:
         if not access_code:
             raise ValueError("placing an order needs the access_code the hub generated")
         placed = OrderPlaced(cmd.order_id, cmd.conference_id, seats, now + window, access_code)
-        return [placed, totals]
+        return [placed, OrderTotalsCalculated(cmd.order_id, lines, total, total == 0)]
     _require_open(state)
     if cmd.conference_id != state.conference_id:
         raise DomainError("conference_mismatch", "This order belongs to another conference.")
-    return [OrderUpdated(cmd.order_id, seats), totals]
+    dropped = [code for code, held in state.codes if not _still_fits(code, held, seats, lines)]
+    removed = [PromotionalCodeRemoved(state.order_id, state.conference_id, code.code,
+                                      SEATS_CHANGED) for code in dropped]
+    kept = tuple(code for code in state.discount_terms if code not in dropped)
+    return [OrderUpdated(cmd.order_id, seats), *removed, *_totals(state, lines, kept)]
+
+
+def _still_fits(code: Discount, held: int, seats, lines) -> bool:
+    """A code stays on an order whose seats change while it still applies and its seats in
+    scope did not grow beyond those its use was held for."""
+    applies = any(code.covers(line.seat_type) and line.line_total_cents for line in lines)
+    return applies and seats_in_scope(code, seats) <= held
+
+
+def _totals(order: OrderState, lines, codes: tuple[Discount, ...]) -> list[object]:
+    """The order's totals on these lines; with its codes' discounts first when it has or had
+    any (an order that never had a code prices exactly as before)."""
+    if not codes and not order.codes:
+        total = sum(line.line_total_cents for line in lines)
+        return [OrderTotalsCalculated(order.order_id, lines, total, total == 0)]
+    priced = apply_codes(lines, codes)
+    return [OrderDiscountsCalculated(order.order_id, priced.discounts, priced.discount_cents),
+            OrderTotalsCalculated(order.order_id, lines, priced.total_cents,
+                                  priced.total_cents == 0)]
+
+
+def _apply_code(order: OrderState, discount: Discount) -> list[object]:
+    """Give an open order a code that combines with its others and discounts a line of it."""
+    _require_open(order)
+    admit(order.discount_terms, discount, order.lines)
+    applied = PromotionalCodeApplied(order.order_id, order.conference_id, discount,
+                                     seats_in_scope(discount, order.wanted_seats))
+    after = evolve(order, applied)
+    return [applied, *_totals(after, order.lines, after.discount_terms)]
+
+
+def _remove_code(order: OrderState, cmd: RemovePromotionalCode) -> list[object]:
+    """Take a code off an open order and re-price it."""
+    _require_open(order)
+    if cmd.code not in (code.code for code in order.discount_terms):
+        raise DomainError("promotional_code_not_applied",
+                          "That code is not applied to this order.")
+    removed = PromotionalCodeRemoved(order.order_id, order.conference_id, cmd.code, "removed")
+    after = evolve(order, removed)
+    return [removed, *_totals(order, order.lines, after.discount_terms)]
 
 
 def _mark_as_reserved(order: OrderState, cmd: MarkSeatsAsReserved, prices) -> list[object]:
@@ -308,12 +415,12 @@ def _mark_as_reserved(order: OrderState, cmd: MarkSeatsAsReserved, prices) -> li
     _require_aware(cmd.expiration)
     require_valid_quantities(cmd.seats)
     reserved = merged(cmd.seats)
-    lines, total = price_order(reserved, prices)
+    lines, _ = price_order(reserved, prices)
     if covers(reserved, order.wanted_seats):
         outcome = OrderReservationCompleted(order.order_id, cmd.expiration, reserved)
     else:
         outcome = OrderPartiallyReserved(order.order_id, cmd.expiration, reserved)
-    return [outcome, OrderTotalsCalculated(order.order_id, lines, total, total == 0)]
+    return [outcome, *_totals(order, lines, order.discount_terms)]
 
 
 def _reject(order: OrderState) -> list[object]:

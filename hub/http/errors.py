@@ -48,6 +48,14 @@ STATUS_BY_CODE = {
     ), 409),
     "too_many_attempts": 429,
     "mail_not_found": 404, "mail_not_retryable": 409,       # the admin's mail outbox
+    # promotional codes (docs/promotions.md)
+    **dict.fromkeys(("invalid_promotional_code", "invalid_promotional_code_terms",
+                     "quota_exceeds_seats", "promotional_code_not_applicable"), 400),
+    **dict.fromkeys(("promotional_code_not_found", "promotional_code_not_applied"), 404),
+    **dict.fromkeys(("promotional_code_exists", "quota_below_uses", "promotional_code_expired",
+                     "promotional_code_not_yet_valid", "promotional_code_exhausted",
+                     "promotional_code_already_applied", "promotional_code_not_combinable"),
+                    409),
 }
 
 

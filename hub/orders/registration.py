@@ -22,6 +22,7 @@ from hub.orders.registrant_fields import (attendee_field_errors, registrant_fiel
                                    require_valid_person)
 from hub.orders.ticket_documents import TicketDocument, ticket_document
 from hub.orders.tickets import TicketIssuer
+from hub.promotions import order_codes
 
 # Registrants buy at most this many of one seat type in one order (the picker's cap).
 MAX_SEATS_PER_TYPE = 20
@@ -245,12 +246,23 @@ def order_json(hub, order_id: str) -> dict:
                            "email": row.registrant_email},
             "reservation_expiration": row.reservation_expiration,
             "version": version_tag(row.status, row.payment_status, row.version)}
+    _with_discounts(hub, body)
     if row.status == "partially_reserved":
         body["message"] = "Could not reserve all the requested seats."
     if row.reservation_expiration and row.status not in ("confirmed", "expired", "cancelled"):
         left = dt.datetime.fromisoformat(row.reservation_expiration) - hub.clock()
         body["seconds_left"] = max(0, int(left.total_seconds()))
     return body
+
+
+def _with_discounts(hub, body: dict) -> None:
+    """The order's promotional codes, and what they take off each line (docs/promotions.md)."""
+    codes = order_codes.order_codes(hub, body["order_id"])
+    cut = order_codes.line_discounts(hub, body["order_id"], codes)
+    for line in body["lines"]:
+        line["discount_cents"] = cut.get(line["seat_type"], 0)
+    body["promotional_codes"] = codes
+    body["discount_cents"] = sum(cut.values())
 
 
 def seats_json(hub, order_id: str) -> list[dict]:

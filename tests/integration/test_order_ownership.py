@@ -49,7 +49,8 @@ def order_routes(app, api_side: bool):
 
 
 def path_of(rule: str, order_id: str) -> str:
-    path = rule.replace("<order_id>", order_id).replace("<int:position>", "0")
+    path = rule.replace("<order_id>", order_id).replace("<int:position>", "0") \
+        .replace("<code>", "SPEAKER123")
     assert "<" not in path, f"{rule}: give this parameter a value here"
     return path
 

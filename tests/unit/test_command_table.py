@@ -3,18 +3,23 @@ handler is the one of the command's aggregate."""
 from types import SimpleNamespace
 
 from hub.orders.handlers import Handlers
+from hub.promotions.handlers import PromotionHandlers
 from shared_domain import orders, payments, registration_process, seat_assignments
-from shared_domain import seats_availability
+from shared_domain import promotions, seats_availability
 from shared_domain.catalog import ALL_COMMANDS
 
 
 def test_every_command_has_its_aggregates_handler():
     handlers = Handlers(SimpleNamespace())
-    table = handlers.table()
+    codes = PromotionHandlers(SimpleNamespace())
+    table = {**handlers.table(), **codes.table()}
     assert set(table) == set(ALL_COMMANDS)
     expected = {orders: handlers.order, seats_availability: handlers.seats_availability,
                 seat_assignments: handlers.seat_assignments, payments: handlers.payment,
                 registration_process: handlers.expire_process}
     by_name = {module.__name__: handler for module, handler in expected.items()}
+    by_name[promotions.__name__] = codes.code
+    # Applying a code writes the code's stream and the order's: the promotions' handler.
+    on_both = {orders.ApplyPromotionalCode: codes.apply, orders.RemovePromotionalCode: codes.remove}
     for command, handler in table.items():
-        assert handler == by_name[command.__module__], command.__name__
+        assert handler == on_both.get(command, by_name[command.__module__]), command.__name__

@@ -11,11 +11,12 @@ def page_blueprints():
                          admin_login, admin_mail, admin_nodes, admin_orders, business,
                          conference_admin, conference_lists, conference_orders, processor,
                          registrant, registrant_cancel, registrant_orders, seat_types)
+    from hub.http.pages import checkout_codes, promotional_codes
     return [registrant.bp, registrant_orders.bp, registrant_cancel.bp, processor.bp,
             business.bp, conference_admin.bp, seat_types.bp, conference_lists.bp,
             conference_orders.bp, admin_login.bp, admin_home.bp, admin_nodes.bp,
             admin_orders.bp, admin_conflicts.bp, admin_dashboard.bp, admin_dead_letters.bp,
-            admin_mail.bp]
+            admin_mail.bp, promotional_codes.bp, checkout_codes.bp]
 
 
 def init_app(app: Flask) -> None:

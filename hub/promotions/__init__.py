@@ -1,0 +1,1 @@
+"""Promotional codes on the hub: handlers, read model, services (docs/promotions.md)."""
