@@ -65,6 +65,7 @@ VALUES_AND_STATES = {
     "OrderState", "SeatsAvailabilityState", "SeatTypeStock", "PendingReservation", "Seat",
     "SeatAssignmentsState", "PaymentState", "ProcessState", "TicketPayload", "TicketKeyPair",
     "SeatAtDoor", "ScanDecision", "Holding", "SaleLine", "SoldSeat",
+    "WaitlistEntry", "WaitlistState",
 }
 
 
