@@ -176,7 +176,10 @@ class WaitlistAndSeats(RuleBasedStateMachine):
     def a_paid_order_is_cancelled(self, data):
         order = data.draw(st.sampled_from(self.sold))
         self.sold.remove(order)
-        self.seat_command(sa.ReleaseOrderSeats(CONF, order, ()))
+        # the order's seats as it last reserved them (each SeatsReserved is the whole of it)
+        last = [e for e in self.seat_log if isinstance(e, sa.SeatsReserved)
+                and e.reservation_id == order][-1]
+        self.seat_command(sa.ReleaseOrderSeats(CONF, order, last.reservation_details))
 
     @rule(more=st.integers(1, 3))
     def quantity_raised(self, more):
