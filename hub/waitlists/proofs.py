@@ -18,4 +18,6 @@ def proof(hub, kind: str, identifier: str) -> str:
 
 
 def holds(hub, kind: str, identifier: str, given: object) -> bool:
-    return isinstance(given, str) and hmac.compare_digest(proof(hub, kind, identifier), given)
+    """Whether `given` is the proof of this entry or offer (any text: never an error)."""
+    return isinstance(given, str) and hmac.compare_digest(
+        proof(hub, kind, identifier).encode(), given.encode("utf-8", "replace"))

@@ -139,6 +139,9 @@ def test_leaving_with_the_proof_and_the_owner_removing_and_closing(api):
     bea = join(api, slug, workshop, name="Bea").get_json()
     cal = join(api, slug, workshop, name="Cal").get_json()
     assert api.http.delete(f"/api/waitlist/entries/{bea['entry_id']}?proof=x").status_code == 404
+    # any text is a wrong proof, never an error (the fuzzer sent "ÓY<]" and got a 500)
+    assert api.http.get(f"/api/waitlist/entries/{bea['entry_id']}?proof=%C3%93Y").status_code \
+        == 404
     r = api.http.delete(f"/api/waitlist/entries/{bea['entry_id']}?proof={bea['entry_token']}")
     assert r.get_json()["status"] == "left"
     r = api.http.delete(f"/api/conferences/{slug}/waitlists/{workshop}/entries/{cal['entry_id']}",
