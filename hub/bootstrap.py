@@ -24,6 +24,10 @@ from hub.promotions.read_model import PromotionViews
 from hub.orders.read_models import ReadModels
 from hub.orders.router import IntegrationRouter
 from hub.orders.tickets import TicketIssuer
+from hub.waitlists.handlers import WaitlistHandlers
+from hub.waitlists.models import waitlist_models
+from hub.waitlists.offers import WaitlistOffers
+from hub.waitlists.read_model import WaitlistViews
 from shared_domain import edge_facts, orders
 from shared_domain.catalog import ALL_MESSAGES
 from event_store.database import (add_missing_columns, close_for_good, is_postgres,
@@ -101,10 +105,15 @@ class Hub:
         self.event_signers = EventSigners(self)    # the hub's events signed at append
         self.processes = RegistrationProcesses(self)
         self.read_models = ReadModels(self)
-        self.bus = CommandBus(self, {**Handlers(self).table(), **PromotionHandlers(self).table()})
+        self.waitlist_models = waitlist_models(self.db)
+        self.waitlist_views = WaitlistViews(self, self.waitlist_models)
+        core = Handlers(self)
+        self.bus = CommandBus(self, {**core.table(), **PromotionHandlers(self).table(),
+                                     **WaitlistHandlers(self, core).table()})
         self.readers = guarded([IntegrationRouter(self), self.processes, OnSiteSales(self),
                                 TicketIssuer(self), CheckInRules(self), self.read_models,
-                                MailOutbox(self), PromotionViews(self)])
+                                MailOutbox(self), PromotionViews(self), WaitlistOffers(self),
+                                self.waitlist_views])
         self._pump_lock = threading.Lock()
         self._sql = sql = Sql(self.db)      # the idle check, written once: it runs every tick
         q, p = sql.q, sql.p
@@ -135,6 +144,7 @@ class Hub:
     def create_tables(self) -> None:
         self.store.create_tables()
         self.db.create_tables(self.models.all, safe=True)
+        self.db.create_tables(self.waitlist_models.all, safe=True)
         add_missing_columns(self.db, self.models.QueuedCommand, ["refusal_code"])
         # Columns of order management (issue 14) on tables an older release made.
         add_missing_columns(self.db, self.models.Conference, ["cancellation_deadline"])

@@ -13,15 +13,16 @@ from shared_domain.sales import SALE_EVENTS
 from shared_domain.staff import STAFF_EVENTS
 from shared_domain.seat_assignments import ASSIGNMENT_COMMANDS, ASSIGNMENT_EVENTS
 from shared_domain.seats_availability import AVAILABILITY_COMMANDS, AVAILABILITY_EVENTS
+from shared_domain.waitlists import WAITLIST_COMMANDS, WAITLIST_EVENTS
 
 ALL_EVENTS: tuple[type, ...] = (
     ORDER_EVENTS + AVAILABILITY_EVENTS + ASSIGNMENT_EVENTS + PAYMENT_EVENTS + CONFERENCE_EVENTS
     + CHECKIN_EVENTS + ALLOCATION_EVENTS + SALE_EVENTS + STAFF_EVENTS + CONFLICT_EVENTS
-    + PROMOTION_EVENTS
+    + PROMOTION_EVENTS + WAITLIST_EVENTS
 )
 ALL_COMMANDS: tuple[type, ...] = (
     ORDER_COMMANDS + AVAILABILITY_COMMANDS + ASSIGNMENT_COMMANDS + PAYMENT_COMMANDS
-    + PROCESS_COMMANDS + PROMOTION_COMMANDS
+    + PROCESS_COMMANDS + PROMOTION_COMMANDS + WAITLIST_COMMANDS
 )
 
 # What the hub and every node register, in this order: one registry of messages for both.

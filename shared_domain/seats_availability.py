@@ -95,6 +95,25 @@ class TakeBackNodeSeats:
     return_id: str
 
 
+@dataclass(frozen=True)
+class HoldSeatsForOffer:
+    """A wait-list offer's seats, all or none, from every free seat (those kept for the
+    wait-list too): held under the offer's id, the id its order will reserve under."""
+    conference_id: str
+    reservation_id: str
+    seat_type: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class SetWaitingDemand:
+    """Seats of a type the wait-list's waiting entries want: public reservations and node
+    allocations leave that many free seats alone (shared_domain/waitlists.py)."""
+    conference_id: str
+    seat_type: str
+    waiting: int
+
+
 # --- events -----------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -151,13 +170,21 @@ class NodeSeatsReturned:
     return_id: str
 
 
+@dataclass(frozen=True)
+class WaitingDemandChanged:
+    conference_id: str
+    seat_type: str
+    waiting: int            # seats the wait-list's waiting entries want now
+    available_seats_changed: tuple[SeatQuantity, ...]  # deltas of seats the public may reserve
+
+
 AVAILABILITY_EVENTS = (
     AvailableSeatsChanged, SeatsReserved, SeatsReservationCancelled, SeatsReservationCommitted,
-    SeatsAllocatedToNode, NodeSeatsReturned, OrderSeatsReleased,
+    SeatsAllocatedToNode, NodeSeatsReturned, OrderSeatsReleased, WaitingDemandChanged,
 )
 AVAILABILITY_COMMANDS = (
     SetSeatQuantity, AddSeats, RemoveSeats, MakeSeatReservation, CancelSeatReservation, CommitSeatReservation,
-    AllocateSeatsToNode, TakeBackNodeSeats, ReleaseOrderSeats,
+    AllocateSeatsToNode, TakeBackNodeSeats, ReleaseOrderSeats, HoldSeatsForOffer, SetWaitingDemand,
 )
 
 
@@ -190,10 +217,17 @@ class SeatsAvailabilityState:
     pending: tuple[PendingReservation, ...] = ()
     returns_seen: tuple[str, ...] = ()   # return ids taken back: a return counts once
     released: tuple[str, ...] = ()       # reservations of cancelled orders: released once
+    waiting: tuple[SeatQuantity, ...] = ()   # wait-list demand per seat type (SetWaitingDemand)
 
     def remaining(self) -> dict[str, int]:
         """Seats free to reserve, per seat type (never negative)."""
         return {s.seat_type: max(s.remaining, 0) for s in self.stock}
+
+    def public_remaining(self) -> dict[str, int]:
+        """Seats free for a public order or a node: what the wait-list's waiting entries
+        want stays for their offers."""
+        waiting = as_mapping(self.waiting)
+        return {t: max(q - waiting.get(t, 0), 0) for t, q in self.remaining().items()}
 
     def held(self, seat_type: str) -> int:
         """Seats of a type in reservations not yet committed or cancelled."""
@@ -243,6 +277,10 @@ def evolve(state: SeatsAvailabilityState | None, event: object) -> SeatsAvailabi
             stock = _shift(state.stock, event.available_seats_changed, capacity_too=False)
             return replace(state, stock=stock, pending=_with_reservation(state.pending, rid, ()),
                            released=state.released + (rid,))
+        case WaitingDemandChanged():
+            others = tuple(w for w in state.waiting if w.seat_type != event.seat_type)
+            own = (SeatQuantity(event.seat_type, event.waiting),) if event.waiting else ()
+            return replace(state, waiting=others + own)
     raise TypeError(f"not an availability event: {event!r}")
 
 
@@ -302,6 +340,10 @@ def decide(state: SeatsAvailabilityState | None, command: object, *, now: dateti
             return _take_back(state, command)
         case ReleaseOrderSeats():
             return _release(state, command)
+        case HoldSeatsForOffer():
+            return _hold_for_offer(state, command)
+        case SetWaitingDemand():
+            return _set_waiting(state, command)
     raise TypeError(f"not an availability command: {command!r}")
 
 
@@ -354,14 +396,16 @@ def _remove(state, cmd: RemoveSeats) -> list[object]:
 
 def _reserve(state, cmd: MakeSeatReservation) -> list[object]:
     """Reserve min(wanted, free) per type; a repeat reservation adjusts by the difference;
-    the reservation of a cancelled order gets nothing again."""
+    the reservation of a cancelled order gets nothing again. Seats the wait-list waits for
+    are not free to it: a reservation keeps what it holds (a wait-list offer's seats, taken
+    over by its order) and takes new seats from the public's."""
     require_valid_quantities(cmd.seats)
     state = state or SeatsAvailabilityState(cmd.conference_id)
     if cmd.reservation_id in state.released:
         return []
     wanted = as_mapping(cmd.seats)
     held = as_mapping(r.seats) if (r := state.reservation(cmd.reservation_id)) else {}
-    free = state.remaining()
+    free = state.public_remaining()
     actual = {
         seat_type: min(wanted.get(seat_type, 0), held.get(seat_type, 0) + free.get(seat_type, 0))
         for seat_type in {**wanted, **held}  # unknown seat types have nothing free: they get 0
@@ -409,7 +453,7 @@ def _commit(state, cmd: CommitSeatReservation) -> list[object]:
 def _allocate(state, cmd: AllocateSeatsToNode) -> list[object]:
     """Grant a node min(asked, free) seats: they leave what online registrants can reserve."""
     _require_positive(cmd.quantity)
-    free = state.remaining().get(cmd.seat_type, 0) if state else 0
+    free = state.public_remaining().get(cmd.seat_type, 0) if state else 0
     return [SeatsAllocatedToNode(cmd.conference_id, cmd.node_id, cmd.epoch, cmd.seat_type,
                                  min(cmd.quantity, free), cmd.allocation_id)]
 
@@ -421,6 +465,36 @@ def _take_back(state, cmd: TakeBackNodeSeats) -> list[object]:
         return []
     return [NodeSeatsReturned(cmd.conference_id, cmd.node_id, cmd.epoch, cmd.seat_type,
                               cmd.quantity, cmd.return_id)]
+
+
+def _hold_for_offer(state, cmd: HoldSeatsForOffer) -> list[object]:
+    """Hold a wait-list offer's whole quantity or nothing; a hold made already (or an id a
+    reservation used before) changes nothing."""
+    _require_positive(cmd.quantity)
+    state = state or SeatsAvailabilityState(cmd.conference_id)
+    if state.reservation(cmd.reservation_id) is not None or cmd.reservation_id in state.released:
+        return []
+    if state.remaining().get(cmd.seat_type, 0) < cmd.quantity:
+        return []
+    seats = (SeatQuantity(cmd.seat_type, cmd.quantity),)
+    return [SeatsReserved(cmd.conference_id, cmd.reservation_id, seats,
+                          (SeatQuantity(cmd.seat_type, -cmd.quantity),))]
+
+
+def _set_waiting(state, cmd: SetWaitingDemand) -> list[object]:
+    """Record the wait-list's demand for a seat type; the public's free seats shift by the
+    difference (their deltas, for the read models)."""
+    waiting = cmd.waiting
+    if isinstance(waiting, bool) or not isinstance(waiting, int) \
+            or not 0 <= waiting <= MAX_SEAT_QUANTITY:
+        raise DomainError("invalid_quantity",
+                          f"The quantity must be between 0 and {MAX_SEAT_QUANTITY}.")
+    state = state or SeatsAvailabilityState(cmd.conference_id)
+    before = as_mapping(state.waiting).get(cmd.seat_type, 0)
+    if waiting == before:
+        return []
+    return [WaitingDemandChanged(cmd.conference_id, cmd.seat_type, waiting,
+                                 (SeatQuantity(cmd.seat_type, before - waiting),))]
 
 
 def _require_positive(quantity: int) -> None:
@@ -448,6 +522,7 @@ def snapshot(state: SeatsAvailabilityState) -> dict:
         ],
         "returns_seen": list(state.returns_seen),
         "released": list(state.released),
+        "waiting": [{"seat_type": w.seat_type, "quantity": w.quantity} for w in state.waiting],
     }
 
 
@@ -464,4 +539,5 @@ def from_snapshot(memento: dict) -> SeatsAvailabilityState:
         ),
         returns_seen=tuple(memento.get("returns_seen", ())),
         released=tuple(memento.get("released", ())),
+        waiting=tuple(SeatQuantity(**w) for w in memento.get("waiting", ())),
     )

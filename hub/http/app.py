@@ -45,6 +45,7 @@ def create_app(config: HubConfig | None = None, *, clock: Callable[[], dt.dateti
     from hub.http import api_orders
     from hub.http import api_registration
     from hub.http import api_promotions
+    from hub.http import api_waitlists
     from hub.http import openapi
     from hub.http import sync_api
     from hub.http import pages as web
@@ -55,6 +56,7 @@ def create_app(config: HubConfig | None = None, *, clock: Callable[[], dt.dateti
     app.register_blueprint(api_registration.bp)
     app.register_blueprint(api_admin.bp)
     app.register_blueprint(api_promotions.bp)
+    app.register_blueprint(api_waitlists.bp)
     app.register_blueprint(openapi.bp)
     web.init_app(app)
     register_error_handlers(app, page_error=error_page)

@@ -46,6 +46,12 @@ STATUS_BY_CODE = {
         "order_cancelled", "sold_on_site", "cancellation_not_offered", "cancellation_closed",
         "nothing_to_pay", "already_paid",
     ), 409),
+    # wait-lists (docs/waitlists.md)
+    "invalid_offer_window": 400, "entry_not_found": 404, "offer_not_found": 404,
+    "waitlist_not_found": 404, "invalid_proof": 404,
+    **dict.fromkeys(("waitlist_closed", "already_on_waitlist", "waitlist_full",
+                     "entry_not_open", "offer_expired", "offer_closed", "offer_not_held",
+                     "seat_type_available"), 409),
     "too_many_attempts": 429,
     "mail_not_found": 404, "mail_not_retryable": 409,       # the admin's mail outbox
     # promotional codes (docs/promotions.md)

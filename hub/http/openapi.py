@@ -10,7 +10,7 @@ from flask import Blueprint, jsonify
 bp = Blueprint("openapi", __name__, url_prefix="/api")
 
 API_MODULES = ("hub.http.api_management", "hub.http.api_orders", "hub.http.api_registration",
-               "hub.http.api_admin", "hub.http.api_promotions")
+               "hub.http.api_admin", "hub.http.api_promotions", "hub.http.api_waitlists")
 
 SHARED_COMPONENTS = {
     "schemas": {

@@ -16,7 +16,8 @@ from hub.mail.drafts import Draft, MailContext
 from hub.mail.order_mails import order_cancelled, order_confirmation
 from hub.mail.sale_mails import onsite_cancelled, onsite_receipt
 from hub.mail.ticket_mails import ticket, ticket_cancelled, ticket_withdrawn
-from shared_domain import checkin, orders, payments, sales, seat_assignments
+from hub.waitlists.mails import waitlist_joined, waitlist_offer
+from shared_domain import checkin, orders, payments, sales, seat_assignments, waitlists
 from event_store.store import StoredEvent
 
 RESEND = orders.OrderMailsResendRequested
@@ -44,6 +45,8 @@ KINDS: tuple[MailKind, ...] = (
              onsite_receipt),
     MailKind("onsite_cancelled", "On-site sale cancelled", (payments.PaymentRefunded,),
              onsite_cancelled),
+    MailKind("waitlist_joined", "On the wait-list", (waitlists.WaitlistJoined,), waitlist_joined),
+    MailKind("waitlist_offer", "Wait-list offer", (waitlists.WaitlistOfferMade,), waitlist_offer),
 )
 LABELS = {kind.name: kind.label for kind in KINDS}
 

@@ -45,6 +45,8 @@ class Handlers:
             sa.AllocateSeatsToNode: self.seats_availability,
             sa.TakeBackNodeSeats: self.seats_availability,
             sa.ReleaseOrderSeats: self.seats_availability,
+            sa.HoldSeatsForOffer: self.seats_availability,
+            sa.SetWaitingDemand: self.seats_availability,
             asg.CreateSeatAssignments: self.seat_assignments,
             asg.AssignSeat: self.seat_assignments,
             asg.UnassignSeat: self.seat_assignments,

@@ -81,6 +81,8 @@ class ReadModels:
             seats_availability.SeatsReserved: self._availability_changed,
             seats_availability.SeatsReservationCancelled: self._availability_changed,
             seats_availability.OrderSeatsReleased: self._availability_changed,
+            # the seats a wait-list waits for are not on sale to the public (issue 15)
+            seats_availability.WaitingDemandChanged: self._availability_changed,
             orders.OrderPlaced: self._order_placed,
             orders.OrderUpdated: self._order_updated,
             orders.OrderTotalsCalculated: self._order_priced,

@@ -15,6 +15,7 @@ from hub.http.pages.forms import FORM_ERROR, form_fields, refusal_errors
 from hub.http.pages.order_context import expired, form_limits, order_context
 from hub.http.pages.order_session import order_pages, remember
 from hub.http.pages.order_waiting import reserved_or_refused, wait_for_order
+from hub.http.pages import waitlist_pages
 from shared_domain.errors import DomainError
 
 bp = order_pages(page_blueprint("registrant", __name__))
@@ -44,11 +45,19 @@ def place_order(slug: str):
     wanted = [{"seat_type": seat_type, "quantity": _quantity(text)}
               for seat_type, text in chosen.items()]
     hub = current_hub()
+    joined = waitlist_pages.join_from_order_form(shown)    # sold-out seat types (issue 15)
+    if joined.error:
+        return _conference_page(shown, chosen, {FORM_ERROR: joined.error}), 400
+    if joined.entries and not any(w["quantity"] for w in wanted):
+        return waitlist_pages.joined_page(shown, joined)
     try:
         order_id = registration.place_order(hub, slug, wanted)
     except DomainError as refusal:
         return _conference_page(shown, chosen, {FORM_ERROR: refusal.message}), 400
     remember(order_id)
+    if joined.entries:
+        flash("You are on the wait-list for " + ", ".join(
+            f"{e['quantity']} × {e['seat_type_name']}" for e in joined.entries) + ".", "info")
     wake_worker()
     hub.refresh_read_models()  # the next page shows the seats asked for
     # Reserving usually takes a moment: wait for it here, so the details page already

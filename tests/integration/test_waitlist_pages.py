@@ -1,0 +1,79 @@
+"""Wait-lists through the hub's pages (Flask's test client with the session's CSRF token)
+and their offer mail through the real SMTP server: a sold-out seat type is waited for from
+the conference form, together with seats on sale; a cancellation makes an offer; the
+mail's link opens the offer page, which places the order and goes on to the checkout."""
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.support.clock import FakeClock
+from tests.support.hub_api import make_app
+from tests.support.mail import parts, received, sender_for, smtp_server  # noqa: F401
+from tests.support.pages import PageClient, text
+
+SEATS = [{"name": "General admission", "description": "", "quantity": 10, "price": 199},
+         {"name": "CQRS Workshop", "description": "", "quantity": 1, "price": 500}]
+
+
+@pytest.fixture
+def pages(tmp_path):
+    client = PageClient(make_app(tmp_path, FakeClock()))
+    yield client
+    client.hub.close()
+
+
+def test_wait_for_a_sold_out_seat_type_and_take_the_offer_from_the_mail(pages, smtp_server):
+    api = pages.api
+    slug, ids, auth = api.create_conference(SEATS)
+    ga, workshop = ids["General admission"], ids["CQRS Workshop"]
+    first = api.order(slug, {workshop: 1})
+    api.pump()
+    page = pages.get(f"/conferences/{slug}")
+    assert f'name="wait_{workshop}"' in page.get_data(as_text=True) and f'name="wait_{ga}"' not in page.get_data(as_text=True)
+    r = pages.post(f"/conferences/{slug}/orders", {
+        f"seat_{ga}": "1", f"wait_{workshop}": "1", "wait_name": "Bea Waits",
+        "wait_email": "bea@example.org"})
+    assert r.status_code == 302, text(r)[:500]
+    details = pages.follow(r)
+    assert "You are on the wait-list for 1 × CQRS Workshop" in text(details)
+    r = api.http.post(f"/api/conferences/{slug}/orders/{first}/cancel", headers=auth, json={})
+    assert r.status_code == 200
+    pages.pump()
+    sender = sender_for(pages.hub, smtp_server)
+    sender.send_due()
+    offer_mail, = received(smtp_server, "waitlist_offer")
+    assert offer_mail["To"] == "bea@example.org"
+    body = parts(offer_mail)["text"]
+    assert "1 × CQRS Workshop" in body and "Held until" in body
+    link = urlsplit(next(line.strip() for line in body.splitlines() if "/waitlist/offers/" in line))
+    stranger = PageClient(pages.app)
+    offer_id = link.path.rsplit("/", 1)[1]
+    assert stranger.get(f"/waitlist/offers/{offer_id}?proof=guess").status_code == 404
+    offer_page = stranger.get(f"{link.path}?{link.query}")
+    assert "Complete my order" in text(offer_page)
+    proof = link.query.split("=", 1)[1]
+    r = stranger.post(f"/waitlist/offers/{offer_id}/accept", {"proof": proof})
+    assert r.headers["Location"].endswith(f"/orders/{offer_id}/details")
+    pages.pump()
+    details = stranger.follow(r)
+    assert details.status_code == 200 and "CQRS Workshop" in text(details)
+
+
+def test_the_organiser_sees_removes_and_closes(pages):
+    api = pages.api
+    slug, ids, auth = api.create_conference(SEATS)
+    workshop = ids["CQRS Workshop"]
+    api.order(slug, {workshop: 1})
+    api.pump()
+    r = api.http.post(f"/api/conferences/{slug}/waitlists/{workshop}/entries",
+                      json={"name": "Bea", "email": "bea@example.org", "quantity": 1})
+    entry_id = r.get_json()["entry_id"]
+    code = pages.hub.models.Conference.get(slug=slug).access_code
+    pages.post("/manage/locate", {"owner_email": "owner@contoso.example", "access_code": code})
+    page = pages.get(f"/manage/{slug}/waitlists")
+    assert page.status_code == 200 and "Bea" in text(page) and "waiting" in text(page)
+    pages.post(f"/manage/{slug}/waitlists/{workshop}/entries/{entry_id}/remove")
+    pages.post(f"/manage/{slug}/waitlists/{workshop}/close")
+    page = pages.get(f"/manage/{slug}/waitlists")
+    assert "removed" in text(page) and "Reopen the list" in text(page)
+    assert PageClient(pages.app).get(f"/manage/{slug}/waitlists").status_code in (302, 303, 404)
