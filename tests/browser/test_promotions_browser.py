@@ -5,9 +5,9 @@ import re
 
 import pytest
 
+from tests.browser.conftest import new_page
 from tests.browser.test_hub_browser import (CONFERENCE, add_seat_types_and_publish,
-                                            create_conference, new_page, shoot,  # noqa: F401
-                                            wait_until_on_sale)
+                                            create_conference, wait_until_on_sale)
 from tests.support.processes import start_hub
 
 pytestmark = pytest.mark.slow
