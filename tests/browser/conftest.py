@@ -45,6 +45,21 @@ def screenshot_dir():
     return os.path.abspath(path)
 
 
+def new_page(browser, base_url, viewport=LAPTOP, timeout_ms=15_000, **options):
+    """A page in a context of its own (its own cookies), at a screen's size."""
+    page = browser.new_context(base_url=base_url, viewport=viewport, **options).new_page()
+    page.set_default_timeout(timeout_ms)
+    return page
+
+
+@pytest.fixture
+def shoot(screenshot_dir):
+    """shoot(page, name): the page as <screenshot_dir>/<name>.png."""
+    def take(page, name, full_page=True):
+        page.screenshot(path=os.path.join(screenshot_dir, f"{name}.png"), full_page=full_page)
+    return take
+
+
 @pytest.fixture
 def venue(tmp_path):
     """A hub with paid orders served over real HTTP from this process (for node processes)."""
