@@ -2,6 +2,8 @@
 and their offer mail through the real SMTP server: a sold-out seat type is waited for from
 the conference form, together with seats on sale; a cancellation makes an offer; the
 mail's link opens the offer page, which places the order and goes on to the checkout."""
+import html
+import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -9,7 +11,7 @@ import pytest
 from tests.support.clock import FakeClock
 from tests.support.hub_api import make_app
 from tests.support.mail import parts, received, sender_for, smtp_server  # noqa: F401
-from tests.support.pages import PageClient, text
+from tests.support.pages import PageClient, field_error, text, visible
 
 SEATS = [{"name": "General admission", "description": "", "quantity": 10, "price": 199},
          {"name": "CQRS Workshop", "description": "", "quantity": 1, "price": 500}]
@@ -77,3 +79,45 @@ def test_the_organiser_sees_removes_and_closes(pages):
     page = pages.get(f"/manage/{slug}/waitlists")
     assert "removed" in text(page) and "Reopen the list" in text(page)
     assert PageClient(pages.app).get(f"/manage/{slug}/waitlists").status_code in (302, 303, 404)
+
+
+def test_a_partly_reserved_order_offers_to_wait_for_what_is_missing(pages):
+    api = pages.api
+    slug, ids, auth = api.create_conference(SEATS)
+    ga, workshop = ids["General admission"], ids["CQRS Workshop"]
+    order_id = api.order(slug, {ga: 1, workshop: 3})      # the only workshop seat and 2 more
+    api.open_in_session(order_id)
+    api.pump()
+    details = pages.get(f"/orders/{order_id}/details")
+    assert 'id="wait-for-' + workshop + '"' in text(details)
+    assert field_value(details, f"wait-{workshop}-quantity") == "2"
+    assert field_value(details, f"wait-{workshop}-email") == ""     # no registrant yet
+    assert f'id="wait-for-{ga}"' not in text(details)               # GA was reserved in full
+    r = pages.post(f"/orders/{order_id}/details", {
+        "first_name": "Cy", "last_name": "Short", "email": "cy@example.org"})
+    checkout = pages.follow(r)
+    assert "Could not reserve all the requested seats" in text(checkout)
+    assert field_value(checkout, f"wait-{workshop}-quantity") == "2"
+    assert field_value(checkout, f"wait-{workshop}-email") == "cy@example.org"
+    assert field_value(checkout, f"wait-{workshop}-name") == "Cy Short"
+
+    # A mistake is shown beside its field, and nothing joins.
+    bad = pages.post(f"/waitlist/conferences/{slug}/{workshop}",
+                     {"quantity": "99", "name": "Cy Short", "email": "cy@example.org"})
+    assert bad.status_code == 400 and field_error(bad, "quantity", f"wait-{workshop}")
+    assert field_value(bad, f"wait-{workshop}-email") == "cy@example.org"
+    joined = pages.post(f"/waitlist/conferences/{slug}/{workshop}",
+                        {"quantity": "2", "name": "Cy Short", "email": "cy@example.org"})
+    assert joined.status_code == 200 and "2 × CQRS Workshop" in visible(joined)
+    lists = api.http.get(f"/api/conferences/{slug}/waitlists", headers=auth)
+    (entry,) = next(wl for wl in lists.get_json() if wl["seat_type"] == workshop)["entries"]
+    assert (entry["email"], entry["name"], entry["quantity"]) == ("cy@example.org", "Cy Short", 2)
+    again = pages.post(f"/waitlist/conferences/{slug}/{workshop}",
+                       {"quantity": "2", "name": "Cy Short", "email": "cy@example.org"})
+    assert again.status_code == 409 and "is on the wait-list" in visible(again)
+
+
+def field_value(response, field_id):
+    match = re.search(rf'id="{re.escape(field_id)}"[^>]*?value="([^"]*)"', text(response))
+    assert match, field_id
+    return html.unescape(match.group(1))
