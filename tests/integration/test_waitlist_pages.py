@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from shared_domain import waitlists as wl
 from tests.support.clock import FakeClock
 from tests.support.hub_api import make_app
 from tests.support.mail import parts, received, sender_for, smtp_server  # noqa: F401
@@ -121,3 +122,46 @@ def field_value(response, field_id):
     match = re.search(rf'id="{re.escape(field_id)}"[^>]*?value="([^"]*)"', text(response))
     assert match, field_id
     return html.unescape(match.group(1))
+
+
+def test_a_hub_admin_sees_and_runs_the_wait_lists_a_stranger_signs_in_first(pages):
+    from tests.support.admin import AdminPages, add_admin
+    api = pages.api
+    slug, ids, auth = api.create_conference(SEATS)
+    workshop = ids["CQRS Workshop"]
+    api.order(slug, {workshop: 1})
+    api.pump()
+    entry_id = api.http.post(f"/api/conferences/{slug}/waitlists/{workshop}/entries", json={
+        "name": "Bea", "email": "bea@example.org", "quantity": 1}).get_json()["entry_id"]
+    base = f"/admin/conferences/{slug}/waitlists"
+
+    stranger = PageClient(pages.app)
+    for r in (stranger.get(base + "/"),
+              stranger.post(f"{base}/{workshop}/entries/{entry_id}/remove"),
+              stranger.post(f"{base}/{workshop}/close")):
+        assert r.status_code in (302, 303) and "/admin/login" in r.headers["Location"]
+    owners = api.http.get(f"/api/conferences/{slug}/waitlists", headers=auth).get_json()
+    assert next(wl for wl in owners if wl["seat_type"] == workshop)["closed"] is False
+
+    add_admin(pages.hub)
+    admin = AdminPages(pages.app)
+    admin.sign_in()
+    page = admin.get(base + "/")
+    assert page.status_code == 200
+    assert "Bea" in visible(page) and "bea@example.org" in visible(page)
+    assert 'aria-current="page">Wait-lists' in text(page)             # the admin's tabs
+    assert f'action="{base}/{workshop}/entries/{entry_id}/remove"' in text(page)
+    assert admin.post(f"{base}/{workshop}/entries/{entry_id}/remove").status_code == 302
+    assert admin.post(f"{base}/{workshop}/close").status_code == 302
+    page = admin.get(base + "/")
+    assert "removed" in visible(page) and "Reopen the list" in visible(page)
+    lists = api.http.get(f"/api/conferences/{slug}/waitlists", headers=auth).get_json()
+    workshop_list = next(wl for wl in lists if wl["seat_type"] == workshop)
+    assert workshop_list["closed"] is True
+    assert [e["status"] for e in workshop_list["entries"]] == ["removed"]
+    assert admin.post(f"{base}/{workshop}/reopen").status_code == 302
+    assert "Close the list" in visible(admin.get(base + "/"))
+    conference_id = pages.hub.models.Conference.get(slug=slug).id
+    removed = [e.message for e in pages.hub.store.load(wl.stream_id(conference_id, workshop))
+               if isinstance(e.message, wl.WaitlistEntryRemoved)]
+    assert [r.by for r in removed] == ["admin:admin@contoso.example"]
