@@ -62,15 +62,19 @@ def test_wait_for_a_sold_out_seat_type_and_take_the_offer_from_the_mail(pages, s
     assert details.status_code == 200 and "CQRS Workshop" in text(details)
 
 
-def test_the_organiser_sees_removes_and_closes(pages):
-    api = pages.api
+def bea_waits_for_the_workshop(api):
+    """A sold-out workshop and Bea in its line: (slug, workshop, owner's auth, entry id)."""
     slug, ids, auth = api.create_conference(SEATS)
     workshop = ids["CQRS Workshop"]
     api.order(slug, {workshop: 1})
     api.pump()
     r = api.http.post(f"/api/conferences/{slug}/waitlists/{workshop}/entries",
                       json={"name": "Bea", "email": "bea@example.org", "quantity": 1})
-    entry_id = r.get_json()["entry_id"]
+    return slug, workshop, auth, r.get_json()["entry_id"]
+
+
+def test_the_organiser_sees_removes_and_closes(pages):
+    slug, workshop, _, entry_id = bea_waits_for_the_workshop(pages.api)
     code = pages.hub.models.Conference.get(slug=slug).access_code
     pages.post("/manage/locate", {"owner_email": "owner@contoso.example", "access_code": code})
     page = pages.get(f"/manage/{slug}/waitlists")
@@ -127,12 +131,7 @@ def field_value(response, field_id):
 def test_a_hub_admin_sees_and_runs_the_wait_lists_a_stranger_signs_in_first(pages):
     from tests.support.admin import AdminPages, add_admin
     api = pages.api
-    slug, ids, auth = api.create_conference(SEATS)
-    workshop = ids["CQRS Workshop"]
-    api.order(slug, {workshop: 1})
-    api.pump()
-    entry_id = api.http.post(f"/api/conferences/{slug}/waitlists/{workshop}/entries", json={
-        "name": "Bea", "email": "bea@example.org", "quantity": 1}).get_json()["entry_id"]
+    slug, workshop, auth, entry_id = bea_waits_for_the_workshop(api)
     base = f"/admin/conferences/{slug}/waitlists"
 
     stranger = PageClient(pages.app)

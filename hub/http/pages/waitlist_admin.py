@@ -10,6 +10,7 @@ from flask import flash, g, redirect, render_template, request, url_for
 
 from hub.http.context import current_hub, wake_worker
 from hub.http.pages.csrf import page_blueprint
+from hub.http.pages import order_views
 from hub.http.pages.order_views import Side
 from hub.http.pages.owner_session import owner_pages
 from hub.orders.order_management import owner
@@ -75,11 +76,8 @@ def add_waitlist_routes(blueprint, side: Side, conference: Callable[[], object],
                         prefix: str = "/waitlists") -> None:
     """Give a blueprint the lists' page and actions for one side (its conference from
     `conference()`); `prefix` replaces the rules' "/waitlists" under the blueprint's own."""
-    for rule, endpoint, view, methods in ROUTES:
-        def route(view=view, **values):
-            return view(side, conference(), **values)
-        blueprint.add_url_rule(prefix + rule.removeprefix("/waitlists") or "/", endpoint,
-                               route, methods=methods)
+    order_views.add_side_routes(blueprint, side, conference, [
+        (prefix + rule.removeprefix("/waitlists") or "/", *rest) for rule, *rest in ROUTES])
 
 
 add_waitlist_routes(bp, OWNER, lambda: g.conference)
