@@ -10,6 +10,8 @@ from collections.abc import Mapping
 KEPT_BACK: Mapping[str, tuple[str, ...]] = {
     "OrderPlaced": ("access_code",),
     "OrderRegistrantAssigned": ("first_name", "last_name", "email"),
+    # Who waits for seats (docs/waitlists.md): a door neither sells to nor admits them.
+    "WaitlistJoined": ("email", "name"),
 }
 
 

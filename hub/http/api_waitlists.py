@@ -77,11 +77,8 @@ def lists(slug: str):
 
 @bp.delete("/conferences/<slug>/waitlists/<seat_type_id>/entries/<entry_id>")
 def remove(slug: str, seat_type_id: str, entry_id: str):
-    conference = owned_conference(slug)
-    hub = current_hub()
-    service.remove(hub, conference, seat_type_id, entry_id, owner_actor(conference))
-    wake_worker()
-    return jsonify(service.one_list(hub, conference, seat_type_id))
+    return _owner_act(slug, seat_type_id, lambda hub, conference, by: service.remove(
+        hub, conference, seat_type_id, entry_id, by))
 
 
 @bp.post("/conferences/<slug>/waitlists/<seat_type_id>/close")
@@ -95,9 +92,15 @@ def reopen(slug: str, seat_type_id: str):
 
 
 def _set_closed(slug: str, seat_type_id: str, closed: bool):
+    return _owner_act(slug, seat_type_id, lambda hub, conference, by: service.set_closed(
+        hub, conference, seat_type_id, closed, by))
+
+
+def _owner_act(slug: str, seat_type_id: str, action):
+    """The owner changes a list: `action(hub, conference, by)`; the list as it is now."""
     conference = owned_conference(slug)
     hub = current_hub()
-    service.set_closed(hub, conference, seat_type_id, closed, owner_actor(conference))
+    action(hub, conference, owner_actor(conference))
     wake_worker()
     return jsonify(service.one_list(hub, conference, seat_type_id))
 

@@ -27,6 +27,16 @@ def _seat_type_name(hub, seat_type: str) -> str:
     return row.name if row else "Seats"
 
 
+def _addressed(ctx: MailContext, event: StoredEvent):
+    """(the event, its entry, its conference, its seat type's name); None if either is gone."""
+    m = event.message
+    entry = _entry_at(ctx.hub, event, m.entry_id)
+    conference = ctx.conference(m.conference_id)
+    if entry is None or conference is None:
+        return None
+    return m, entry, conference, _seat_type_name(ctx.hub, m.seat_type)
+
+
 _PATHS = {"entry": "entries", "offer": "offers"}
 
 
@@ -37,12 +47,10 @@ def _link(ctx: MailContext, kind: str, identifier: str) -> str:
 
 def waitlist_joined(ctx: MailContext, event: StoredEvent) -> list[Draft]:
     """To whoever joined: which list, how many seats, and the link to leave it."""
-    m = event.message
-    entry = _entry_at(ctx.hub, event, m.entry_id)
-    conference = ctx.conference(m.conference_id)
-    if entry is None or conference is None:
+    addressed = _addressed(ctx, event)
+    if addressed is None:
         return []
-    seat_name = _seat_type_name(ctx.hub, m.seat_type)
+    m, entry, conference, seat_name = addressed
     mail = content.render(
         conference.name, f"You are on the wait-list for {seat_name}", "You are on the wait-list",
         [Paragraph(f"Hello {entry.name}, you are on the wait-list for {seat_name} at "
@@ -58,12 +66,10 @@ def waitlist_joined(ctx: MailContext, event: StoredEvent) -> list[Draft]:
 
 def waitlist_offer(ctx: MailContext, event: StoredEvent) -> list[Draft]:
     """To the entry's address: the seats held, until when, and the link to order them."""
-    m = event.message
-    entry = _entry_at(ctx.hub, event, m.entry_id)
-    conference = ctx.conference(m.conference_id)
-    if entry is None or conference is None:
+    addressed = _addressed(ctx, event)
+    if addressed is None:
         return []
-    seat_name = _seat_type_name(ctx.hub, m.seat_type)
+    m, entry, conference, seat_name = addressed
     ends = content.moment(m.expires_at.isoformat())
     mail = content.render(
         conference.name, f"Seats are held for you: {seat_name}", "Your seats are held for you",

@@ -12,13 +12,13 @@ def page_blueprints():
                          conference_admin, conference_lists, conference_orders, processor,
                          registrant, registrant_cancel, registrant_orders, seat_types,
                          waitlist_admin, waitlist_pages)
-    from hub.http.pages import checkout_codes, promotional_codes
+    from hub.http.pages import admin_waitlists, checkout_codes, promotional_codes
     return [registrant.bp, registrant_orders.bp, registrant_cancel.bp, processor.bp,
             business.bp, conference_admin.bp, seat_types.bp, conference_lists.bp,
             conference_orders.bp, admin_login.bp, admin_home.bp, admin_nodes.bp,
             admin_orders.bp, admin_conflicts.bp, admin_dashboard.bp, admin_dead_letters.bp,
             admin_mail.bp, promotional_codes.bp, checkout_codes.bp, waitlist_pages.bp,
-            waitlist_admin.bp]
+            waitlist_admin.bp, admin_waitlists.bp]
 
 
 def init_app(app: Flask) -> None:

@@ -25,7 +25,8 @@ def order_context(order_id: str) -> dict:
 def reservation_rows(order: dict, names: dict[str, str]) -> list[dict]:
     """Per seat type: what the registrant asked for and what could be reserved."""
     return [{"name": names.get(item["seat_type"], "Seat"), "requested": item["requested"],
-             "reserved": item["reserved"]} for item in order.get("items", [])]
+             "reserved": item["reserved"], "seat_type": item["seat_type"]}
+            for item in order.get("items", [])]
 
 
 def expired(order: dict) -> bool:

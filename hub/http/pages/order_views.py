@@ -136,7 +136,12 @@ ROUTES = (
 def add_order_routes(bp, side: Side, conference: Callable[[], object]) -> None:
     """Give a blueprint the order's page and actions for one side (its conference from
     `conference()`, loaded by the blueprint's own URL preprocessor)."""
-    for rule, endpoint, view, methods in ROUTES:
+    add_side_routes(bp, side, conference, ROUTES)
+
+
+def add_side_routes(bp, side: Side, conference: Callable[[], object], routes) -> None:
+    """Give a blueprint `routes` ((rule, endpoint, view(side, conference, ...), methods))."""
+    for rule, endpoint, view, methods in routes:
         def route(view=view, **values):
             return view(side, conference(), **values)
         bp.add_url_rule(rule, endpoint, route, methods=methods)

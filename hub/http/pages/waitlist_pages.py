@@ -8,9 +8,12 @@ from flask import redirect, render_template, request, url_for
 
 from hub.http.admin_auth import client_address
 from hub.http.context import current_hub, wake_worker
+from hub.http.errors import status_of
 from hub.http.pages.csrf import page_blueprint
+from hub.http.pages.forms import form_fields, refusal_errors
 from hub.http.pages.order_session import remember
 from hub.http.pages.order_waiting import reserved_or_refused, wait_for_order
+from hub.orders import registration
 from hub.waitlists import service
 from shared_domain.errors import DomainError
 
@@ -49,6 +52,28 @@ def join_from_order_form(shown: dict) -> Joined:
 
 def joined_page(shown: dict, joined: Joined):
     return render_template("waitlist/joined.html", conference=shown, entries=joined.entries)
+
+
+@bp.post("/conferences/<slug>/<seat_type>")
+def join_seat_type(slug: str, seat_type: str):
+    """Wait for one seat type: the form a partly reserved order offers for what is missing."""
+    hub = current_hub()
+    conference = registration.published_conference(hub, slug)
+    values = form_fields(("quantity", "name", "email"))
+    text = values.get("quantity", "")
+    body = {"name": values.get("name", ""), "email": values.get("email", ""),
+            "quantity": int(text) if text.isdigit() and len(text) <= 3 else text}
+    try:
+        found = service.join(hub, slug, seat_type, body, client=client_address())
+    except DomainError as refusal:
+        if refusal.code.endswith("_not_found"):
+            raise
+        return render_template(
+            "waitlist/join.html", conference=conference, seat_type=seat_type,
+            seat_type_name=service.seat_type_names(hub, conference.id).get(seat_type, "Seats"),
+            values=values, errors=refusal_errors(refusal)), status_of(refusal)
+    wake_worker()
+    return render_template("waitlist/joined.html", conference=conference, entries=[found])
 
 
 @bp.get("/entries/<entry_id>")
