@@ -66,6 +66,7 @@ VALUES_AND_STATES = {
     "SeatAssignmentsState", "PaymentState", "ProcessState", "TicketPayload", "TicketKeyPair",
     "SeatAtDoor", "ScanDecision", "Holding", "SaleLine", "SoldSeat",
     "CodeTerms", "Discount", "LineDiscount", "Discounted", "PromotionState",  # promotions
+    "DoorDiscount",  # promotional codes at the doors
 }
 
 
