@@ -426,16 +426,3 @@ def apply_codes(lines: Iterable[OrderLine], codes: Iterable[Discount]) -> Discou
 def discount_of_code(discounted: Discounted, code: str) -> int:
     """What one code took off the order."""
     return sum(d.amount_cents for d in discounted.discounts if d.code == code)
-
-
-# A node sells offline with no view of the hub's holds: it may accept only unlimited codes,
-# which no number of sales can exhaust (docs/promotions.md, "At the doors").
-def node_may_accept(terms: CodeTerms, now: datetime) -> bool:
-    """Whether a door may grant this code offline: unlimited and within its dates."""
-    if terms.quota_kind != UNLIMITED:
-        return False
-    try:
-        require_valid_at(terms, now)
-    except DomainError:
-        return False
-    return True
