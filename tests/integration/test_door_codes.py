@@ -137,3 +137,10 @@ def test_a_faulty_doors_discount_is_a_conflict_and_takes_no_use(hub, selling):
     assert few.uses == 0
     O = hub.hub.models.OrderView
     assert O.get(O.order_id == forged.sale_id).total_cents == 1000     # it stands as paid
+
+
+def test_the_printed_receipt_of_a_discounted_sale_is_longer_by_its_discount_row(hub, selling):
+    receipt = selling.prints.receipts
+    sold = sell(selling, hub, 1)
+    discounted = sell(selling, hub, 1, codes=("FRIENDS",))
+    assert receipt(discounted.sale_id).height > receipt(sold.sale_id).height
