@@ -57,9 +57,12 @@ class Buyer(TypedDict):
     holds: list[str]       # names of the seat types they hold (found by email)
 
 
-class Quote(TypedDict):
+class Quote(TypedDict, total=False):
     lines: list[dict]      # seat_type, name, quantity, unit_price_cents, line_total_cents
-    total_cents: int
+    total_cents: int       # what the buyer pays: the lines less the codes' discounts
+    codes: list[str]       # the promotional codes granted (normalised)
+    discounts: list[dict]  # code, seat_type, amount_cents: what each code takes off a line
+    discount_cents: int
 
 
 class PrintShown(TypedDict):
@@ -77,6 +80,9 @@ class Sale(TypedDict):
     buyer_seat_id: str     # the seat whose badge shows this sale ("" if none)
     lines: list[dict]      # as in Quote
     total_cents: int
+    codes: list[str]       # promotional codes granted, and their discounts, as in Quote
+    discounts: list[dict]
+    discount_cents: int
     payment_method: str    # cash | card_terminal | invoice
     payment_reference: str
     sold_at: str
@@ -97,8 +103,11 @@ class NodeForSales(Protocol):
 
     def sale_offer(self) -> list[SeatOffer]: ...
 
-    def quote(self, wanted: dict[str, int]) -> Quote:
-        """Lines and total for the quantities wanted (seat type id -> quantity)."""
+    def quote(self, wanted: dict[str, int], codes: tuple[str, ...] = (), *,
+              by: str = "") -> Quote:
+        """Lines and total for the quantities wanted (seat type id -> quantity), discounted
+        by the promotional codes typed: an unlimited one within its dates; a limited or
+        unknown one is refused (unknown ones count as guesses of `by`)."""
 
     def buyer_of_code(self, code: str) -> Buyer:
         """The holder of a genuine ticket this door knows; forged or revoked codes are refused."""
@@ -106,7 +115,7 @@ class NodeForSales(Protocol):
     def buyer_of_seat(self, seat_id: str) -> Buyer | None: ...
 
     def sell(self, buyer: Buyer, wanted: dict[str, int], *, payment_method: str,
-             payment_reference: str, by: str) -> str:
+             payment_reference: str, by: str, codes: tuple[str, ...] = ()) -> str:
         """Sell in one transaction with the receipt and the buyer's badge queued; the sale id."""
 
     def sale(self, sale_id: str) -> Sale | None: ...

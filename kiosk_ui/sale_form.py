@@ -14,7 +14,13 @@ WALK_IN_FIELDS = {"first_name": 100, "last_name": 100, "email": 254, "company": 
 REFERENCE_LENGTH = 100
 # Domain refusals that belong next to one field of the form (the rest go above it).
 FIELD_OF_REFUSAL = {"payment_reference_required": "payment_reference",
-                    "invalid_payment_method": "payment_method"}
+                    "invalid_payment_method": "payment_method",
+                    **{code: "code" for code in (
+                        "promotional_code_not_found", "promotional_code_limited",
+                        "promotional_code_expired", "promotional_code_not_yet_valid",
+                        "promotional_code_not_combinable", "promotional_code_not_applicable",
+                        "too_many_attempts")}}
+CODE_LENGTH = 40
 
 
 def one_line(value: str | None, limit: int) -> str:
@@ -68,6 +74,12 @@ def wanted(quantities: dict[str, int]) -> dict[str, int]:
 def payment_from(form: Mapping[str, str]) -> tuple[str, str]:
     return (one_line(form.get("payment_method"), 20),
             one_line(form.get("payment_reference"), REFERENCE_LENGTH))
+
+
+def codes_from(form: Mapping[str, str]) -> tuple[str, ...]:
+    """The promotional code typed at the desk (one field), or none."""
+    code = one_line(form.get("code"), CODE_LENGTH)
+    return (code,) if code else ()
 
 
 def shown_total(form: Mapping[str, str]) -> int | None:

@@ -68,7 +68,8 @@ def sell():
     if errors:
         return seats_page(buyer, offer, quantities, errors=errors), 400
     wanted = sale_form.wanted(quantities)
-    quote = ui().service.quote(wanted)
+    codes = sale_form.codes_from(request.form)
+    quote = ui().service.quote(wanted, codes, by=g.staff)
     if request.form.get("action") == "quote":
         return seats_page(buyer, offer, quantities, quote=quote)
     if sale_form.shown_total(request.form) != quote["total_cents"]:
@@ -77,7 +78,7 @@ def sell():
             "then press Sell again.")), 409
     method, reference = sale_form.payment_from(request.form)
     sale_id = ui().service.sell(buyer, wanted, payment_method=method,
-                                payment_reference=reference, by=g.staff)
+                                payment_reference=reference, by=g.staff, codes=codes)
     flash(f"Sold for {money(quote['total_cents'], CURRENCY)} ({paid_by(method, reference)}).", "ok")
     return redirect(url_for("sales_list.sale", sale_id=sale_id))
 
@@ -93,7 +94,8 @@ def seats_page(buyer: Buyer, offer=None, quantities=None, *, quote=None, errors=
                       quantities=quantities, total=total, errors=errors or {},
                       refusal=refusal, payment_method=method or "cash",
                       payment_reference=reference, payment_methods=PAYMENT_METHODS,
-                      seat_range=sale_form.seat_range)
+                      seat_range=sale_form.seat_range, quote=quote,
+                      code=" ".join(sale_form.codes_from(request.form)))
 
 
 def known_buyer(seat_id: str) -> Buyer:

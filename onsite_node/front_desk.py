@@ -143,8 +143,9 @@ class FrontDesk:
     def sale_offer(self) -> list[SeatOffer]:
         return self.counter.offer()
 
-    def quote(self, wanted: dict[str, int]) -> Quote:
-        return self.counter.quote(wanted)
+    def quote(self, wanted: dict[str, int], codes: tuple[str, ...] = (), *,
+              by: str = "") -> Quote:
+        return self.counter.quote(wanted, codes, by=by)
 
     def buyer_of_code(self, code: str) -> Buyer:
         return self.counter.buyer_of_code(code)
@@ -153,9 +154,9 @@ class FrontDesk:
         return self.counter.buyer_of_seat(seat_id)
 
     def sell(self, buyer: Buyer, wanted: dict[str, int], *, payment_method: str,
-             payment_reference: str, by: str) -> str:
+             payment_reference: str, by: str, codes: tuple[str, ...] = ()) -> str:
         return self.counter.sell(buyer, wanted, payment_method=payment_method,
-                                 payment_reference=payment_reference, by=by)
+                                 payment_reference=payment_reference, by=by, codes=codes)
 
     def sale(self, sale_id: str) -> Sale | None:
         return self.counter.sale(sale_id)

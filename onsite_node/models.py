@@ -223,5 +223,14 @@ def sales_models(Base) -> dict:
         class Meta:
             table_name = "rm_origin_key"
 
+    class DoorCodeView(Base):
+        """Each promotional code's terms as replicated (onsite_node/door_codes.py)."""
+        code = peewee.CharField(max_length=20, primary_key=True)
+        terms = peewee.TextField()           # CodeTerms as JSON
+
+        class Meta:
+            table_name = "rm_door_code"
+
     return {"LedgerView": LedgerView, "SaleView": SaleView, "NodeKeyView": NodeKeyView,
-            "AllocationRequestView": AllocationRequestView, "OriginKeyView": OriginKeyView}
+            "AllocationRequestView": AllocationRequestView, "OriginKeyView": OriginKeyView,
+            "DoorCodeView": DoorCodeView}

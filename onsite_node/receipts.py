@@ -48,4 +48,6 @@ class ReceiptMaker:
         return render_receipt(ReceiptContent(
             self.badges.conference_name(), receipt_number(sale_id), local_time(sale["sold_at"]),
             lines, sale["total_cents"],
-            paid_by(sale["payment_method"], sale["payment_reference"])), self.badges.width)
+            paid_by(sale["payment_method"], sale["payment_reference"]),
+            discounts=tuple((f"Code {d['code']}", d["amount_cents"])
+                            for d in sale.get("discounts", []))), self.badges.width)

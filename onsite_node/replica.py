@@ -13,6 +13,7 @@ from onsite_node import projector
 from onsite_node.door_log import append_own
 from onsite_node.models import node_models
 from onsite_node.own_facts import require_door_facts
+from onsite_node.door_codes import DoorCodes
 from onsite_node.projections import NodeViews
 from onsite_node.sales_projection import SalesViews
 from shared_domain import edge_facts
@@ -84,7 +85,7 @@ class Replica:
         self.store = EventStore(self.db, message_registry(), clock)
         self.models = node_models(self.db)
         self.views = NodeViews(self.models)
-        self.readers = [self.views, SalesViews(self.models)]
+        self.readers = [self.views, SalesViews(self.models), DoorCodes(self.models)]
         self.store.create_tables()
         self.db.create_tables(self.models.all, safe=True)
         # Until the hub or a peer confirms our log is not behind theirs for our origin, we may

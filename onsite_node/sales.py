@@ -6,9 +6,12 @@ import json
 import os
 from dataclasses import dataclass
 
+from kiosk_ui.pin_guard import PinGuard
+from onsite_node.door_codes import known_terms
 from onsite_node.replica import Replica
-from shared_domain import allocations, sales
+from shared_domain import allocations, door_codes, sales
 from shared_domain.allocations import Holding
+from shared_domain.edge_facts import hub_origin
 from shared_domain.errors import DomainError
 from shared_domain.people import PersonalInfo
 from shared_domain.pricing import SeatTypePrice
@@ -33,6 +36,8 @@ class SalesDesk:
     def __init__(self, replica: Replica, top_up: TopUpPolicy | None = None):
         self.replica = replica
         self.top_up = top_up or TopUpPolicy()
+        # Unknown promotional codes typed at this desk, per planner: limited like wrong PINs.
+        self.code_guesses = PinGuard()
 
     @property
     def me(self) -> tuple[str, int]:
@@ -68,23 +73,45 @@ class SalesDesk:
                 for t, h in sorted(holdings.items(), key=lambda kv: prices.get(kv[0], kv[0]) and kv[0])]
 
     def sell(self, *, buyer: PersonalInfo, wanted: dict[str, int], payment_method: str,
-             payment_reference: str = "", buyer_seat_id: str = "", by: str) -> sales.OnSiteSaleMade:
-        """Sell seats of the allocation; two planners at once can never both sell the last seat."""
+             payment_reference: str = "", buyer_seat_id: str = "", by: str,
+             codes: tuple[str, ...] = ()) -> sales.OnSiteSaleMade:
+        """Sell seats of the allocation; two planners at once can never both sell the last seat.
+        Promotional codes: only unlimited ones within their dates (shared_domain/door_codes.py)."""
         node_id, epoch = self.me
         self._require_confirmed_epoch()
         with self.replica.db.atomic():
             lines = sales.price_sale(wanted, self.prices())
+            priced = self.discount(lines, codes, by=by)
             sales.decide_sale(self.holdings(), lines, buyer=buyer,
                               payment_method=payment_method, payment_reference=payment_reference)
             sale_id = uuid7()
+            vector = self.replica.store.version_vector()
             sale = sales.OnSiteSaleMade(
                 sale_id, self.replica.conference_id, node_id, epoch, buyer, buyer_seat_id, lines,
-                sum(line.line_total_cents for line in lines), payment_method,
+                priced.discounted.total_cents, payment_method,
                 payment_reference.strip(), self.replica.clock().isoformat(), by,
                 self._sign_seats(sale_id, buyer, lines),
-                sales.causal_context(self.replica.store.version_vector(), self.replica.origin))
+                sales.causal_context(vector, self.replica.origin), priced.codes,
+                priced.discounted.discounts, priced.discounted.discount_cents,
+                vector.get(hub_origin(self.replica.conference_id), 0))
             self.replica.record([sale])
         return sale
+
+    def discount(self, lines, codes, *, by: str) -> door_codes.DoorDiscount:
+        """The sale's lines priced with the codes typed; an unknown code counts as a guess."""
+        now = self.replica.clock().timestamp()
+        if any(isinstance(code, str) and code.strip() for code in codes) \
+                and (wait := self.code_guesses.seconds_to_wait(by, now)):
+            raise DomainError("too_many_attempts", f"Too many unknown codes. Wait {wait} "
+                              "seconds, then type the code again.")
+        try:
+            typed = door_codes.typed_codes(codes)
+            return door_codes.door_discount(known_terms(self.replica.models, typed), typed,
+                                            lines, self.replica.clock())
+        except DomainError as refused:
+            if refused.code == door_codes.NOT_FOUND:
+                self.code_guesses.failed(by, now)
+            raise
 
     def _sign_seats(self, sale_id, buyer, lines) -> tuple[sales.SoldSeat, ...]:
         """Provisional tickets signed with the node's own key; the hub re-issues them later."""

@@ -6,6 +6,7 @@ from dataclasses import asdict
 from flask import Blueprint, jsonify, request
 
 from onsite_node.server import _service, _staff
+from shared_domain.door_codes import MAX_CODES
 from shared_domain.errors import DomainError
 from shared_domain.people import PersonalInfo
 
@@ -45,8 +46,18 @@ def sell():
                            _text(buyer, "email", 254), _text(buyer, "company")),
         wanted=seats, payment_method=_text(body, "payment_method", 20),
         payment_reference=_text(body, "payment_reference", 100),
-        buyer_seat_id=_text(body, "buyer_seat_id", 60), by=by)
+        buyer_seat_id=_text(body, "buyer_seat_id", 60), by=by, codes=_codes(body))
     return jsonify(asdict(sale)), 201
+
+
+def _codes(body: dict) -> tuple[str, ...]:
+    """`codes`: the promotional codes typed, a list of at most a few short texts."""
+    codes = body.get("codes", [])
+    if not isinstance(codes, list) or len(codes) > MAX_CODES \
+            or not all(isinstance(code, str) and len(code) <= 40 for code in codes):
+        raise DomainError("invalid_fields", f"codes must be a list of at most {MAX_CODES} "
+                          "promotional codes.")
+    return tuple(codes)
 
 
 @bp.post("/sales/<sale_id>/cancel")

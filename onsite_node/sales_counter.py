@@ -37,10 +37,15 @@ class SalesCounter:
     def offer(self) -> list[SeatOffer]:
         return sorted(self.sales_desk.offer(), key=lambda seat: seat["name"].casefold())
 
-    def quote(self, wanted: dict[str, int]) -> Quote:
+    def quote(self, wanted: dict[str, int], codes: tuple[str, ...] = (), *,
+              by: str = "") -> Quote:
+        """Lines at list price, the codes' discounts per line, and the total to pay."""
         lines = sales.price_sale(wanted, self.sales_desk.prices())
-        return {"lines": [asdict(line) for line in lines],
-                "total_cents": sum(line.line_total_cents for line in lines)}
+        priced = self.sales_desk.discount(lines, codes, by=by)
+        return {"lines": [asdict(line) for line in lines], "codes": list(priced.codes),
+                "discounts": [asdict(d) for d in priced.discounted.discounts],
+                "discount_cents": priced.discounted.discount_cents,
+                "total_cents": priced.discounted.total_cents}
 
     def buyer_of_code(self, code: str) -> Buyer:
         """Read the code with this door's keys, like a scan (but nothing is checked in)."""
@@ -72,14 +77,15 @@ class SalesCounter:
     # --- selling --------------------------------------------------------------------------
 
     def sell(self, buyer: Buyer, wanted: dict[str, int], *, payment_method: str,
-             payment_reference: str, by: str) -> str:
+             payment_reference: str, by: str, codes: tuple[str, ...] = ()) -> str:
         """The sale, its receipt and the buyer's badge commit together (or none of them)."""
         with self.replica.db.atomic():
             sale = self.sales_desk.sell(
                 buyer=PersonalInfo(buyer["first_name"].strip(), buyer["last_name"].strip(),
                                    buyer["email"].strip(), buyer["company"].strip()),
                 wanted=wanted, payment_method=payment_method,
-                payment_reference=payment_reference, buyer_seat_id=buyer["seat_id"], by=by)
+                payment_reference=payment_reference, buyer_seat_id=buyer["seat_id"], by=by,
+                codes=codes)
             jobs = [self.prints.add_receipt(sale.sale_id, by=by), self._queue_badge(sale, by)]
         self._prepare(jobs)
         return sale.sale_id
@@ -154,6 +160,8 @@ class SalesCounter:
                 "buyer_name": row.buyer_name, "buyer_email": buyer["email"],
                 "buyer_company": buyer.get("company", ""), "buyer_seat_id": badge_seat,
                 "lines": body["lines"], "total_cents": row.total_cents,
+                "codes": body.get("codes", []), "discounts": body.get("discounts", []),
+                "discount_cents": body.get("discount_cents", 0),
                 "payment_method": row.payment_method,
                 "payment_reference": body["payment_reference"], "sold_at": row.sold_at,
                 "by": row.by, "cancelled": row.cancelled, "tickets": tickets,

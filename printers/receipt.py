@@ -19,6 +19,7 @@ class ReceiptContent:
     total_cents: int
     payment_method: str             # "card", "cash", ...
     currency: str = "USD"
+    discounts: tuple[tuple[str, int], ...] = ()    # ("Code FRIENDS", cents taken off), ...
 
 
 def money(cents: int, currency: str) -> str:
@@ -39,6 +40,8 @@ def render_receipt(receipt: ReceiptContent, width: int = 384) -> Image.Image:
         draw_lines(body, [f"Receipt {receipt.receipt_number}", receipt.issued_at], width),
         rule(width, margin, 2),
         *(_line(line, receipt.currency, body, width, margin) for line in receipt.lines),
+        *(_columns(label, money(-cents, receipt.currency), body, width, margin)
+          for label, cents in receipt.discounts),
         rule(width, margin, 2),
         _columns("TOTAL", money(receipt.total_cents, receipt.currency), total, width, margin),
         draw_lines(body, [f"Paid by {receipt.payment_method}", "Thank you!"], width),

@@ -28,6 +28,7 @@ RESOLUTIONS_BY_KIND = {
     "checkin_cancelled_order": (ACCEPT, REFUND, REVIEWED),
     "sale_beyond_allocation": (ACCEPT, REVIEWED),
     "payment_reference_reused": (ACCEPT, REVIEWED),
+    "sale_discount_refused": (ACCEPT, REVIEWED),
 }
 DEFAULT_RESOLUTIONS = (ACCEPT, REVIEWED)
 MAX_COMMENT = 2000

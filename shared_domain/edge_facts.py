@@ -41,6 +41,7 @@ TEXT_LIMITS: Mapping[str, int] = {
     "email": limits.EMAIL_MAX,
     "company": limits.COMPANY_MAX, "by": limits.STAFF_NAME_MAX,
     "payment_reference": limits.REFERENCE_MAX,
+    "codes": 20,                   # promotional codes (shared_domain.promotions.CODE_MAX)
 }
 TEXT_MAX = limits.TEXT_MAX
 MAX_QUANTITY = 100_000        # shared_domain.allocations.require_quantity
@@ -49,6 +50,7 @@ INT_RANGES: Mapping[str, tuple[int, int]] = {
     "to_epoch": (1, 2 ** 31 - 1), "position": (0, 0xFFFF),
     "unit_price_cents": (0, 2 ** 53), "line_total_cents": (0, 2 ** 53),
     "total_cents": (0, 2 ** 53), "refund_cents": (0, 2 ** 53),
+    "amount_cents": (0, 2 ** 53), "discount_cents": (0, 2 ** 53), "hub_seq": (0, 2 ** 53),
 }
 # Times a node writes with datetime.isoformat(); the hub's readers parse them.
 TIMESTAMP_FIELDS = frozenset({"scanned_at", "undone_at", "printed_at", "sold_at",

@@ -164,6 +164,16 @@ class OrderReinstated:
 
 
 @dataclass(frozen=True)
+class OrderReinstatementRefused:
+    """A late payment's seats came back, but a code of the order was used up meanwhile: the
+    order stays expired and the payment goes back (the process manager refunds it), so no
+    order keeps a discount outside a code's quota (docs/promotions.md)."""
+    order_id: str
+    code: str
+    reason: str          # promotional_code_exhausted
+
+
+@dataclass(frozen=True)
 class OrderCancelled:
     """The order is cancelled: its seats go back on sale, its tickets are revoked, what was
     paid is refunded (the process manager and the ticket issuer act on it)."""
@@ -214,6 +224,7 @@ ORDER_EVENTS = (
     OrderReservationCompleted, OrderExpired, OrderRegistrantAssigned, OrderConfirmed,
     OrderReinstated, OrderCancelled, OrderMailsResendRequested,
     PromotionalCodeApplied, PromotionalCodeRemoved, OrderDiscountsCalculated,
+    OrderReinstatementRefused,
 )
 ORDER_COMMANDS = (
     RegisterToConference, MarkSeatsAsReserved, RejectOrder, AssignRegistrantDetails,
@@ -279,7 +290,7 @@ def evolve(state: OrderState | None, event: object) -> OrderState:
             return replace(state, status=CONFIRMED)
         case OrderCancelled():
             return replace(state, status=CANCELLED)
-        case OrderMailsResendRequested():
+        case OrderMailsResendRequested() | OrderReinstatementRefused():
             return state
         case PromotionalCodeApplied(discount=discount, seats=seats):
             return replace(state, codes=state.codes + ((discount, seats),))

@@ -113,6 +113,9 @@ class RedeemPromotionalCode:
     code: str
     order_id: str
     seats: int          # the order's seats in the code's scope
+    # A late payment reinstating an expired order takes its use again: the order was given
+    # the code within its dates, so only the quota is checked (docs/promotions.md).
+    reinstating: bool = False
 
 
 @dataclass(frozen=True)
@@ -186,8 +189,12 @@ class PromotionState:
         return next((seats for held, seats in self.holds if held == order_id), None)
 
     def discount(self) -> Discount:
-        t = self.terms
-        return Discount(self.code, t.kind, t.value, t.seat_types, t.combination)
+        return discount_of(self.code, self.terms)
+
+
+def discount_of(code: str, terms: CodeTerms) -> Discount:
+    """The terms an order (or a door's sale) is given for a code."""
+    return Discount(code, terms.kind, terms.value, terms.seat_types, terms.combination)
 
 
 def evolve(state: PromotionState | None, event: object) -> PromotionState:
@@ -262,8 +269,8 @@ def _redeem(state: PromotionState, cmd: RedeemPromotionalCode, now: datetime) ->
     held = state.held_by(cmd.order_id)
     if held == cmd.seats:
         return []
-    if held is None:
-        _require_valid_at(state.terms, now)
+    if held is None and not cmd.reinstating:
+        require_valid_at(state.terms, now)
     if isinstance(cmd.seats, bool) or not isinstance(cmd.seats, int) or cmd.seats < 0:
         raise ValueError(f"seats in scope must be a count, not {cmd.seats!r}")
     if exceeds_quota(state, cmd.order_id, cmd.seats):
@@ -290,7 +297,8 @@ def _release(state: PromotionState | None, cmd: ReleasePromotionalCode) -> list[
     return [PromotionalCodeReleased(state.conference_id, state.code, cmd.order_id, cmd.reason)]
 
 
-def _require_valid_at(terms: CodeTerms, now: datetime) -> None:
+def require_valid_at(terms: CodeTerms, now: datetime) -> None:
+    """Refuse a code outside its validity dates."""
     if terms.valid_from is not None and now < terms.valid_from:
         raise DomainError("promotional_code_not_yet_valid", "This code is not valid yet.")
     if terms.valid_until is not None and now > terms.valid_until:
@@ -418,16 +426,3 @@ def apply_codes(lines: Iterable[OrderLine], codes: Iterable[Discount]) -> Discou
 def discount_of_code(discounted: Discounted, code: str) -> int:
     """What one code took off the order."""
     return sum(d.amount_cents for d in discounted.discounts if d.code == code)
-
-
-# A node sells offline with no view of the hub's holds: it may accept only unlimited codes,
-# which no number of sales can exhaust (docs/promotions.md, "At the doors").
-def node_may_accept(terms: CodeTerms, now: datetime) -> bool:
-    """Whether a door may grant this code offline: unlimited and within its dates."""
-    if terms.quota_kind != UNLIMITED:
-        return False
-    try:
-        _require_valid_at(terms, now)
-    except DomainError:
-        return False
-    return True

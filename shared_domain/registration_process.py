@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from shared_domain.orders import (
     ConfirmOrder, MarkSeatsAsReserved, OrderCancelled, OrderConfirmed, OrderExpired,
-    OrderPlaced, OrderUpdated, ReinstateOrder, RejectOrder,
+    OrderPlaced, OrderReinstatementRefused, OrderUpdated, ReinstateOrder, RejectOrder,
 )
 from shared_domain.payments import PaymentCompleted, RefundPayment
 from shared_domain.seats import SeatQuantity, covers
@@ -33,6 +33,7 @@ SEATS_NO_LONGER_AVAILABLE = "seats_no_longer_available"
 DUPLICATE_PAYMENT = "duplicate_payment"
 ORDER_NOT_PAYABLE = "order_not_payable"
 ORDER_CANCELLED = "order_cancelled"
+PROMOTIONAL_CODE_EXHAUSTED = "promotional_code_exhausted"
 
 _OPEN = (AWAITING_RESERVATION_CONFIRMATION, RESERVATION_CONFIRMATION_RECEIVED)
 
@@ -69,7 +70,7 @@ Result = tuple[ProcessState | None, list[Outgoing]]
 
 # The events the manager acts on (ExpireRegistrationProcess is its own command).
 EVENTS = (SeatsReserved, OrderPlaced, OrderUpdated, PaymentCompleted, OrderConfirmed, OrderExpired,
-          OrderCancelled)
+          OrderCancelled, OrderReinstatementRefused)
 
 
 def correlation(message: object) -> str | None:
@@ -77,7 +78,8 @@ def correlation(message: object) -> str | None:
     if isinstance(message, SeatsReserved):
         return message.reservation_id  # the manager reserves under the order's id
     if isinstance(message, (OrderPlaced, OrderUpdated, PaymentCompleted, OrderConfirmed,
-                            OrderExpired, OrderCancelled, ExpireRegistrationProcess)):
+                            OrderExpired, OrderCancelled, OrderReinstatementRefused,
+                            ExpireRegistrationProcess)):
         return message.order_id
     return None
 
@@ -107,6 +109,8 @@ def handle(
             return _on_order_expired(state)
         case OrderCancelled():
             return _on_order_cancelled(state)
+        case OrderReinstatementRefused():
+            return _on_reinstatement_refused(state)
         case ExpireRegistrationProcess():
             return _on_expire(state, message)
     return state, []
@@ -162,6 +166,17 @@ def _on_seats_reacquired(state: ProcessState, event: SeatsReserved, expiration) 
             Outgoing(reinstate), Outgoing(ConfirmOrder(state.order_id))]
     cancel = CancelSeatReservation(state.conference_id, state.order_id)
     refund = RefundPayment(state.payment_id, SEATS_NO_LONGER_AVAILABLE)
+    return replace(state, state=COMPLETED, refunded=True), [Outgoing(cancel), Outgoing(refund)]
+
+
+def _on_reinstatement_refused(state) -> Result:
+    """A code of the order was used up while it was expired: handled like seats that are
+    gone, the re-acquired seats go back on sale and the late payment is refunded."""
+    if state is None or state.state != PAYMENT_CONFIRMATION_RECEIVED or state.refunded \
+            or state.payment_id is None:
+        return state, []
+    cancel = CancelSeatReservation(state.conference_id, state.order_id)
+    refund = RefundPayment(state.payment_id, PROMOTIONAL_CODE_EXHAUSTED)
     return replace(state, state=COMPLETED, refunded=True), [Outgoing(cancel), Outgoing(refund)]
 
 

@@ -8,6 +8,7 @@ from shared_domain.allocations import Holding, require_left
 from shared_domain.errors import DomainError
 from shared_domain.people import PersonalInfo, require_email, require_name
 from shared_domain.pricing import SeatTypePrice
+from shared_domain.promotions import LineDiscount
 
 PAYMENT_METHODS = ("cash", "card_terminal", "invoice")
 MAX_PER_LINE = 50
@@ -49,6 +50,14 @@ class OnSiteSaleMade:
     # "<origin>@<seq>" of every other node's facts the seller held when it sold: the hub
     # judges the sale against exactly those facts (a peer's hand-over may arrive later).
     causal_context: tuple[str, ...] = ()
+    # Promotional codes (docs/promotions.md, "At the doors"): the codes granted, what each
+    # takes off each line (`lines` stay at list price; `total_cents` is what was paid), and
+    # the hub's seq of this conference the door held, so the hub checks the code's terms as
+    # the door knew them. A sale before codes at the doors has none: read as before.
+    codes: tuple[str, ...] = ()
+    discounts: tuple[LineDiscount, ...] = ()
+    discount_cents: int = 0
+    hub_seq: int = 0
 
 
 @dataclass(frozen=True)
@@ -74,6 +83,10 @@ class OnSiteOrderRecorded:
     payment_method: str
     payment_reference: str
     sold_at: str
+    # The door's codes and discounts, as in OnSiteSaleMade (none on older orders).
+    codes: tuple[str, ...] = ()
+    discounts: tuple[LineDiscount, ...] = ()
+    discount_cents: int = 0
 
 
 SALE_EVENTS = (OnSiteSaleMade, OnSiteSaleCancelled, OnSiteOrderRecorded)

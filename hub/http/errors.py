@@ -62,6 +62,8 @@ STATUS_BY_CODE = {
                      "promotional_code_not_yet_valid", "promotional_code_exhausted",
                      "promotional_code_already_applied", "promotional_code_not_combinable"),
                     409),
+    # promotional codes at the doors (the node's API answers 409; these for the table's sake)
+    "too_many_promotional_codes": 400, "promotional_code_limited": 409,
 }
 
 

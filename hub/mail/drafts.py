@@ -29,9 +29,14 @@ class MailContext:
         return found
 
 
-def lines(order_lines, total_cents: int) -> Rows:
+def lines(order_lines, total_cents: int, discounts=()) -> Rows:
+    """The lines at list price, what each code took off a line (LineDiscount), the total."""
+    order_lines = tuple(order_lines)
     rows = [(f"{line.quantity} × {line.name}", content.money(line.line_total_cents))
             for line in order_lines]
+    names = {line.seat_type: line.name for line in order_lines}
+    rows += [(f"Code {d.code} on {names.get(d.seat_type, d.seat_type)}",
+              f"−{content.money(d.amount_cents)}") for d in discounts]
     return Rows((*rows, ("Total", content.money(total_cents) if total_cents else "Free")))
 
 

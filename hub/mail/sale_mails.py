@@ -28,7 +28,7 @@ def onsite_receipt(ctx: MailContext, event: StoredEvent) -> list[Draft]:
         conference.name, f"Your receipt from {conference.name}", "Receipt",
         [Paragraph(f"Hello {m.buyer.first_name}, thank you for your purchase at "
                    f"{conference.name}."),
-         lines(m.lines, m.total_cents),
+         lines(m.lines, m.total_cents, m.discounts),
          Rows((("Paid by", paid), ("Sold", content.moment(m.sold_at)),
                ("At", facts.node_name(ctx.hub, m.node_id)))),
          Code("Receipt number", sales.receipt_number(m.order_id)),

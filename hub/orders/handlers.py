@@ -33,7 +33,7 @@ class Handlers:
             o.RejectOrder: self.order,
             o.AssignRegistrantDetails: self.order,
             o.ConfirmOrder: self.order,
-            o.ReinstateOrder: self.order,
+            # o.ReinstateOrder: hub/promotions/handlers.py (the order's codes come back too)
             o.CancelOrder: self.order,
             o.ResendOrderMails: self.order,
             sa.SetSeatQuantity: self.seats_availability,

@@ -25,11 +25,14 @@ class PromotionHandlers:
             pr.ReleasePromotionalCode: self.code,
             orders.ApplyPromotionalCode: self.apply,
             orders.RemovePromotionalCode: self.remove,
+            orders.ReinstateOrder: self.reinstate,
         }
 
     def code(self, command, command_id, correlation):
         code = promotions.normalise_code(command.code)
         stream = promotions.stream_id(command.conference_id, code)
+        if self._reinstated_meanwhile(command):
+            return
         history = self.hub.store.load(stream)
         state = promotions.fold(e.message for e in history)
         capacity = None
@@ -67,6 +70,50 @@ class PromotionHandlers:
         self.hub.publish(order_stream, order_events, conference=order.conference_id,
                          expected_version=len(order_history), causation=command_id,
                          correlation=correlation)
+
+    def reinstate(self, command: orders.ReinstateOrder, command_id, correlation):
+        """A late payment brings the expired order back with its codes' uses taken again, in
+        one transaction, each within its quota (not its dates: the order was given the code
+        within them). A code used up meanwhile refuses the reinstatement: the order stays
+        expired and the process manager refunds the payment, as when the seats are gone."""
+        order_stream, history, order = self._order(command.order_id)
+        if any(isinstance(e.message, orders.OrderReinstatementRefused) for e in history):
+            return       # refused once, refunded: a redelivery does not bring it back
+        order_events = orders.decide(order, command, now=self.hub.clock())
+        redeemed = []
+        for discount in order_events and order.discount_terms:
+            stream = promotions.stream_id(order.conference_id, discount.code)
+            code_history = self.hub.store.load(stream)
+            redeem = promotions.RedeemPromotionalCode(
+                order.conference_id, discount.code, order.order_id,
+                promotions.seats_in_scope(discount, command.seats), reinstating=True)
+            try:
+                events = promotions.decide(promotions.fold(e.message for e in code_history),
+                                           redeem, now=self.hub.clock())
+            except DomainError as refused:
+                order_events = [orders.OrderReinstatementRefused(order.order_id, discount.code,
+                                                                 refused.code)]
+                redeemed = []
+                break
+            redeemed.append((stream, events, len(code_history)))
+        correlation = correlation or order.order_id
+        for stream, events, version in redeemed:
+            self.hub.publish(stream, events, conference=order.conference_id,
+                             expected_version=version, causation=command_id,
+                             correlation=correlation)
+        self.hub.publish(order_stream, order_events, conference=order.conference_id,
+                         expected_version=len(history), causation=command_id,
+                         correlation=correlation)
+
+    def _reinstated_meanwhile(self, command) -> bool:
+        """An expired order's use is given back only while the order stays expired: a late
+        payment may have reinstated it (and taken the use again) before the release ran."""
+        if not (isinstance(command, promotions.ReleasePromotionalCode)
+                and command.reason == promotions.ORDER_EXPIRED):
+            return False
+        order = orders.fold(e.message for e in self.hub.store.load(
+            orders.stream_id(command.order_id)))
+        return order is not None and order.status != orders.EXPIRED
 
     def remove(self, command: orders.RemovePromotionalCode, command_id, correlation):
         """Take the code off the order; its use goes back when the reader sees the removal."""

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import peewee
 
-from shared_domain import orders, promotions
+from shared_domain import orders, promotions, sales
 from event_store.store import StoredEvent
 
 HELD, RELEASED = "held", "released"
@@ -87,6 +87,7 @@ class PromotionViews:
             orders.OrderDiscountsCalculated: self._discounts,
             orders.OrderExpired: self._let_go(promotions.ORDER_EXPIRED),
             orders.OrderCancelled: self._let_go(promotions.ORDER_CANCELLED),
+            sales.OnSiteOrderRecorded: self._door_sale,
         }
         self.handles = tuple(self.handlers)
 
@@ -153,6 +154,18 @@ class PromotionViews:
             O.insert_many([dict(order_id=e.order_id, code=d.code, seat_type=d.seat_type,
                                 amount_cents=d.amount_cents, position=0)
                            for d in e.discounts]).execute()
+
+    def _door_sale(self, e, _):
+        """A door's sale shows its codes like an order's; it holds no use of any of them."""
+        O = self.m.OrderCodeView
+        if O.select().where(O.order_id == e.order_id).exists():
+            return
+        rows = [dict(order_id=e.order_id, code=code, seat_type="", amount_cents=0,
+                     position=i + 1) for i, code in enumerate(e.codes)]
+        rows += [dict(order_id=e.order_id, code=d.code, seat_type=d.seat_type,
+                      amount_cents=d.amount_cents, position=0) for d in e.discounts]
+        if rows:
+            O.insert_many(rows).execute()
 
     def _let_go(self, reason: str):
         def handle(e, event):

@@ -15,6 +15,7 @@ KIND_LABELS = {
     "checkin_cancelled_order": "Check-in of a cancelled or refunded order",
     "sale_beyond_allocation": "On-site sale beyond the node's allocation",
     "payment_reference_reused": "Same payment or receipt number used twice",
+    "sale_discount_refused": "Door sale with a discount the hub does not grant",
 }
 REVOCATION_WORDS = {"reassigned": "the seat was reassigned", "renamed": "the name was corrected",
                     "refunded": "the order was refunded",

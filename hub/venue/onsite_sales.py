@@ -8,6 +8,7 @@ import peewee
 from hub.venue.checkins import record_conflict
 from hub.venue.sale_rules import (LEDGER_FIELDS, OWN_LEDGER_TYPES, RECEIVED_LEDGER_TYPES, Found,
                                   allocation_command, allocation_moves, beyond_allocation,
+                                  discount_refused,
                                   reference_reused, refund, sale_consequences, seller_cancels)
 from hub.venue.sales_slice import SalesSlice
 from shared_domain import allocations, orders, sales, seats_availability
@@ -78,6 +79,8 @@ class OnSiteSales:
             self._ledger(m.conference_id, m.node_id, m.epoch, line.seat_type, "sold", line.quantity)
         self._judge_or_defer(m, event)
         self._check_payment_reference(m, event)
+        for found in discount_refused(self.hub.store, m, event):
+            self._conflict(found)
         self._record_order(m, event)
 
     def _record_order(self, m: sales.OnSiteSaleMade, event: StoredEvent) -> None:

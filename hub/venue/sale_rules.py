@@ -3,11 +3,13 @@ event at a time, hub/venue/sales_slice.py a slice at once): ledger moves, what t
 and sends, and the conflicts found, each written once."""
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import NamedTuple
 
-from shared_domain import (allocations, conflict_rules, orders, payments, sales, seat_assignments,
-                           seats_availability)
+from shared_domain import (allocations, conflict_rules, door_codes, orders, payments, promotions,
+                           sales, seat_assignments, seats_availability)
+from shared_domain.edge_facts import hub_origin
 from event_store.store import StoredEvent
 
 LEDGER_FIELDS = {"granted", "handed_in", "handed_out", "returned", "sold"}
@@ -69,7 +71,8 @@ def sale_consequences(m: sales.OnSiteSaleMade) -> list[tuple[str, list]]:
     (stream, events) in the order they are appended."""
     order = sales.OnSiteOrderRecorded(m.sale_id, m.conference_id, m.node_id, m.lines,
                                       m.total_cents, m.buyer, m.payment_method,
-                                      m.payment_reference, m.sold_at)
+                                      m.payment_reference, m.sold_at, m.codes, m.discounts,
+                                      m.discount_cents)
     slots = tuple(seat_assignments.SeatSlot(s.position, s.seat_type) for s in m.seats)
     assigned = [seat_assignments.SeatAssigned(m.sale_id, s.position, s.seat_type, m.buyer)
                 for s in m.seats]
@@ -110,6 +113,39 @@ def beyond_allocation(m: sales.OnSiteSaleMade, event: StoredEvent, holding_of) -
                 f"The sale stands; {over} seat(s) over the node's allocation are flagged. "
                 f"Review: refund, or raise the capacity.", [m.node_id]))
     return found
+
+
+def discount_refused(store, m: sales.OnSiteSaleMade, event: StoredEvent) -> list[Found]:
+    """A door sale's codes checked against the terms the door held (the code's definition as
+    of the hub's events it had, `m.hub_seq`) at the time it sold, and its totals against
+    `apply_codes`. One that fails stands as paid and is flagged; no door sale ever holds a
+    use of a code, so none counts against a quota (docs/promotions.md, "At the doors")."""
+    if not (m.codes or m.discounts or m.discount_cents):
+        return []
+    terms = {}
+    for code in m.codes[:door_codes.MAX_CODES + 1]:
+        history = store.load(promotions.stream_id(m.conference_id, code))
+        known = door_codes.terms_known_at(
+            ((e.seq, e.message) for e in history if e.origin == hub_origin(m.conference_id)),
+            m.hub_seq)
+        if known is not None:
+            terms[code] = known
+    problem = door_codes.sale_discount_problem(m.codes, m.discounts, m.discount_cents,
+                                               m.total_cents, m.lines, terms, _aware(m.sold_at))
+    if not problem:
+        return []
+    return [Found("sale_discount_refused", m.conference_id, m.sale_id, [event.id],
+                  [{"sale_id": m.sale_id, "node_id": m.node_id, "codes": list(m.codes),
+                    "discount_cents": m.discount_cents, "total_cents": m.total_cents,
+                    "reason": problem, "sold_at": m.sold_at}],
+                  "The sale stands as paid at the door and takes no use of any code. Review: "
+                  "the discount is not one the hub grants (a limited, unknown or expired "
+                  "code, or totals that do not add up).", [m.node_id])]
+
+
+def _aware(moment: str) -> dt.datetime:
+    at = dt.datetime.fromisoformat(moment)
+    return at if at.tzinfo else at.replace(tzinfo=dt.timezone.utc)
 
 
 def reference_reused(m: sales.OnSiteSaleMade, event: StoredEvent, reference: str,

@@ -167,6 +167,7 @@ class SalesSlice:
             others = self.by_reference.setdefault((reference, m.payment_method), [])
             self.found.extend(rules.reference_reused(m, event, reference, o) for o in others)
             others.append(sale)
+        self.found.extend(rules.discount_refused(self.hub.store, m, event))
         for stream, events in rules.sale_consequences(m):
             self.appends.append((stream, events, event))
         self.first_orders.setdefault(orders.stream_id(m.sale_id), m)   # lines as its order's

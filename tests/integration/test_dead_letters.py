@@ -204,7 +204,7 @@ def test_a_nodes_replica_sets_a_poison_event_aside_and_projects_the_rest(tmp_pat
                      origin="node-door-b", conference="conf-a")
         store.append("tickets-o1", None, [TicketIssued("o1", 0, "o1:0", "CT1-X", "d1", "Ada", "k")],
                      origin="hub/conf-a", conference="conf-a")
-        assert replica.project() == 4            # two events, two readers
+        assert replica.project() == 6            # two events, three readers
         T = replica.models.TicketCodeView
         assert T.get(T.seat_id == "o1:0").code == "CT1-X"
         # Only the projection that acts on check-ins decodes them, so only it sets one aside.

@@ -24,7 +24,7 @@ class FakeSalesCounter:
     def sale_offer(self):
         return [dict(WORKSHOP)]
 
-    def quote(self, wanted):
+    def quote(self, wanted, codes=(), *, by=""):
         n = wanted.get("ws", 0)
         if not n:
             raise DomainError("empty_sale", "Choose at least one seat to sell.")
@@ -38,7 +38,7 @@ class FakeSalesCounter:
     def buyer_of_seat(self, seat_id):
         return dict(ADA) if seat_id == "o1:0" else None
 
-    def sell(self, buyer, wanted, *, payment_method, payment_reference, by):
+    def sell(self, buyer, wanted, *, payment_method, payment_reference, by, codes=()):
         self.calls.append(("sell", buyer["email"], wanted, payment_method, payment_reference, by))
         if wanted.get("ws", 0) > 2:
             raise DomainError("allocation_exhausted", "Only 2 seats of Workshop left on this node.")

@@ -22,7 +22,9 @@ def test_every_command_has_its_aggregates_handler():
                 waitlists: waitlist_handlers.waitlist}
     by_name = {module.__name__: handler for module, handler in expected.items()}
     by_name[promotions.__name__] = codes.code
-    # Applying a code writes the code's stream and the order's: the promotions' handler.
-    on_both = {orders.ApplyPromotionalCode: codes.apply, orders.RemovePromotionalCode: codes.remove}
+    # Applying a code writes the code's stream and the order's: the promotions' handler; so
+    # does reinstating an order (its codes' uses are taken again).
+    on_both = {orders.ApplyPromotionalCode: codes.apply, orders.RemovePromotionalCode: codes.remove,
+               orders.ReinstateOrder: codes.reinstate}
     for command, handler in table.items():
         assert handler == on_both.get(command, by_name[command.__module__]), command.__name__

@@ -67,6 +67,7 @@ VALUES_AND_STATES = {
     "SeatAtDoor", "ScanDecision", "Holding", "SaleLine", "SoldSeat",
     "CodeTerms", "Discount", "LineDiscount", "Discounted", "PromotionState",  # promotions
     "WaitlistEntry", "WaitlistState",
+    "DoorDiscount",  # promotional codes at the doors
 }
 
 

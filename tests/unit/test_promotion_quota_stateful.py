@@ -1,18 +1,22 @@
 """A code's quota holds across hub orders and door sales, whatever the interleaving: orders
 redeem and release on the hub (the code's stream decides), the organiser changes the quota,
 doors sell offline from a replica of the code's terms that syncs now and then. A door grants
-a code only when its copy says unlimited (promotions.node_may_accept), so no door sale can
-take a use, and the hub's holds never pass the quota."""
+a code only when its copy says unlimited (door_codes.door_discount), so no door sale can
+take a use, and the hub's holds never pass the quota; the hub, checking each door sale against
+the terms the door held, finds it sound. A late payment reinstating an order takes its use
+again within the quota, or is refused."""
 from hypothesis import settings, strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from shared_domain import promotions as p
+from shared_domain import door_codes, promotions as p
+from shared_domain.sales import SaleLine
 from shared_domain.errors import DomainError
 from tests.unit.domain_givens import NOW
 
 CONF, CODE, CAPACITY = "conf-1", "FEW", {"general": 30}
 ORDERS = st.sampled_from([f"o-{n}" for n in range(8)])
 DOORS = st.sampled_from(["door-a", "door-b"])
+LINES = (SaleLine("general", "General", 2, 10000, 20000),)
 QUOTA = st.one_of(st.just((p.UNLIMITED, 0)), st.tuples(st.sampled_from([p.USES, p.SEATS]),
                                                        st.integers(1, 6)))
 
@@ -23,8 +27,9 @@ class QuotaAcrossHubAndDoors(RuleBasedStateMachine):
         terms = p.CodeTerms(p.PERCENTAGE, 50, (), quota[0], quota[1])
         self.events = p.decide(None, p.DefinePromotionalCode(CONF, CODE, terms), now=NOW,
                                capacity=CAPACITY)
-        self.replicas = {"door-a": terms, "door-b": terms}   # each door's synced copy
-        self.door_grants: list[tuple[str, p.CodeTerms]] = []
+        # each door's synced copy, and how many of the code's events it had
+        self.replicas = {"door-a": (terms, 1), "door-b": (terms, 1)}
+        self.door_grants: list[tuple[str, p.CodeTerms, object, int]] = []
 
     @property
     def state(self):
@@ -40,6 +45,10 @@ class QuotaAcrossHubAndDoors(RuleBasedStateMachine):
     def hub_order_redeems(self, order, seats):
         self._handle(p.RedeemPromotionalCode(CONF, CODE, order, seats))
 
+    @rule(order=ORDERS, seats=st.integers(1, 4))
+    def late_payment_reinstates(self, order, seats):
+        self._handle(p.RedeemPromotionalCode(CONF, CODE, order, seats, reinstating=True))
+
     @rule(order=ORDERS, reason=st.sampled_from([p.REMOVED, p.ORDER_EXPIRED,
                                                 p.ORDER_CANCELLED]))
     def hub_order_lets_go(self, order, reason):
@@ -52,13 +61,19 @@ class QuotaAcrossHubAndDoors(RuleBasedStateMachine):
 
     @rule(door=DOORS)
     def door_syncs(self, door):
-        self.replicas[door] = self.state.terms
+        self.replicas[door] = (self.state.terms, len(self.events))
 
     @rule(door=DOORS)
     def door_sells_with_the_code(self, door):
-        terms = self.replicas[door]
-        if p.node_may_accept(terms, NOW):
-            self.door_grants.append((door, terms))
+        terms, known = self.replicas[door]
+        holds = self.state.holds
+        try:
+            priced = door_codes.door_discount({CODE: terms}, [CODE], LINES, NOW)
+        except DomainError as refused:
+            assert refused.code == door_codes.LIMITED
+            return
+        assert self.state.holds == holds          # a door sale takes no use
+        self.door_grants.append((door, terms, priced.discounted, known))
 
     @invariant()
     def the_hubs_holds_never_pass_the_quota(self):
@@ -70,7 +85,16 @@ class QuotaAcrossHubAndDoors(RuleBasedStateMachine):
 
     @invariant()
     def doors_grant_only_what_no_quota_limits(self):
-        assert all(terms.quota_kind == p.UNLIMITED for _, terms in self.door_grants)
+        assert all(terms.quota_kind == p.UNLIMITED for _, terms, _, _ in self.door_grants)
+
+    @invariant()
+    def the_hub_finds_every_door_sale_sound_by_the_terms_the_door_held(self):
+        history = list(enumerate(self.events, start=1))
+        for _, _, priced, known in self.door_grants:
+            terms = door_codes.terms_known_at(history, known)
+            assert door_codes.sale_discount_problem(
+                (CODE,), priced.discounts, priced.discount_cents, priced.total_cents, LINES,
+                {CODE: terms}, NOW) == ""
 
 
 QuotaAcrossHubAndDoors.TestCase.settings = settings(max_examples=150, stateful_step_count=40,

@@ -143,9 +143,15 @@ def test_releasing_what_is_not_held_changes_nothing():
 
 
 def test_only_unlimited_codes_in_their_dates_may_be_granted_at_a_door():
-    assert p.node_may_accept(terms(), NOW)
-    assert not p.node_may_accept(terms(quota_kind=p.USES, quota=1), NOW)
-    assert not p.node_may_accept(terms(valid_until=NOW - timedelta(days=1)), NOW)
+    from shared_domain.door_codes import require_door_may_grant
+
+    def refusal(t):
+        with pytest.raises(DomainError) as refused:
+            require_door_may_grant("SPEAKER123", t, NOW)
+        return refused.value.code
+    assert require_door_may_grant("SPEAKER123", terms(), NOW).code == "SPEAKER123"
+    assert refusal(terms(quota_kind=p.USES, quota=1)) == "promotional_code_limited"
+    assert refusal(terms(valid_until=NOW - timedelta(days=1))) == "promotional_code_expired"
 
 
 # --- apply_codes --------------------------------------------------------------
