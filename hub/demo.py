@@ -11,6 +11,7 @@ from hub.venue import allocations
 from hub.conferences import management
 from hub.venue import nodes
 from hub.orders import registration
+from hub.promotions import codes as promotion_codes
 from hub.conferences.management_queries import conference_by_slug
 
 DEMO_SLUG = "contoso26"
@@ -32,6 +33,13 @@ DEMO_SEAT_TYPES = [
      "price": 50},
 ]
 DEMO_DOORS = ("Door A", "Door B")
+# Promotional codes to try at checkout (docs/promotions.md): a free pass, and a limited
+# early-bird discount (the doors refuse it offline: it has a quota of uses).
+DEMO_CODES = [
+    {"code": "SPEAKER123", "kind": "percentage", "value": 100, "combination": "exclusive"},
+    {"code": "EARLY20", "kind": "percentage", "value": 20, "quota_kind": "uses", "quota": 50},
+]
+
 # What the first door may sell on site (seats moved from the hub's stock to the node).
 DEMO_ALLOCATION = ("Door A", {"General admission": 20, "CQRS Workshop": 10,
                               "Additional cocktail party": 30})
@@ -74,6 +82,9 @@ def _create_conference(hub):
     for fields in DEMO_SEAT_TYPES:
         management.create_seat_type(hub, conference, fields)
     management.publish(hub, conference)
+    for fields in DEMO_CODES:
+        promotion_codes.define_code(hub, conference, fields, by="owner:" + DEMO_CONFERENCE[
+            "owner_email"])
     hub.run_until_idle()
     return conference
 
