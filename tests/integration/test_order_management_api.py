@@ -4,23 +4,13 @@ it; the registrant cancels until the organiser's deadline. Real SQLite, the pump
 import pytest
 
 from shared_domain import checkin, orders, payments, seat_assignments
-from tests.support.clock import FakeClock
-from tests.support.hub_api import CONFERENCE, HubClient, basic, make_app
+from tests.support.hub_api import CONFERENCE, basic, fake_clock_hub
 
 GA, WORKSHOP = "General admission", "CQRS Workshop"
 OWNER = "owner:owner@contoso.example"
 
 
-@pytest.fixture
-def clock():
-    return FakeClock()
-
-
-@pytest.fixture
-def api(tmp_path, clock):
-    client = HubClient(make_app(tmp_path, clock))
-    yield client
-    client.hub.close()
+clock, api = fake_clock_hub()
 
 
 @pytest.fixture

@@ -5,22 +5,12 @@ import time
 import pytest
 
 from shared_domain.orders import OrderPlaced
-from tests.support.clock import FakeClock
-from tests.support.hub_api import HubClient, bearer, make_app
+from tests.support.hub_api import HubClient, bearer, fake_clock_hub, make_app
 
 GA, WORKSHOP, COCKTAIL = "General admission", "CQRS Workshop", "Additional cocktail party"
 
 
-@pytest.fixture
-def clock():
-    return FakeClock()
-
-
-@pytest.fixture
-def api(tmp_path, clock):
-    client = HubClient(make_app(tmp_path, clock))
-    yield client
-    client.hub.close()
+clock, api = fake_clock_hub()
 
 
 @pytest.fixture

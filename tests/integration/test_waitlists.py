@@ -4,25 +4,13 @@ an offer held for them, the offer's link places the order on those seats; the ow
 and runs the lists."""
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
-
-from tests.support.clock import FakeClock
-from tests.support.hub_api import HubClient, make_app
+from tests.support.hub_api import fake_clock_hub
 from tests.support.mail import outbox
 
 SEATS = [{"name": "CQRS Workshop", "description": "Hands on", "quantity": 2, "price": 500}]
 
 
-@pytest.fixture
-def clock():
-    return FakeClock()
-
-
-@pytest.fixture
-def api(tmp_path, clock):
-    client = HubClient(make_app(tmp_path, clock))
-    yield client
-    client.hub.close()
+clock, api = fake_clock_hub()
 
 
 def sold_out(api):

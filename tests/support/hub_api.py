@@ -29,20 +29,26 @@ def make_app(tmp_path, clock, **config):
     return app
 
 
-def on_postgres():
-    """The `clock` and `api` fixtures for a module that runs another module's scenarios
-    again with the hub's database on PostgreSQL: a fake clock, and a hub in this process
-    on a new database of the test run's cluster."""
+def fake_clock_hub(postgres: bool = False):
+    """The `clock` and `api` fixtures of a module whose scenarios drive the clock: a fake
+    clock, and a hub in this process on it (on SQLite, or with `postgres` on a new database
+    of the test run's cluster, for a module that runs another's scenarios again there)."""
     @pytest.fixture
     def clock():
         return FakeClock()
 
     @pytest.fixture
-    def api(tmp_path, clock, postgres_cluster):
-        client = HubClient(make_app(tmp_path, clock, db_url=postgres_cluster.new_database()))
+    def api(tmp_path, clock, request):
+        url = request.getfixturevalue("postgres_cluster").new_database() if postgres else None
+        client = HubClient(make_app(tmp_path, clock, db_url=url))
         yield client
         client.hub.close()
     return clock, api
+
+
+def on_postgres():
+    """fake_clock_hub on PostgreSQL."""
+    return fake_clock_hub(postgres=True)
 
 
 def web_and_workers(tmp_path, db_url, clock, workers=2):
