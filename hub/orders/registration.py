@@ -200,6 +200,7 @@ OrderRow = namedtuple("OrderRow", ORDER_COLUMNS)
 
 ITEM_COLUMNS = ("seat_type", "requested", "reserved")
 LINE_COLUMNS = ("seat_type", "name", "quantity", "unit_price_cents", "line_total_cents")
+CODE_COLUMNS = ("code", "seat_type", "amount_cents")
 
 
 def _order_read(hub) -> str:
@@ -209,21 +210,25 @@ def _order_read(hub) -> str:
     O, I, L = (m._meta.table_name for m in (hub.models.OrderView, hub.models.OrderItemView,
                                            hub.models.OrderLineView))
 
+    C = order_codes.code_table(hub)
+
     def build(sql):
-        def rows_of(table, columns):
-            fields = ", ".join(sql.q(c) for c in ("id", *columns))
+        def rows_of(table, columns, first=("id",)):
+            fields = ", ".join(sql.q(c) for c in (*first, *columns))
             where = f"FROM {sql.q(table)} WHERE {sql.q('order_id')} = o.{sql.q('order_id')}"
             if is_postgres(hub.db):
                 return f"(SELECT json_agg(json_build_array({fields}))::text {where})"
             return f"(SELECT json_group_array(json_array({fields})) {where})"
         return (f"SELECT {', '.join('o.' + sql.q(c) for c in ORDER_COLUMNS)}, "
-                f"{rows_of(I, ITEM_COLUMNS)}, {rows_of(L, LINE_COLUMNS)} "
+                f"{rows_of(I, ITEM_COLUMNS)}, {rows_of(L, LINE_COLUMNS)}, "
+                f"{rows_of(C, CODE_COLUMNS, first=('position', 'id'))} "
                 f"FROM {sql.q(O)} AS o WHERE o.{sql.q('order_id')} = {sql.p}")
     return prepared(hub.db, "order_json", build)
 
 
-def _json_rows(text: str | None, columns: tuple[str, ...]) -> list[dict]:
-    return [dict(zip(columns, values)) for _, *values in sorted(json.loads(text or "[]"))]
+def _json_rows(text: str | None, columns: tuple[str, ...], keys: int = 1) -> list[dict]:
+    """Rows of a JSON array sorted by their first `keys` values, which are left out."""
+    return [dict(zip(columns, values[keys:])) for values in sorted(json.loads(text or "[]"))]
 
 
 def order_json(hub, order_id: str) -> dict:
@@ -235,7 +240,7 @@ def order_json(hub, order_id: str) -> dict:
                 "status": "pending_reservation", "items": [], "lines": [], "total_cents": 0,
                 "version": version_tag(*NOT_PROJECTED)}
     row = OrderRow(*found[:len(ORDER_COLUMNS)])
-    items_json, lines_json = found[len(ORDER_COLUMNS):]
+    items_json, lines_json, codes_json = found[len(ORDER_COLUMNS):]
     body = {"order_id": row.order_id, "conference_id": row.conference_id, "status": row.status,
             "access_code": row.access_code, "items": _json_rows(items_json, ITEM_COLUMNS),
             "lines": _json_rows(lines_json, LINE_COLUMNS),
@@ -246,7 +251,8 @@ def order_json(hub, order_id: str) -> dict:
                            "email": row.registrant_email},
             "reservation_expiration": row.reservation_expiration,
             "version": version_tag(row.status, row.payment_status, row.version)}
-    _with_discounts(hub, body)
+    _with_discounts(body, order_codes.codes_of(
+        tuple(r.values()) for r in _json_rows(codes_json, CODE_COLUMNS, keys=2)))
     if row.status == "partially_reserved":
         body["message"] = "Could not reserve all the requested seats."
     if row.reservation_expiration and row.status not in ("confirmed", "expired", "cancelled"):
@@ -255,10 +261,9 @@ def order_json(hub, order_id: str) -> dict:
     return body
 
 
-def _with_discounts(hub, body: dict) -> None:
+def _with_discounts(body: dict, codes: list[dict]) -> None:
     """The order's promotional codes, and what they take off each line (docs/promotions.md)."""
-    codes = order_codes.order_codes(hub, body["order_id"])
-    cut = order_codes.line_discounts(hub, body["order_id"], codes)
+    cut = order_codes.cut_per_line(codes)
     for line in body["lines"]:
         line["discount_cents"] = cut.get(line["seat_type"], 0)
     body["promotional_codes"] = codes

@@ -45,24 +45,27 @@ def _settled(hub) -> None:
     catch_up_views(hub)
 
 
-def order_codes(hub, order_id: str) -> list[dict]:
-    """The order's codes in the order applied, each with what it takes off each line."""
-    O = views(hub).m.OrderCodeView
-    rows = list(O.select().where(O.order_id == order_id).order_by(O.position, O.id))
-    codes = {row.code: {"code": row.code, "discount_cents": 0, "lines": []}
-             for row in rows if not row.seat_type}
-    for row in rows:
-        if row.seat_type and row.code in codes:
-            codes[row.code]["discount_cents"] += row.amount_cents
-            codes[row.code]["lines"].append({"seat_type": row.seat_type,
-                                             "discount_cents": row.amount_cents})
+def codes_of(rows) -> list[dict]:
+    """The codes of an order from its (code, seat_type, amount_cents) rows, in order."""
+    rows = list(rows)
+    codes = {code: {"code": code, "discount_cents": 0, "lines": []}
+             for code, seat_type, _ in rows if not seat_type}
+    for code, seat_type, amount in rows:
+        if seat_type and code in codes:
+            codes[code]["discount_cents"] += amount
+            codes[code]["lines"].append({"seat_type": seat_type, "discount_cents": amount})
     return list(codes.values())
 
 
-def line_discounts(hub, order_id: str, codes: list[dict] | None = None) -> dict[str, int]:
-    """Per seat type, what all the order's codes take off that line."""
+def code_table(hub) -> str:
+    """The table order_json reads an order's codes from, in the same statement."""
+    return views(hub).m.OrderCodeView._meta.table_name
+
+
+def cut_per_line(codes: list[dict]) -> dict[str, int]:
+    """Per seat type, what the codes (as codes_of gives them) take off that line."""
     cut: dict[str, int] = {}
-    for code in order_codes(hub, order_id) if codes is None else codes:
+    for code in codes:
         for line in code["lines"]:
             cut[line["seat_type"]] = cut.get(line["seat_type"], 0) + line["discount_cents"]
     return cut
