@@ -59,6 +59,9 @@ def node_models(db: peewee.Database) -> SimpleNamespace:
         last_name = peewee.CharField(max_length=100, default="", index=True)
         email = peewee.CharField(max_length=254, default="", index=True)
         company = peewee.CharField(max_length=200, default="")
+        # The name, email and company folded (onsite_node/name_search.py): SQLite cannot
+        # fold accents, so the projection does it in Python.
+        search_text = peewee.TextField(default="")
 
         class Meta:
             table_name = "rm_attendee"

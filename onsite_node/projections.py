@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+from onsite_node.name_search import search_text
 from onsite_node.projector import Immediate
 from shared_domain import checkin, conferences, orders, seat_assignments, staff
 from event_store.store import StoredEvent
@@ -23,9 +24,9 @@ INSERT_ORDER = ("INSERT OR IGNORE INTO rm_order (order_id, status, access_code, 
                 "registrant_email) VALUES (?, 'placed', '', '', '')")
 UPDATE_ORDER_STATUS = "UPDATE rm_order SET status = ? WHERE order_id = ?"
 INSERT_SEAT = ("INSERT OR IGNORE INTO rm_attendee (order_id, position, seat_type, first_name, "
-               "last_name, email, company) VALUES (?, ?, ?, '', '', '', '')")
-UPDATE_ATTENDEE = ("UPDATE rm_attendee SET first_name = ?, last_name = ?, email = ?, company = ? "
-                   "WHERE order_id = ? AND position = ?")
+               "last_name, email, company, search_text) VALUES (?, ?, ?, '', '', '', '', '')")
+UPDATE_ATTENDEE = ("UPDATE rm_attendee SET first_name = ?, last_name = ?, email = ?, company = ?, "
+                   "search_text = ? WHERE order_id = ? AND position = ?")
 INSERT_CHECK_IN = (
     'INSERT OR IGNORE INTO rm_check_in (scan_nonce, position, seat_id, node_id, scanned_at, '
     'attendee_name, code_digest, previous, method, "by", undone) '
@@ -117,11 +118,12 @@ class NodeViews:
 
     def _seat_assigned(self, e, _, w):
         a = e.attendee
-        w.run("rm_attendee", UPDATE_ATTENDEE, (a.first_name, a.last_name, a.email.lower(),
-                                               a.company, e.order_id, e.position))
+        w.run("rm_attendee", UPDATE_ATTENDEE, (
+            a.first_name, a.last_name, a.email.lower(), a.company,
+            search_text(a.first_name, a.last_name, a.email, a.company), e.order_id, e.position))
 
     def _seat_unassigned(self, e, _, w):
-        w.run("rm_attendee", UPDATE_ATTENDEE, ("", "", "", "", e.order_id, e.position))
+        w.run("rm_attendee", UPDATE_ATTENDEE, ("", "", "", "", "", e.order_id, e.position))
 
     # --- check-ins ------------------------------------------------------------------
 
