@@ -116,7 +116,8 @@ class CheckInDesk:
         return None if row is None else checkin.AttendeeCheckedIn(*row)
 
     def door_name(self, node_id: str) -> str:
-        return "this door" if node_id == self.node_id else f"door {node_id[-6:]}"
+        """"this door", or another door by the name the admin gave it (learned by sync)."""
+        return "this door" if node_id == self.node_id else self.replica.door_name(node_id)
 
     # --- the staff desk --------------------------------------------------------------
 

@@ -5,7 +5,7 @@ import json
 
 from onsite_node.name_search import search_text
 from onsite_node.projector import Immediate
-from shared_domain import checkin, conferences, orders, seat_assignments, staff
+from shared_domain import allocations, checkin, conferences, orders, seat_assignments, staff
 from event_store.store import StoredEvent
 
 # The statements, written once: sqlite3 prepares each once per connection. peewee's defaults
@@ -43,6 +43,8 @@ UPSERT_TICKET_CODE = (
     "code_digest = excluded.code_digest")
 INSERT_PRINT = ('INSERT OR IGNORE INTO rm_print (job_id, seat_id, node_id, printed_at, reprint, '
                 '"by") VALUES (?, ?, ?, ?, ?, ?)')
+UPSERT_DOOR = ("INSERT INTO rm_door (node_id, name) VALUES (?, ?) "
+               "ON CONFLICT (node_id) DO UPDATE SET name = excluded.name")
 UPSERT_STATE = ("INSERT INTO sync_state (key, value) VALUES (?, ?) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
 
@@ -69,6 +71,7 @@ class NodeViews:
             seat_assignments.SeatAssignmentUpdated: self._seat_assigned,
             seat_assignments.SeatUnassigned: self._seat_unassigned,
             staff.StaffPinSet: self._staff_pin_set,
+            allocations.DoorNamed: self._door_named,
             checkin.AttendeeCheckedIn: self._checked_in,
             checkin.CheckInUndone: self._check_in_undone,
             checkin.TicketScanned: self._scanned,
@@ -149,6 +152,9 @@ class NodeViews:
     def _badge_printed(self, e, _, w):
         w.run("rm_print", INSERT_PRINT, (e.job_id, e.seat_id, e.node_id, e.printed_at,
                                          int(bool(e.reprint)), e.by))
+
+    def _door_named(self, e, _, w):
+        w.run("rm_door", UPSERT_DOOR, (e.node_id, e.name))
 
     # --- the staff PIN set by the hub admin --------------------------------------------
 

@@ -229,6 +229,15 @@ class Replica:
             self._keys = (generation, keys)
         return keys
 
+    def door_name(self, node_id: str) -> str:
+        """A door by the name the admin gave it, or "door" and the end of its id until this
+        replica has learned its name."""
+        if node_id == self.credentials["node_id"] and self.credentials.get("name"):
+            return self.credentials["name"]
+        D = self.models.DoorView
+        row = D.get_or_none(D.node_id == node_id)
+        return row.name if row is not None else f"door {node_id[-6:]}"
+
     # --- sync state -------------------------------------------------------------
 
     def get_state(self, key: str, default=None):
