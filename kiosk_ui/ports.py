@@ -174,6 +174,12 @@ class NodeForKiosk(NodeForSales, Protocol):
 
     def retry_printing(self) -> None: ...
 
+    def kiosk_sound(self) -> bool:
+        """Whether the kiosk sounds a tone for each decision (on unless staff turned it off)."""
+
+    def set_kiosk_sound(self, on: bool, *, by: str) -> None:
+        """Turn the kiosk's tones on or off (kept on this node)."""
+
     def status(self) -> dict:
         """name, conference, connected, last_sync, last_error, events_waiting, clock_offset,
         hub_url, printer {ready, reason, waiting}, camera {configured, running, text}."""

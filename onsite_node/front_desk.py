@@ -198,6 +198,15 @@ class FrontDesk:
     def retry_printing(self) -> None:
         self.prints.retry_now()
 
+    def kiosk_sound(self) -> bool:
+        return self.replica.get_state("kiosk_sound", {"on": True})["on"]
+
+    def set_kiosk_sound(self, on: bool, *, by: str) -> None:
+        """Kept in this node's own state (not a fact of the conference: no other door cares)."""
+        self.replica.set_state("kiosk_sound", {"on": bool(on), "by": by,
+                                               "at": self.replica.clock().isoformat()})
+        log.info("kiosk sound turned %s by %s", "on" if on else "off", by)
+
     def status(self) -> dict:
         """The node's status, the printer asked directly when the queue is idle."""
         status = self._status()
