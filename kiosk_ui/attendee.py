@@ -69,7 +69,8 @@ def page(screen: dict | None):
     number, _ = ui().service.camera_decision(sys.maxsize)
     return no_store(Response(render_template(
         "kiosk_ui/kiosk.html", screen=screen, camera_after=number,
-        conference=ui().service.conference_name(), screen_seconds=SCREEN_SECONDS)))
+        conference=ui().service.conference_name(), screen_seconds=SCREEN_SECONDS,
+        sound=ui().service.kiosk_sound())))
 
 
 def shown(decision) -> dict:

@@ -1,7 +1,7 @@
 """The node's status for staff: hub connection, sync, clock, printer and camera."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, redirect, url_for
+from flask import Blueprint, flash, g, redirect, request, url_for
 
 from kiosk_ui import ui
 from kiosk_ui.csrf import require_csrf_token
@@ -16,7 +16,9 @@ bp.before_request(require_staff)
 def status():
     status = ui().service.status()
     conference = "" if status.get("revoked") else ui().service.conference_name()
-    return staff_page("kiosk_ui/status.html", status=status, conference=conference)
+    sound = False if status.get("revoked") else ui().service.kiosk_sound()
+    return staff_page("kiosk_ui/status.html", status=status, conference=conference,
+                      sound=sound)
 
 
 @bp.post("/staff/status/retry-printing")
@@ -24,6 +26,15 @@ def retry_printing():
     """Staff loaded paper or plugged the printer back in: print the waiting badges now."""
     ui().service.retry_printing()
     flash("Trying the printer again now.", "ok")
+    return redirect(url_for("node_status.status"))
+
+
+@bp.post("/staff/status/sound")
+def sound():
+    """Turn the kiosk's admitted / refused tones on or off."""
+    on = request.form.get("sound") == "on"
+    ui().service.set_kiosk_sound(on, by=g.staff)
+    flash("The kiosk sounds a tone for each scan." if on else "The kiosk is silent.", "ok")
     return redirect(url_for("node_status.status"))
 
 

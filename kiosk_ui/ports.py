@@ -5,7 +5,7 @@ come back as `shared_domain.errors.DomainError(code, message)`.
 """
 from __future__ import annotations
 
-from typing import Protocol, TypedDict
+from typing import NotRequired, Protocol, TypedDict
 
 
 class Decision(TypedDict):
@@ -18,6 +18,7 @@ class Decision(TypedDict):
     badge_job: str         # the badge's print job when admitted, else ""
     printer_ready: bool
     printer_reason: str    # "Ready" or why not, in words
+    badge_held: NotRequired[bool]   # admitted, no new badge: their badge from another seat lists it
 
 
 class Attendee(TypedDict):
@@ -29,6 +30,7 @@ class Attendee(TypedDict):
     seat_type: str         # its name
     checked_in: bool
     checked_in_at: str
+    badge_held: NotRequired[bool]   # a badge of another of their seats (one person, one badge)
 
 
 class History(TypedDict):
@@ -171,6 +173,12 @@ class NodeForKiosk(NodeForSales, Protocol):
     def print_test_badge(self, *, by: str) -> str: ...
 
     def retry_printing(self) -> None: ...
+
+    def kiosk_sound(self) -> bool:
+        """Whether the kiosk sounds a tone for each decision (on unless staff turned it off)."""
+
+    def set_kiosk_sound(self, on: bool, *, by: str) -> None:
+        """Turn the kiosk's tones on or off (kept on this node)."""
 
     def status(self) -> dict:
         """name, conference, connected, last_sync, last_error, events_waiting, clock_offset,

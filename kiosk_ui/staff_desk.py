@@ -32,7 +32,9 @@ def scan():
     screen = decision_screen(decision)
     name = decision["attendee_name"]
     if decision["admitted"]:
-        flash(f"{name} is checked in. The badge is queued for printing.", "ok")
+        flash(f"{name} is checked in. " + (
+            "Their badge from another seat lists this one: no second badge."
+            if decision.get("badge_held") else "The badge is queued for printing."), "ok")
     else:
         said = [screen["title"], *screen["lines"][:-1]] + ([f"({name})"] if name else [])
         flash(" ".join(said), "error")
@@ -51,7 +53,10 @@ def attendee(seat_id):
 @bp.post("/staff/attendees/<seat_id>/check-in")
 def check_in(seat_id):
     job_id = ui().service.check_in(seat_id, by=g.staff)
+    found = ui().service.attendee(seat_id) or {}
     flash("Checked in. " + ("The badge is queued for printing." if job_id
+                            else "Their badge from another seat lists this one: no second badge "
+                                 "(reprint it if needed)." if found.get("badge_held")
                             else "No ticket code on this door yet: no badge printed."), "ok")
     return back_to(seat_id)
 

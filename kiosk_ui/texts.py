@@ -32,7 +32,9 @@ def decision_screen(decision: Decision) -> dict:
 
 def welcome_screen(decision: Decision) -> dict:
     title = f"Welcome, {first_name(decision['attendee_name'])}!"
-    if not decision["badge_job"]:
+    if decision.get("badge_held"):
+        lines = ["Your badge lists this seat too.", "Please keep using the badge you have."]
+    elif not decision["badge_job"]:
         lines = ["Please see the staff desk for your badge."]
     elif decision["printer_ready"]:
         lines = ["Your badge is printing.", "Please take it from the printer."]

@@ -10,6 +10,7 @@ from PIL import Image
 
 from onsite_node.checkin import CheckInDesk
 from printers.badge import BadgeContent, render_badge, width_for_paper
+from shared_domain import checkin
 from shared_domain.errors import DomainError
 from shared_domain.tickets import read_ticket
 
@@ -48,30 +49,50 @@ class BadgeMaker:
         return A.get_or_none((A.order_id == order_id) & (A.position == int(position)))
 
     def seat_badge(self, code: str) -> Image.Image:
-        """The badge a verified ticket code prints: its name, our conference, and a ribbon for
-        every seat type its holder holds (seats bought later, on site too, show on a reprint)."""
+        """The badge a verified ticket code prints (see `badge_content`)."""
+        return render_badge(self.badge_content(code), self.width)
+
+    def badge_content(self, code: str) -> BadgeContent:
+        """What a ticket's badge says: its name, our conference, and a ribbon for every seat
+        type its holder (same email and name) holds (seats bought later, on site too, show on
+        a reprint): one person, one badge."""
         ticket = read_ticket(code, self.desk.public_keys())
+        row = self.attendee_row(ticket.seat_id)
         content = BadgeContent.from_ticket(ticket, code, self.conference_name(),
-                                           self.company(ticket.seat_id))
-        held = self.seat_types_held(self.email(ticket.seat_id))
-        ribbons = tuple(dict.fromkeys([*ticket.seat_types, *held]))
-        return render_badge(replace(content, seat_types=ribbons), self.width)
+                                           row.company if row else "")
+        held = self.seat_types_held(row.email, full_name(row)) if row else []
+        return replace(content, seat_types=tuple(dict.fromkeys([*ticket.seat_types, *held])))
 
     def email(self, seat_id: str) -> str:
         row = self.attendee_row(seat_id)
         return row.email if row else ""
 
-    def seat_types_held(self, email: str) -> list[str]:
-        """Names of the seat types of every confirmed seat assigned to this email."""
+    def seat_types_held(self, email: str, name: str | None = None) -> list[str]:
+        """Names of the seat types of every confirmed seat assigned to this email (and, when
+        given, this name: case and spaces aside)."""
+        return list(dict.fromkeys(row.name or row.seat_type
+                                  for row in self._confirmed_seats(email, name)))
+
+    def seats_of_person(self, seat_id: str) -> list[str]:
+        """The seat ids of every confirmed seat held by this seat's holder (same email, same
+        name), this seat included."""
+        row = self.attendee_row(seat_id)
+        if row is None:
+            return []
+        return [checkin.seat_id(r.order_id, r.position)
+                for r in self._confirmed_seats(row.email, full_name(row))]
+
+    def _confirmed_seats(self, email: str, name: str | None) -> list:
         if not email.strip():
             return []
         m = self.replica.models
         A, O, T = m.AttendeeView, m.OrderView, m.SeatTypeView
-        rows = (A.select(A.seat_type, T.name).join(O, on=(A.order_id == O.order_id))
+        rows = (A.select(A.order_id, A.position, A.first_name, A.last_name, A.seat_type, T.name)
+                .join(O, on=(A.order_id == O.order_id))
                 .join(T, peewee.JOIN.LEFT_OUTER, on=(A.seat_type == T.seat_type_id))
                 .where((fn.LOWER(A.email) == email.strip().lower()) & (O.status == "confirmed"))
                 .order_by(A.order_id, A.position).objects())
-        return list(dict.fromkeys(row.name or row.seat_type for row in rows))
+        return [r for r in rows if name is None or same_name(full_name(r), name)]
 
     def test_badge(self, node_name: str) -> Image.Image:
         """A badge that proves the printer works, with no attendee on it."""
@@ -90,6 +111,15 @@ class BadgeMaker:
             raise DomainError("no_ticket_code", "This door has no ticket code for this seat yet: "
                                                 "sync with the hub, or scan the attendee's ticket.")
         return printed.code
+
+
+def full_name(row) -> str:
+    return f"{row.first_name} {row.last_name}"
+
+
+def same_name(one: str, other: str) -> bool:
+    """Whether two names are one person's as typed (case and spaces aside)."""
+    return " ".join(one.split()).casefold() == " ".join(other.split()).casefold()
 
 
 def printer_test_content(conference_name: str, node_name: str) -> BadgeContent:

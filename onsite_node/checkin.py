@@ -1,9 +1,12 @@
 """The door: decide a scan locally (no network needed), record it, look attendees up."""
 from __future__ import annotations
 
+import functools
 import logging
+import operator
 from dataclasses import asdict, dataclass
 
+from onsite_node.name_search import query_words
 from onsite_node.replica import ProjectionFailed, Replica
 from shared_domain import checkin
 from shared_domain.errors import DomainError
@@ -113,18 +116,21 @@ class CheckInDesk:
         return None if row is None else checkin.AttendeeCheckedIn(*row)
 
     def door_name(self, node_id: str) -> str:
-        return "this door" if node_id == self.node_id else f"door {node_id[-6:]}"
+        """"this door", or another door by the name the admin gave it (learned by sync)."""
+        return "this door" if node_id == self.node_id else self.replica.door_name(node_id)
 
     # --- the staff desk --------------------------------------------------------------
 
     def search(self, text: str, limit: int = 50) -> list[dict]:
-        """Attendees whose name, email or company matches (never by order access code)."""
+        """Attendees with a word of their name, email or company starting with each word
+        typed, in any order, without regard to accents or case (never by order access code)."""
         A = self.replica.models.AttendeeView
-        like = f"%{text.strip()}%"
-        rows = (A.select()
-                .where((A.email != "") & (
-                    (A.first_name ** like) | (A.last_name ** like) | (A.email ** like)
-                    | (A.company ** like)))
+        typed = query_words(text)
+        if not typed:
+            return []
+        found = functools.reduce(operator.and_, (A.search_text.contains(f" {word}")
+                                                 for word in typed))
+        rows = (A.select().where((A.email != "") & found)
                 .order_by(A.last_name, A.first_name).limit(limit))
         return [self.attendee(row) for row in rows]
 

@@ -51,9 +51,15 @@ class FrontDesk:
         with self.replica.db.atomic():
             outcome = self.desk.scan(code, by=by)
             job_id = (self.prints.add_badge(outcome.seat_id, code.strip().upper(), by=by)
-                      if outcome.admitted else "")
+                      if outcome.admitted and not self.badge_elsewhere(outcome.seat_id) else "")
         self._prepare(job_id)
         return outcome, job_id
+
+    def badge_elsewhere(self, seat_id: str) -> bool:
+        """Whether this seat's holder has a badge from another of their seats (one person,
+        one badge: it lists every seat type they hold; staff may reprint it)."""
+        others = [seat for seat in self.badges.seats_of_person(seat_id) if seat != seat_id]
+        return self.prints.badge_exists(others)
 
     def camera_scan(self, code: str) -> None:
         """The camera worker's receiver: decide, and keep the decision for the kiosk to show."""
@@ -74,7 +80,9 @@ class FrontDesk:
         return Decision(admitted=outcome.admitted, reason=outcome.reason,
                         attendee_name=outcome.attendee_name, earlier_at=outcome.earlier_at,
                         earlier_door=outcome.earlier_door, badge_job=job_id,
-                        printer_ready=printer.ready, printer_reason=printer.reason)
+                        printer_ready=printer.ready, printer_reason=printer.reason,
+                        badge_held=outcome.admitted and not job_id
+                        and self.badge_elsewhere(outcome.seat_id))
 
     def _prepare(self, job_id: str) -> None:
         """Render the badge now (the preview) and wake the printer; both after the commit."""
@@ -103,7 +111,8 @@ class FrontDesk:
         m = self.replica.models
         seat_type = m.SeatTypeView.get_or_none(m.SeatTypeView.seat_type_id == found["seat_type"])
         # Never the order's access code: with the e-mail beside it, it opens the order.
-        return Attendee(**{**found, "seat_type": seat_type.name if seat_type else found["seat_type"]})
+        return Attendee(**{**found, "seat_type": seat_type.name if seat_type else found["seat_type"],
+                           "badge_held": self.badge_elsewhere(found["seat_id"])})
 
     def history(self, seat_id: str) -> History:
         P = self.replica.models.PrintView
@@ -116,7 +125,7 @@ class FrontDesk:
     def check_in(self, seat_id: str, *, by: str) -> str:
         with self.replica.db.atomic():
             self.desk.check_in_manually(seat_id, by=by)
-            code = self._known_code(seat_id)
+            code = "" if self.badge_elsewhere(seat_id) else self._known_code(seat_id)
             job_id = self.prints.add_badge(seat_id, code, by=by) if code else ""
         self._prepare(job_id)
         return job_id
@@ -188,6 +197,15 @@ class FrontDesk:
 
     def retry_printing(self) -> None:
         self.prints.retry_now()
+
+    def kiosk_sound(self) -> bool:
+        return self.replica.get_state("kiosk_sound", {"on": True})["on"]
+
+    def set_kiosk_sound(self, on: bool, *, by: str) -> None:
+        """Kept in this node's own state (not a fact of the conference: no other door cares)."""
+        self.replica.set_state("kiosk_sound", {"on": bool(on), "by": by,
+                                               "at": self.replica.clock().isoformat()})
+        log.info("kiosk sound turned %s by %s", "on" if on else "off", by)
 
     def status(self) -> dict:
         """The node's status, the printer asked directly when the queue is idle."""

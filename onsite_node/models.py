@@ -59,6 +59,9 @@ def node_models(db: peewee.Database) -> SimpleNamespace:
         last_name = peewee.CharField(max_length=100, default="", index=True)
         email = peewee.CharField(max_length=254, default="", index=True)
         company = peewee.CharField(max_length=200, default="")
+        # The name, email and company folded (onsite_node/name_search.py): SQLite cannot
+        # fold accents, so the projection does it in Python.
+        search_text = peewee.TextField(default="")
 
         class Meta:
             table_name = "rm_attendee"
@@ -123,15 +126,23 @@ def node_models(db: peewee.Database) -> SimpleNamespace:
         class Meta:
             table_name = "rm_print"
 
+    class DoorView(Base):
+        """Each door of the conference by the name the admin gave it (DoorNamed)."""
+        node_id = peewee.CharField(max_length=36, primary_key=True)
+        name = peewee.CharField(max_length=100)
+
+        class Meta:
+            table_name = "rm_door"
+
     sales = sales_models(Base)
     read_models = [ConferenceView, SeatTypeView, OrderView, AttendeeView, CheckInView, ScanView,
-                   RevokedCode, TicketCodeView, PrintView, *sales.values()]
+                   RevokedCode, TicketCodeView, PrintView, DoorView, *sales.values()]
     PrintJob = print_job_model(Base)
     return SimpleNamespace(SyncState=SyncState, ConferenceView=ConferenceView,
                            SeatTypeView=SeatTypeView, OrderView=OrderView,
                            AttendeeView=AttendeeView, CheckInView=CheckInView, ScanView=ScanView,
                            RevokedCode=RevokedCode, TicketCodeView=TicketCodeView,
-                           PrintView=PrintView, PrintJob=PrintJob, **sales,
+                           PrintView=PrintView, PrintJob=PrintJob, DoorView=DoorView, **sales,
                            read_models=read_models,
                            all=[SyncState, PrintJob, *read_models])
 

@@ -105,6 +105,16 @@ class PrintQueue:
         J.update(image=png).where((J.job_id == job_id) & J.image.is_null()).execute()
         return png
 
+    def badge_exists(self, seat_ids: list[str]) -> bool:
+        """Whether a badge of one of these seats was printed at any door this replica knows
+        of, or waits in this door's queue (one that could not print does not count)."""
+        if not seat_ids:
+            return False
+        J, P = self.jobs, self.replica.models.PrintView
+        return (P.select().where(P.seat_id.in_(seat_ids)).exists()
+                or J.select().where((J.kind == "badge") & J.seat_id.in_(seat_ids)
+                                    & (J.state != FAILED)).exists())
+
     def job(self, job_id: str):
         return self.jobs.get_or_none(self.jobs.job_id == job_id)
 

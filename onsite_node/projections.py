@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import json
 
+from onsite_node.name_search import search_text
 from onsite_node.projector import Immediate
-from shared_domain import checkin, conferences, orders, seat_assignments, staff
+from shared_domain import allocations, checkin, conferences, orders, seat_assignments, staff
 from event_store.store import StoredEvent
 
 # The statements, written once: sqlite3 prepares each once per connection. peewee's defaults
@@ -23,9 +24,9 @@ INSERT_ORDER = ("INSERT OR IGNORE INTO rm_order (order_id, status, access_code, 
                 "registrant_email) VALUES (?, 'placed', '', '', '')")
 UPDATE_ORDER_STATUS = "UPDATE rm_order SET status = ? WHERE order_id = ?"
 INSERT_SEAT = ("INSERT OR IGNORE INTO rm_attendee (order_id, position, seat_type, first_name, "
-               "last_name, email, company) VALUES (?, ?, ?, '', '', '', '')")
-UPDATE_ATTENDEE = ("UPDATE rm_attendee SET first_name = ?, last_name = ?, email = ?, company = ? "
-                   "WHERE order_id = ? AND position = ?")
+               "last_name, email, company, search_text) VALUES (?, ?, ?, '', '', '', '', '')")
+UPDATE_ATTENDEE = ("UPDATE rm_attendee SET first_name = ?, last_name = ?, email = ?, company = ?, "
+                   "search_text = ? WHERE order_id = ? AND position = ?")
 INSERT_CHECK_IN = (
     'INSERT OR IGNORE INTO rm_check_in (scan_nonce, position, seat_id, node_id, scanned_at, '
     'attendee_name, code_digest, previous, method, "by", undone) '
@@ -42,6 +43,8 @@ UPSERT_TICKET_CODE = (
     "code_digest = excluded.code_digest")
 INSERT_PRINT = ('INSERT OR IGNORE INTO rm_print (job_id, seat_id, node_id, printed_at, reprint, '
                 '"by") VALUES (?, ?, ?, ?, ?, ?)')
+UPSERT_DOOR = ("INSERT INTO rm_door (node_id, name) VALUES (?, ?) "
+               "ON CONFLICT (node_id) DO UPDATE SET name = excluded.name")
 UPSERT_STATE = ("INSERT INTO sync_state (key, value) VALUES (?, ?) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
 
@@ -68,6 +71,7 @@ class NodeViews:
             seat_assignments.SeatAssignmentUpdated: self._seat_assigned,
             seat_assignments.SeatUnassigned: self._seat_unassigned,
             staff.StaffPinSet: self._staff_pin_set,
+            allocations.DoorNamed: self._door_named,
             checkin.AttendeeCheckedIn: self._checked_in,
             checkin.CheckInUndone: self._check_in_undone,
             checkin.TicketScanned: self._scanned,
@@ -117,11 +121,12 @@ class NodeViews:
 
     def _seat_assigned(self, e, _, w):
         a = e.attendee
-        w.run("rm_attendee", UPDATE_ATTENDEE, (a.first_name, a.last_name, a.email.lower(),
-                                               a.company, e.order_id, e.position))
+        w.run("rm_attendee", UPDATE_ATTENDEE, (
+            a.first_name, a.last_name, a.email.lower(), a.company,
+            search_text(a.first_name, a.last_name, a.email, a.company), e.order_id, e.position))
 
     def _seat_unassigned(self, e, _, w):
-        w.run("rm_attendee", UPDATE_ATTENDEE, ("", "", "", "", e.order_id, e.position))
+        w.run("rm_attendee", UPDATE_ATTENDEE, ("", "", "", "", "", e.order_id, e.position))
 
     # --- check-ins ------------------------------------------------------------------
 
@@ -147,6 +152,9 @@ class NodeViews:
     def _badge_printed(self, e, _, w):
         w.run("rm_print", INSERT_PRINT, (e.job_id, e.seat_id, e.node_id, e.printed_at,
                                          int(bool(e.reprint)), e.by))
+
+    def _door_named(self, e, _, w):
+        w.run("rm_door", UPSERT_DOOR, (e.node_id, e.name))
 
     # --- the staff PIN set by the hub admin --------------------------------------------
 

@@ -9,7 +9,7 @@ import os
 from contextlib import nullcontext
 from typing import Callable
 
-from onsite_node import projector
+from onsite_node import name_search, projector
 from onsite_node.door_log import append_own
 from onsite_node.models import node_models
 from onsite_node.own_facts import require_door_facts
@@ -19,7 +19,7 @@ from onsite_node.sales_projection import SalesViews
 from shared_domain import edge_facts
 from shared_domain.catalog import ALL_MESSAGES
 from sync_protocol import origin_signatures
-from event_store.database import close_for_good, open_database
+from event_store.database import add_missing_columns, close_for_good, open_database
 from event_store.registry import EventRegistry
 from event_store.store import EventStore, StoredEvent, utc_now
 from sync_protocol.validation import InvalidField, ed25519_public_key
@@ -66,6 +66,25 @@ class StaleEpoch(Exception):
     """The node's data was restored from an older copy: no new facts until it has a new epoch."""
 
 
+def fill_search_column(db, models) -> None:
+    """Give a replica projected by an older release (or older folding rules) its attendees'
+    search column, without replaying the log."""
+    add_missing_columns(db, models.AttendeeView, ["search_text"])
+    S = models.SyncState
+    held = S.get_or_none(S.key == "attendee_search_folding")
+    if held is not None and json.loads(held.value) == name_search.FOLDING:
+        return
+    A = models.AttendeeView
+    with db.atomic():
+        for row in A.select(A.id, A.first_name, A.last_name, A.email, A.company):
+            A.update(search_text=name_search.search_text(
+                row.first_name, row.last_name, row.email, row.company)).where(
+                A.id == row.id).execute()
+        (S.insert(key="attendee_search_folding", value=json.dumps(name_search.FOLDING))
+         .on_conflict(conflict_target=[S.key], update={S.value: json.dumps(name_search.FOLDING)})
+         .execute())
+
+
 def message_registry() -> EventRegistry:
     return EventRegistry.of(ALL_MESSAGES)
 
@@ -88,6 +107,7 @@ class Replica:
         self.readers = [self.views, SalesViews(self.models), DoorCodes(self.models)]
         self.store.create_tables()
         self.db.create_tables(self.models.all, safe=True)
+        fill_search_column(self.db, self.models)
         # Until the hub or a peer confirms our log is not behind theirs for our origin, we may
         # be a restored copy: selling then could sell seats already sold (see SalesDesk).
         self.epoch_confirmed = False
@@ -208,6 +228,15 @@ class Replica:
         if generation == self._generation:   # nothing changed while reading
             self._keys = (generation, keys)
         return keys
+
+    def door_name(self, node_id: str) -> str:
+        """A door by the name the admin gave it, or "door" and the end of its id until this
+        replica has learned its name."""
+        if node_id == self.credentials["node_id"] and self.credentials.get("name"):
+            return self.credentials["name"]
+        D = self.models.DoorView
+        row = D.get_or_none(D.node_id == node_id)
+        return row.name if row is not None else f"door {node_id[-6:]}"
 
     # --- sync state -------------------------------------------------------------
 

@@ -186,8 +186,9 @@ class SalesCounter:
         ids |= {origin.rsplit(":", 1)[0] for origin in self.replica.store.version_vector()
                 if not origin.startswith("hub/")}
         ids.discard(self.desk.node_id)
-        return sorted(({"node_id": node_id, "name": f"Door {node_id[-6:]}"} for node_id in ids),
-                      key=lambda door: door["name"])
+        named = ({"node_id": node_id, "name": self.replica.door_name(node_id)} for node_id in ids)
+        return sorted(({**door, "name": door["name"][:1].upper() + door["name"][1:]}
+                       for door in named), key=lambda door: door["name"])
 
     def hand_over(self, to_node_id: str, seat_type: str, quantity: int, *, by: str) -> None:
         if to_node_id not in {door["node_id"] for door in self.doors()}:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+from onsite_node.name_search import search_text
 from onsite_node.projections import connection_of
 from onsite_node.projector import Immediate
 from shared_domain import allocations, sales, seats_availability
@@ -32,7 +33,8 @@ INSERT_SALE = ('INSERT OR IGNORE INTO rm_sale (sale_id, node_id, epoch, buyer_na
 INSERT_SOLD_ORDER = ("INSERT OR IGNORE INTO rm_order (order_id, status, access_code, "
                      "registrant_name, registrant_email) VALUES (?, 'confirmed', '', ?, ?)")
 INSERT_SOLD_SEAT = ("INSERT OR IGNORE INTO rm_attendee (order_id, position, seat_type, "
-                    "first_name, last_name, email, company) VALUES (?, ?, ?, ?, ?, ?, ?)")
+                    "first_name, last_name, email, company, search_text) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
 SALE_OF = "SELECT node_id, epoch, body, cancelled FROM rm_sale WHERE sale_id = ?"
 CANCEL_SALE = "UPDATE rm_sale SET cancelled = 1 WHERE sale_id = ?"
 CANCEL_ORDER = "UPDATE rm_order SET status = 'cancelled' WHERE order_id = ?"
@@ -115,9 +117,11 @@ class SalesViews:
         for line in e.lines:
             self._add(w, e.node_id, e.epoch, line.seat_type, "sold", line.quantity)
         w.run("rm_order", INSERT_SOLD_ORDER, (e.sale_id, name, email))
+        found_as = search_text(b.first_name, b.last_name, email, b.company)
         for seat in e.seats:
             w.run("rm_attendee", INSERT_SOLD_SEAT, (e.sale_id, seat.position, seat.seat_type,
-                                                    b.first_name, b.last_name, email, b.company))
+                                                    b.first_name, b.last_name, email, b.company,
+                                                    found_as))
 
     def _sale_cancelled(self, e, _, w):
         sale = w.fetchone(SALE_OF, (e.sale_id,))

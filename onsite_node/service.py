@@ -177,7 +177,8 @@ class NodeService:
                     PeerSync(self.replica, self.peer_client(url)).cycle()
                 answered += 1
             except (Unreachable, ProtocolError) as e:
-                log.info("peer %s (%s) not synced: %s", node_id, url, e)
+                log.info("peer %s (%s, %s) not synced: %s", self.replica.door_name(node_id),
+                         node_id, url, e)
         return answered
 
     def _show_progress(self, done: int, total: int) -> None:

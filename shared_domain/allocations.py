@@ -45,6 +45,14 @@ class NodeKeyRegistered:
     epoch: int = 0        # the node's epoch from this enrollment on
 
 
+@dataclass(frozen=True)
+class DoorNamed:
+    """The name the admin gave a node ("Main entrance"): every replica names its doors by it."""
+    conference_id: str
+    node_id: str
+    name: str
+
+
 # --- node facts ------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -87,7 +95,7 @@ class AllocationTopUpRequested:
 
 
 ALLOCATION_EVENTS = (AllocationReductionRequested, NodeKeyRegistered, AllocationHandedOver,
-                     AllocationReturned, AllocationTopUpRequested)
+                     AllocationReturned, AllocationTopUpRequested, DoorNamed)
 
 
 # --- a node's limit ---------------------------------------------------------------------

@@ -39,12 +39,14 @@ done
 
 # Flags: HARDWARE.md (labwc, Wayland). No "restore pages?" bubble after a power cut, no
 # translation bar, no swipe-back navigation or pinch zoom on the touch screen. If Chromium
-# exits (a crash, Alt+F4), it comes back after two seconds.
+# exits (a crash, Alt+F4), it comes back after two seconds. The kiosk's tones play without
+# a touch first (autoplay policy); staff turn them off on the node's status page.
 while true; do
     "$browser" --kiosk --noerrdialogs --disable-infobars --no-first-run \
         --ozone-platform=wayland --disable-session-crashed-bubble \
         --disable-features=Translate --overscroll-history-navigation=0 --disable-pinch \
         --password-store=basic --check-for-update-interval=31536000 \
+        --autoplay-policy=no-user-gesture-required \
         "$url" || true
     sleep 2
 done

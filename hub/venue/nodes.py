@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from hub.platform.errors import Refused
-from shared_domain import edge_facts
+from shared_domain import allocations, edge_facts
 from shared_domain.conferences import ACCESS_CODE_ALPHABET
 from shared_domain.errors import DomainError
 from shared_domain.kept_from_doors import KEPT_BACK, for_doors
@@ -59,7 +59,15 @@ def create_node(hub, conference, name: str) -> tuple:
                                       created_at=now.isoformat())
         code = _new_code(hub, node, now)
         ensure_conference_keys(hub, conference.id)
+        name_door(hub, node)
     return node, code
+
+
+def name_door(hub, node) -> None:
+    """Tell every replica of the conference the node's name (refusals and logs name doors)."""
+    hub.publish(allocations.nodes_stream(node.conference_id),
+                [allocations.DoorNamed(node.conference_id, node.id, node.name)],
+                conference=node.conference_id)
 
 
 def _new_code(hub, node, now) -> str:
@@ -98,6 +106,7 @@ def enroll(hub, code: str, node_public_key, software_version: str) -> dict:
         node.save()
         from hub.venue.allocations import register_node_key
         register_node_key(hub, node)
+        name_door(hub, node)       # again: a node created before doors were named by sync
     return credentials(hub, node)
 
 

@@ -135,3 +135,30 @@ def test_staff_desk_pin_search_manual_check_in_and_undo(browser, node, shoot):
     page.get_by_role("button", name="Lock").click()
     page.goto("/staff")
     expect(page).to_have_url(re.compile(r"/staff/login"))
+
+
+def test_the_kiosk_sounds_each_decision_until_staff_turn_the_sound_off(browser, hub, node):
+    from playwright.sync_api import expect
+
+    page = new_page(browser, node.url)
+    page.goto("/kiosk")
+    expect(page.locator("#screen")).to_have_attribute("data-sound", "on")
+    scan_with_keyboard(page, tickets(hub)["Att2 Endee"])
+    expect(page.locator("#screen")).to_have_attribute("data-state", "welcome")
+    scan_with_keyboard(page, "NOT A TICKET")
+    expect(page.locator("#screen")).to_have_attribute("data-state", "refused")
+    assert page.evaluate("window.kioskTones") == ["welcome", "refused"]
+
+    staff = new_page(browser, node.url)
+    staff.goto("/staff/login?next=/staff/status")
+    staff.get_by_label("Your name").fill("Sam Staff")
+    staff.get_by_label("Staff PIN").fill(PIN)
+    staff.get_by_role("button", name="Unlock").click()
+    staff.get_by_role("button", name="Turn the sound off").click()
+    expect(staff.locator("#status-sound")).to_contain_text("Off: silent")
+
+    page.goto("/kiosk")
+    expect(page.locator("#screen")).to_have_attribute("data-sound", "off")
+    scan_with_keyboard(page, "NOT A TICKET")
+    expect(page.locator("#screen")).to_have_attribute("data-state", "refused")
+    assert page.evaluate("window.kioskTones") == []

@@ -61,6 +61,12 @@ class FakeNode(FakeSalesCounter):
     def retry_printing(self):
         pass
 
+    def kiosk_sound(self):
+        return True
+
+    def set_kiosk_sound(self, on, *, by):
+        pass
+
     def status(self):
         return {"revoked": True}
 
