@@ -24,7 +24,8 @@ HUB = "hub"           # a faulty node's context may name the hub's origin: its n
 SEAT_TYPES = ["ga", "ws"]
 REFERENCES = ["", "R-1", "R-2"]
 NOON = dt.datetime(2026, 12, 8, 12, tzinfo=dt.timezone.utc)
-SETTINGS = settings(max_examples=120, deadline=None,
+# Each example opens two hubs (every context's tables): 60 keep the file near half a minute.
+SETTINGS = settings(max_examples=60, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
 
 
