@@ -112,7 +112,7 @@ def test_a_walk_in_buys_a_seat_gets_receipt_badge_and_ticket_then_the_sale_is_ca
     shoot(page, "planner-allocation")
     page.locator("#hand-over").get_by_label("How many").fill("1")
     page.get_by_role("button", name="Hand over").click()
-    expect(page.locator(".notice-ok")).to_contain_text(f"1 seat of {COCKTAIL} handed to Door")
+    expect(page.locator(".notice-ok")).to_contain_text(f"1 seat of {COCKTAIL} handed to Side door")
     expect(page.locator("#allocation tbody td").nth(3)).to_have_text("2")
 
 
