@@ -4,8 +4,7 @@ import sqlite3
 
 import pytest
 
-from tests.support.kiosk_node import (csrf_token, kiosk_node, node_client, staff_login,
-                                      tickets)
+from tests.support.kiosk_node import csrf_token, kiosk_node, staff_desk, tickets
 from tests.support.venue import node_service
 
 
@@ -28,10 +27,7 @@ def node(hub, tmp_path):
 
 @pytest.fixture
 def desk(node):
-    client = node_client(node)
-    assert staff_login(client).status_code == 302
-    client.token = csrf_token(client, "/staff")
-    return client
+    return staff_desk(node)
 
 
 def names(node, typed):

@@ -6,8 +6,8 @@ import pytest
 
 from shared_domain.checkin import AttendeeCheckedIn, BadgePrinted, CheckInUndone
 from onsite_node.server import create_node_app
-from tests.support.kiosk_node import (PIN, csrf_token, kiosk_node, node_client, staff_login,
-                                      tickets)
+from tests.support.kiosk_node import (PIN, csrf_token, kiosk_node, node_client, staff_desk,
+                                      staff_login, tickets)
 
 
 @pytest.fixture
@@ -19,10 +19,7 @@ def node(hub, tmp_path):
 
 @pytest.fixture
 def desk(node):
-    client = node_client(node)
-    assert staff_login(client).status_code == 302
-    client.token = csrf_token(client, "/staff")
-    return client
+    return staff_desk(node)
 
 
 def seat_of(node, email):

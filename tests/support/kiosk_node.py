@@ -38,3 +38,11 @@ def csrf_token(client, path="/kiosk") -> str:
 def staff_login(client, name="Sam Staff", pin=PIN):
     token = csrf_token(client, "/staff/login")
     return client.post("/staff/login", data={"name": name, "pin": pin, "csrf_token": token})
+
+
+def staff_desk(node):
+    """A test client signed in at the node's staff desk, with its CSRF token as `.token`."""
+    client = node_client(node)
+    assert staff_login(client).status_code == 302
+    client.token = csrf_token(client, "/staff")
+    return client
