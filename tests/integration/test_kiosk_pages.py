@@ -2,7 +2,7 @@
 preview only for the browser that scanned, nothing about other attendees."""
 import pytest
 
-from tests.support.kiosk_node import csrf_token, kiosk_node, node_client, tickets
+from tests.support.kiosk_node import csrf_token, kiosk_node, kiosk_page, node_client, tickets
 
 JSON = {"Accept": "application/json"}
 
@@ -16,9 +16,7 @@ def node(hub, tmp_path):
 
 @pytest.fixture
 def kiosk(node):
-    client = node_client(node)
-    client.token = csrf_token(client)
-    return client
+    return kiosk_page(node)
 
 
 def scan(kiosk, code, headers=JSON):

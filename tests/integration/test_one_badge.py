@@ -10,7 +10,7 @@ from onsite_node.badges import png_bytes
 from printers.badge import BadgeContent, render_badge
 from printers.output import encode_job
 from shared_domain.checkin import AttendeeCheckedIn, BadgePrinted
-from tests.support.kiosk_node import csrf_token, kiosk_node, node_client, staff_login
+from tests.support.kiosk_node import csrf_token, kiosk_node, kiosk_page, node_client, staff_login
 from tests.support.venue import GA
 
 WORKSHOP = "CQRS Workshop"
@@ -55,9 +55,7 @@ def node(hub, radia, tmp_path):
 
 @pytest.fixture
 def kiosk(node):
-    client = node_client(node)
-    client.token = csrf_token(client)
-    return client
+    return kiosk_page(node)
 
 
 def scan(kiosk, code):

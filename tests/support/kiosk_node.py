@@ -46,3 +46,10 @@ def staff_desk(node):
     assert staff_login(client).status_code == 302
     client.token = csrf_token(client, "/staff")
     return client
+
+
+def kiosk_page(node):
+    """A test client of the node's self check-in kiosk, with its CSRF token as `.token`."""
+    client = node_client(node)
+    client.token = csrf_token(client)
+    return client
